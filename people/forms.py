@@ -1,0 +1,47 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+
+from people.people_import import MAX_BYTES
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Sign in with the work email: accounts are keyed by it, in lower case."""
+
+    username = forms.EmailField(
+        label="Email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+    def clean_username(self):
+        return self.cleaned_data["username"].strip().lower()
+
+
+class PeopleImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8 CSV with a header row: email,name,manager_email,role. At most 5 MiB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size:,} bytes; the limit is {MAX_BYTES:,} (5 MiB)."
+            )
+        return upload
+
+
+class InvitingPasswordResetForm(PasswordResetForm):
+    """Also send the link to people who never had a password.
+
+    People loaded by the CSV import start without one; the reset link to their
+    work email is how they set their first password. Django's own form skips them.
+    """
+
+    def get_users(self, email):
+        User = get_user_model()
+        candidates = User._default_manager.filter(email__iexact=email.strip(), is_active=True)
+        return (user for user in candidates if user.email.lower() == email.strip().lower())

@@ -1,0 +1,152 @@
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
+
+# Reporting lines are walked with recursive CTEs. UNION (not UNION ALL) and the
+# depth guard keep a corrupt, cyclic line from looping forever.
+_TREE_SQL = """
+    WITH RECURSIVE tree(id) AS (
+        SELECT id FROM people_person WHERE manager_id = %s
+        UNION
+        SELECT p.id FROM people_person p JOIN tree t ON p.manager_id = t.id
+    )
+    SELECT id FROM tree
+"""
+_CHAIN_SQL = """
+    WITH RECURSIVE chain(id, manager_id, depth) AS (
+        SELECT id, manager_id, 0 FROM people_person WHERE id = %s
+        UNION ALL
+        SELECT p.id, p.manager_id, c.depth + 1
+        FROM people_person p JOIN chain c ON p.id = c.manager_id
+        WHERE c.depth < 10000
+    )
+    SELECT id FROM chain WHERE depth > 0
+"""
+
+
+# Both are constant SQL with the id bound as a parameter: nothing user-typed is spliced in.
+def _ids_below(pk) -> RawSQL:
+    return RawSQL(_TREE_SQL, [pk])  # noqa: S611
+
+
+def _ids_above(pk) -> RawSQL:
+    return RawSQL(_CHAIN_SQL, [pk])  # noqa: S611
+
+
+class PersonQuerySet(models.QuerySet):
+    def with_roles(self):
+        """Annotate ``has_reports`` so role checks need no query per person."""
+        return self.annotate(has_reports=Exists(Person.objects.filter(manager_id=OuterRef("pk"))))
+
+    def reporting_tree_of(self, person):
+        """Everyone below ``person``, directly or through other managers."""
+        return self.filter(pk__in=_ids_below(person.pk))
+
+    def management_chain_of(self, person):
+        """Everyone above ``person``: their manager, that manager's manager, and so on."""
+        return self.filter(pk__in=_ids_above(person.pk))
+
+    def visible_to(self, viewer):
+        """People ``viewer`` may see: HR sees everyone; anyone else sees themselves,
+        their management chain and their whole reporting tree."""
+        if viewer.is_hr:
+            return self.all()
+        return self.filter(
+            Q(pk=viewer.pk) | Q(pk__in=_ids_above(viewer.pk)) | Q(pk__in=_ids_below(viewer.pk))
+        )
+
+    def search(self, text):
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(name__icontains=text) | Q(email__icontains=text))
+
+
+class Person(models.Model):
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person"
+    )
+    name = models.CharField(max_length=120)
+    email = models.EmailField(max_length=254, help_text="Stored in lower case; also the sign-in.")
+    manager = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        help_text="Whom this person reports to. Nobody may end up managing themselves.",
+    )
+    is_hr = models.BooleanField(
+        "HR (people team)",
+        default=False,
+        help_text="HR publishes ladders, imports people and sees the whole organisation.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="person_email_unique_ci"),
+            models.CheckConstraint(
+                condition=Q(email=Lower("email")), name="person_email_lower_case"
+            ),
+            models.CheckConstraint(condition=~Q(manager=F("pk")), name="person_not_own_manager"),
+        ]
+        indexes = [models.Index(Lower("name"), name="person_name_lower_idx")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_manager(self) -> bool:
+        """Runs a query unless the person came from ``with_roles()``."""
+        if hasattr(self, "has_reports"):
+            return self.has_reports
+        return self.reports.exists()
+
+    @property
+    def role_labels(self) -> list[str]:
+        labels = []
+        if self.is_hr:
+            labels.append("HR")
+        if self.is_manager:
+            labels.append("Manager")
+        return labels or ["Engineer"]
+
+    def management_chain(self) -> list["Person"]:
+        """Runs one query. From this person's manager up to the top of the organisation."""
+        above = {p.pk: p for p in Person.objects.management_chain_of(self)}
+        chain, current = [], above.get(self.manager_id)
+        while current is not None and len(chain) < len(above):
+            chain.append(current)
+            current = above.get(current.manager_id)
+        return chain
+
+    def clean(self):
+        super().clean()
+        self.email = self.email.strip().lower()
+        problem = reporting_line_problem(self, self.manager)
+        if problem:
+            raise ValidationError({"manager": problem})
+
+
+def reporting_line_problem(person: Person, manager: Person | None) -> str | None:
+    """Runs one query. Why ``manager`` cannot manage ``person``, or None if they can."""
+    if manager is None or person.pk is None:
+        return None
+    if manager.pk == person.pk:
+        return "A person cannot be their own manager."
+    if Person.objects.management_chain_of(manager).filter(pk=person.pk).exists():
+        return (
+            f"{manager.name} already reports to {person.name}, directly or through other "
+            "managers: that would make a cycle."
+        )
+    return None

@@ -1,0 +1,308 @@
+"""Load an organisation from CSV (``email,name,manager_email,role``), all or nothing.
+
+Every problem in the file is collected and reported with its line number before
+anything is written; a clean file is applied in one transaction. People are
+matched by email, so importing the same file again changes nothing.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from people.models import Person
+from people.services import lock_reporting_lines
+
+MAX_BYTES = 5 * 1024 * 1024
+REQUIRED_COLUMNS = ("email", "name")
+OPTIONAL_COLUMNS = ("manager_email", "role")
+ROLES = {"": False, "engineer": False, "manager": False, "hr": True}
+NAME_MAX_LENGTH = Person._meta.get_field("name").max_length
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    message: str
+    column: str | None = None
+
+    def __str__(self):
+        where = f"Line {self.line}" + (f", {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+class PeopleImportError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: p.line)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    created: int
+    updated: int
+    unchanged: int
+
+    def __str__(self):
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged."
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    email: str
+    name: str
+    manager_email: str | None  # None: the file has no manager_email column
+    is_hr: bool | None  # None: the file has no role column
+
+
+def people_import(*, data: bytes) -> ImportSummary:
+    """Apply a people CSV, or raise PeopleImportError listing every problem."""
+    rows = parse_people_csv(data)
+    with transaction.atomic():
+        lock_reporting_lines()
+        existing = {p.email: p for p in Person.objects.all()}
+        problems = _check_managers(rows, existing)
+        if problems:
+            raise PeopleImportError(problems)
+        return _apply(rows, existing)
+
+
+def parse_people_csv(data: bytes) -> list[Row]:
+    """Read and check the file on its own, without looking at the database."""
+    if len(data) > MAX_BYTES:
+        raise PeopleImportError(
+            [Problem(1, f"The file is {len(data):,} bytes; the limit is {MAX_BYTES:,} (5 MiB).")]
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise PeopleImportError(
+            [Problem(line, "The file is not UTF-8 text. Save it as 'CSV UTF-8' and try again.")]
+        ) from None
+
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    problems: list[Problem] = []
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise PeopleImportError([Problem(1, "The file is empty.")])
+        columns = _read_header(header, problems)
+        rows, seen = [], {}
+        for fields in reader:
+            if not any(field.strip() for field in fields):
+                continue
+            row = _read_row(reader.line_num, fields, columns, problems)
+            if row is None:
+                continue
+            if row.email in seen:
+                problems.append(
+                    Problem(
+                        row.line,
+                        f"{row.email} appears again (first on line {seen[row.email]}).",
+                        "email",
+                    )
+                )
+                continue
+            seen[row.email] = row.line
+            rows.append(row)
+    except csv.Error as error:
+        problems.append(Problem(reader.line_num, f"This line is not valid CSV ({error})."))
+    if not rows and not problems:
+        problems.append(Problem(2, "The file has a header but no people."))
+    if problems:
+        raise PeopleImportError(problems)
+    return rows
+
+
+def _read_header(header: list[str], problems: list[Problem]) -> list[str]:
+    columns = [name.strip().lower() for name in header]
+    known = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+    for name in columns:
+        if name not in known:
+            problems.append(
+                Problem(1, f"Unknown column '{name}'. Expected columns: {', '.join(known)}.")
+            )
+        elif columns.count(name) > 1:
+            problems.append(Problem(1, f"The column '{name}' appears more than once."))
+    for name in REQUIRED_COLUMNS:
+        if name not in columns:
+            problems.append(Problem(1, f"The required column '{name}' is missing."))
+    if problems:
+        raise PeopleImportError(problems)
+    return columns
+
+
+def _read_row(line, fields, columns, problems) -> Row | None:
+    if len(fields) != len(columns):
+        problems.append(Problem(line, f"Expected {len(columns)} fields, found {len(fields)}."))
+        return None
+    values = {name: value.strip() for name, value in zip(columns, fields, strict=True)}
+    before = len(problems)
+
+    email = values["email"].lower()
+    if not email:
+        problems.append(Problem(line, "The email is empty.", "email"))
+    elif not _is_email(email):
+        problems.append(
+            Problem(line, f"'{values['email']}' is not a valid email address.", "email")
+        )
+
+    name = values["name"]
+    if not name:
+        problems.append(Problem(line, "The name is empty.", "name"))
+    elif len(name) > NAME_MAX_LENGTH:
+        problems.append(
+            Problem(line, f"The name is {len(name)} characters; at most {NAME_MAX_LENGTH}.", "name")
+        )
+
+    manager_email = values.get("manager_email")
+    if manager_email:
+        manager_email = manager_email.lower()
+        if not _is_email(manager_email):
+            problems.append(
+                Problem(
+                    line,
+                    f"'{values['manager_email']}' is not a valid email address.",
+                    "manager_email",
+                )
+            )
+        elif manager_email == email:
+            problems.append(Problem(line, "A person cannot be their own manager.", "manager_email"))
+
+    is_hr = None
+    if "role" in values:
+        role = values["role"].lower()
+        if role not in ROLES:
+            problems.append(
+                Problem(
+                    line,
+                    f"Unknown role '{values['role']}'. Use engineer, manager or hr "
+                    "(or leave it empty for engineer).",
+                    "role",
+                )
+            )
+        is_hr = ROLES.get(role, False)
+
+    if len(problems) > before:
+        return None
+    return Row(line, email, name, manager_email, is_hr)
+
+
+def _is_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _check_managers(rows: list[Row], existing: dict[str, Person]) -> list[Problem]:
+    """Unknown managers and cycles, judged on the organisation as it would be afterwards."""
+    by_pk = {p.pk: p.email for p in existing.values()}
+    manager_of = {email: by_pk.get(p.manager_id) for email, p in existing.items()}
+    problems = []
+    for row in rows:
+        if row.manager_email is None:
+            manager_of.setdefault(row.email, None)
+            continue
+        manager_of[row.email] = row.manager_email or None
+    in_file = {row.email: row for row in rows}
+    for row in rows:
+        if row.manager_email and row.manager_email not in manager_of:
+            problems.append(
+                Problem(
+                    row.line,
+                    f"No person with email {row.manager_email} in this file or in the app.",
+                    "manager_email",
+                )
+            )
+    if problems:
+        return problems
+    for cycle in _cycles(manager_of):
+        lines = sorted(in_file[email].line for email in cycle if email in in_file)
+        if not lines:
+            continue  # A cycle the file did not touch cannot exist: the app refuses them.
+        loop = " → ".join([*cycle, cycle[0]])
+        problems.append(
+            Problem(
+                lines[0],
+                f"These reporting lines make a cycle: {loop} (lines {', '.join(map(str, lines))}).",
+                "manager_email",
+            )
+        )
+    return problems
+
+
+def _cycles(manager_of: dict[str, str | None]) -> list[list[str]]:
+    """Every cycle in the manager graph, each listed once, from a walk up from each person."""
+    done, cycles = set(), []
+    for start in manager_of:
+        path, on_path = [], {}
+        current = start
+        while current is not None and current not in done and current not in on_path:
+            on_path[current] = len(path)
+            path.append(current)
+            current = manager_of.get(current)
+        if current is not None and current in on_path:
+            cycles.append(path[on_path[current] :])
+        done.update(path)
+    return cycles
+
+
+def _apply(rows: list[Row], existing: dict[str, Person]) -> ImportSummary:
+    User = get_user_model()
+    new_rows = [row for row in rows if row.email not in existing]
+    if new_rows:
+        # Someone may already have an account (an admin, say) without a person.
+        users = {
+            u.username: u for u in User.objects.filter(username__in=[r.email for r in new_rows])
+        }
+        unusable = make_password(None)
+        User.objects.bulk_create(
+            User(username=r.email, email=r.email, password=unusable)
+            for r in new_rows
+            if r.email not in users
+        )
+        users = {
+            u.username: u for u in User.objects.filter(username__in=[r.email for r in new_rows])
+        }
+        created = Person.objects.bulk_create(
+            Person(user=users[r.email], name=r.name, email=r.email, is_hr=bool(r.is_hr))
+            for r in new_rows
+        )
+        existing.update({p.email: p for p in created})
+
+    changed = set()
+    for row in rows:
+        person = existing[row.email]
+        manager_id = person.manager_id
+        if row.manager_email is not None:
+            manager_id = existing[row.manager_email].pk if row.manager_email else None
+        wanted = {
+            "name": row.name,
+            "is_hr": person.is_hr if row.is_hr is None else row.is_hr,
+            "manager_id": manager_id,
+        }
+        for field, value in wanted.items():
+            if getattr(person, field) != value:
+                setattr(person, field, value)
+                changed.add(row.email)
+    new_emails = {r.email for r in new_rows}
+    to_update = [existing[email] for email in changed]
+    now = timezone.now()  # bulk_update does not run auto_now.
+    for person in to_update:
+        person.updated_at = now
+    if to_update:
+        Person.objects.bulk_update(to_update, ["name", "is_hr", "manager_id", "updated_at"])
+    updated = len(changed - new_emails)
+    return ImportSummary(
+        created=len(new_rows), updated=updated, unchanged=len(rows) - len(new_rows) - updated
+    )

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("people/", views.directory, name="directory"),
+    path("people/import/", views.import_people, name="import"),
+    path("people/<uuid:uid>/", views.person_detail, name="detail"),
+]
