@@ -16,9 +16,8 @@ run: install database
 	@echo "Serving on http://$(HOST_PORT)/ (Ctrl-C stops it)."
 	$(BIN)/python manage.py runserver $(HOST_PORT)
 
+# ruff check and ruff format --check run inside the suite (tests/test_guards.py).
 test: install database browser
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
 install: $(VENV)/.installed .env

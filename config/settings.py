@@ -21,8 +21,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 # Values already in the environment win over the file, so containers and CI
-# can override what a developer's .env says.
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# can override what a developer's .env says. ENV_FILE names another file.
+ENV_FILE = Path(env.str("ENV_FILE", default=str(BASE_DIR / ".env")))
+if ENV_FILE.is_file():
+    environ.Env.read_env(ENV_FILE, overwrite=False)
 
 DEBUG = read_bool(env, "DEBUG", default=False)
 

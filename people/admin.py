@@ -11,3 +11,7 @@ class PersonAdmin(admin.ModelAdmin):
     list_select_related = ["manager"]
     autocomplete_fields = ["manager", "user"]
     ordering = ["name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The email is also the account's sign-in; the CSV import matches people by it.
+        return ["email", "user"] if obj else []

@@ -8,6 +8,12 @@ from people.people_import import MAX_BYTES
 class EmailAuthenticationForm(AuthenticationForm):
     """Sign in with the work email: accounts are keyed by it, in lower case."""
 
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": (
+            "That email and password do not match an account. Check both and try again."
+        ),
+    }
     username = forms.EmailField(
         label="Email",
         max_length=254,

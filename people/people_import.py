@@ -5,6 +5,7 @@ anything is written; a clean file is applied in one transaction. People are
 matched by email, so importing the same file again changes nothing.
 """
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass
@@ -24,6 +25,11 @@ REQUIRED_COLUMNS = ("email", "name")
 OPTIONAL_COLUMNS = ("manager_email", "role")
 ROLES = {"": False, "engineer": False, "manager": False, "hr": True}
 NAME_MAX_LENGTH = Person._meta.get_field("name").max_length
+# The email is also the account's username, the shorter of the two columns.
+EMAIL_MAX_LENGTH = min(
+    Person._meta.get_field("email").max_length,
+    get_user_model()._meta.get_field("username").max_length,
+)
 
 
 @dataclass(frozen=True)
@@ -80,22 +86,26 @@ def parse_people_csv(data: bytes) -> list[Row]:
         raise PeopleImportError(
             [Problem(1, f"The file is {len(data):,} bytes; the limit is {MAX_BYTES:,} (5 MiB).")]
         )
+    not_utf8 = "The file is not UTF-8 text. Save it as 'CSV UTF-8' and try again."
+    # Strip the byte order mark ourselves so error offsets count from the same bytes.
+    body = data.removeprefix(codecs.BOM_UTF8)
     try:
-        text = data.decode("utf-8-sig")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise PeopleImportError(
-            [Problem(line, "The file is not UTF-8 text. Save it as 'CSV UTF-8' and try again.")]
-        ) from None
+        line = body[: error.start].count(b"\n") + 1
+        raise PeopleImportError([Problem(line, not_utf8)]) from None
+    if "\0" in text:  # PostgreSQL text cannot hold NUL; UTF-16 without a BOM is full of them.
+        line = text[: text.index("\0")].count("\n") + 1
+        raise PeopleImportError([Problem(line, not_utf8)])
 
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[Problem] = []
+    rows, seen = [], {}
     try:
         header = next(reader, None)
         if header is None:
             raise PeopleImportError([Problem(1, "The file is empty.")])
         columns = _read_header(header, problems)
-        rows, seen = [], {}
         for fields in reader:
             if not any(field.strip() for field in fields):
                 continue
@@ -125,7 +135,7 @@ def parse_people_csv(data: bytes) -> list[Row]:
 def _read_header(header: list[str], problems: list[Problem]) -> list[str]:
     columns = [name.strip().lower() for name in header]
     known = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
-    for name in columns:
+    for name in dict.fromkeys(columns):  # Each distinct column once, in order.
         if name not in known:
             problems.append(
                 Problem(1, f"Unknown column '{name}'. Expected columns: {', '.join(known)}.")
@@ -153,6 +163,12 @@ def _read_row(line, fields, columns, problems) -> Row | None:
     elif not _is_email(email):
         problems.append(
             Problem(line, f"'{values['email']}' is not a valid email address.", "email")
+        )
+    elif len(email) > EMAIL_MAX_LENGTH:
+        problems.append(
+            Problem(
+                line, f"The email is {len(email)} characters; at most {EMAIL_MAX_LENGTH}.", "email"
+            )
         )
 
     name = values["name"]

@@ -64,9 +64,12 @@ def person_detail(request: PersonRequest, uid):
 @require_http_methods(["GET", "POST"])
 @hr_required
 def import_people(request: PersonRequest):
-    form = PeopleImportForm(request.POST or None, request.FILES or None)
     problems = []
-    if request.method == "POST" and form.is_valid():
+    if request.method == "GET":
+        form = PeopleImportForm()
+    else:
+        form = PeopleImportForm(request.POST, request.FILES)
+    if form.is_bound and form.is_valid():
         try:
             summary = people_import(data=form.cleaned_data["file"].read())
         except PeopleImportError as error:

@@ -1,0 +1,63 @@
+import os
+
+import pytest
+
+from tests.factories import PersonFactory
+
+# live_server and Playwright's sync API share the test thread's event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def top(db):
+    """The CTO: top of the engineering tree."""
+    return PersonFactory(name="Ada Top", email="ada@example.com")
+
+
+@pytest.fixture
+def director(top):
+    return PersonFactory(name="Dana Director", email="dana@example.com", manager=top)
+
+
+@pytest.fixture
+def manager(director):
+    return PersonFactory(name="Max Manager", email="max@example.com", manager=director)
+
+
+@pytest.fixture
+def report(manager):
+    """An engineer who reports to ``manager``."""
+    return PersonFactory(name="Riya Report", email="riya@example.com", manager=manager)
+
+
+@pytest.fixture
+def outsider(top):
+    """An engineer on another branch: not in ``manager``'s chain or tree."""
+    other_manager = PersonFactory(name="Otto Elsewhere", email="otto@example.com", manager=top)
+    return PersonFactory(name="Olga Outsider", email="olga@example.com", manager=other_manager)
+
+
+@pytest.fixture
+def hr(db):
+    return PersonFactory(name="Hana People", email="hana@example.com", is_hr=True)
+
+
+@pytest.fixture
+def client_for(client):
+    """A test client signed in as the given person."""
+
+    def sign_in(person):
+        client.force_login(person.user)
+        return client
+
+    return sign_in
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests last: the fast tests give their verdict first."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -1,0 +1,136 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from people.people_import import people_import
+from tests.factories import PASSWORD, UserFactory
+
+
+@pytest.mark.parametrize("url", ["/", "/people/", "/people/import/", "/accounts/password/"])
+def test_every_page_requires_sign_in(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next={url}"
+
+
+def test_the_login_page_needs_no_sign_in(client, db):
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    assert b'<label for="id_username">Email</label>' in response.content
+
+
+def test_signing_in_with_the_work_email_in_any_case(client, report):
+    response = client.post(
+        "/accounts/login/", {"username": "  RIYA@Example.com ", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert client.get("/").status_code == 200
+
+
+def test_a_wrong_password_is_refused_with_a_message(client, report):
+    response = client.post("/accounts/login/", {"username": report.email, "password": "nope"})
+    assert response.status_code == 200
+    assert b"That email and password do not match an account." in response.content
+    assert SESSION_KEY not in client.session
+
+
+def test_sign_in_gives_a_new_session(client, report):
+    client.get("/accounts/login/")
+    client.session.save()
+    before = client.session.session_key
+    client.post("/accounts/login/", {"username": report.email, "password": PASSWORD})
+    assert client.session.session_key != before
+
+
+def test_sign_out_is_a_post_and_ends_the_session(client_for, report):
+    client = client_for(report)
+    assert client.get("/accounts/logout/").status_code == 405
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/"
+    assert client.get("/").status_code == 302
+    assert not Session.objects.exists()
+
+
+def test_sign_out_needs_the_csrf_token(report):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(report.user)
+    assert client.post("/accounts/logout/").status_code == 403
+    assert client.get("/").status_code == 200
+
+
+def test_an_idle_session_expires(client_for, report):
+    client = client_for(report)
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_each_request_pushes_the_idle_expiry_on(client_for, report, settings):
+    client = client_for(report)
+    soon = timezone.now() + timedelta(seconds=30)
+    Session.objects.update(expire_date=soon)
+    assert client.get("/").status_code == 200
+    renewed = Session.objects.get().expire_date
+    assert renewed > soon
+    assert renewed <= timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE)
+
+
+def test_changing_the_password(client_for, report):
+    client = client_for(report)
+    assert client.get("/accounts/password/").status_code == 200
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-and-long-passphrase",
+            "new_password2": "a-new-and-long-passphrase",
+        },
+    )
+    assert response.status_code == 302
+    report.user.refresh_from_db()
+    assert report.user.check_password("a-new-and-long-passphrase")
+
+
+def test_a_wrong_old_password_is_shown_next_to_its_field(client_for, report):
+    response = client_for(report).post(
+        "/accounts/password/",
+        {
+            "old_password": "wrong",
+            "new_password1": "x-long-pass-1",
+            "new_password2": "x-long-pass-1",
+        },
+    )
+    assert response.status_code == 200
+    assert b'id="id_old_password_error"' in response.content
+    assert b'aria-invalid="true"' in response.content
+
+
+def test_an_imported_person_can_set_a_first_password_by_email(client, db):
+    people_import(data=b"email,name\nnew.person@example.com,New Person\n")
+    response = client.post("/accounts/password/reset/", {"email": "New.Person@example.com"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["new.person@example.com"]
+    assert "/accounts/password/reset/" in mail.outbox[0].body
+
+
+def test_no_mail_for_an_unknown_address_and_the_page_does_not_tell(client, db):
+    response = client.post("/accounts/password/reset/", {"email": "nobody@example.com"})
+    assert response.status_code == 302
+    assert mail.outbox == []
+
+
+def test_an_account_without_a_person_is_told_to_ask_hr(client, db):
+    user = UserFactory(username="admin@example.com")
+    client.force_login(user)
+    response = client.get("/")
+    assert response.status_code == 403
+    assert b"not linked to a person" in response.content

@@ -1,0 +1,87 @@
+"""Site-wide guards: things that must hold for every page and every change."""
+
+import re
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver
+
+ROOT = Path(__file__).resolve().parent.parent
+RUFF = Path(sys.executable).parent / "ruff"
+
+
+def test_no_model_change_is_missing_its_migration(db):
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+@pytest.mark.parametrize("args", [["check"], ["format", "--check"]])
+def test_ruff_is_clean(args):
+    result = subprocess.run(
+        [str(RUFF), *args, "."], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _named_routes(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                continue  # Django's own admin, with its own templates.
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _named_routes(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+# Every page a person can open, as the person who may open it. A route added
+# without an entry here fails test_every_route_is_checked_for_one_h1.
+PAGES = {
+    "people:home": ("hr", "/"),
+    "people:directory": ("hr", "/people/"),
+    "people:import": ("hr", "/people/import/"),
+    "people:detail": ("hr", "/people/{report.uid}/"),
+    "login": (None, "/accounts/login/"),
+    "password_change": ("report", "/accounts/password/"),
+    "password_change_done": ("report", "/accounts/password/done/"),
+    "password_reset": (None, "/accounts/password/reset/"),
+    "password_reset_done": (None, "/accounts/password/reset/sent/"),
+    "password_reset_confirm": (None, "/accounts/password/reset/MQ/bad-token/"),
+    "password_reset_complete": (None, "/accounts/password/reset/complete/"),
+}
+NOT_PAGES = {"logout", "healthz"}  # A POST that redirects; a JSON probe.
+
+
+def test_every_route_is_checked_for_one_h1():
+    routes = set(_named_routes(get_resolver().url_patterns))
+    assert routes - NOT_PAGES == set(PAGES)
+
+
+@pytest.mark.parametrize("route", sorted(PAGES))
+def test_every_page_has_exactly_one_h1_a_skip_link_and_main(request, client, route, report):
+    viewer, url = PAGES[route]
+    if viewer:
+        client.force_login(request.getfixturevalue(viewer).user)
+    response = client.get(url.format(report=report))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert len(re.findall(r"<h1[\s>]", body)) == 1
+    assert '<a class="skip-link" href="#main">' in body
+    assert '<main id="main"' in body
+
+
+@pytest.mark.parametrize("status_page", ["404", "403"])
+def test_error_pages_have_one_h1(client_for, report, status_page):
+    client = client_for(report)
+    if status_page == "404":
+        response = client.get("/no-such-page/")
+    else:
+        report.user.person.delete()
+        response = client.get("/")
+    assert response.status_code == int(status_page)
+    assert len(re.findall(r"<h1[\s>]", response.content.decode())) == 1
