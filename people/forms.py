@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
+from people.models import Person
 from people.people_import import MAX_BYTES
 
 
@@ -51,3 +52,20 @@ class InvitingPasswordResetForm(PasswordResetForm):
         User = get_user_model()
         candidates = User._default_manager.filter(email__iexact=email.strip(), is_active=True)
         return (user for user in candidates if user.email.lower() == email.strip().lower())
+
+
+class ManagerChangeForm(forms.Form):
+    manager_email = forms.EmailField(
+        label="Reports to (manager's email)",
+        required=False,
+        help_text="Leave empty for someone at the top of the organisation.",
+    )
+
+    def clean_manager_email(self):
+        email = self.cleaned_data["manager_email"].strip().lower()
+        if not email:
+            return None
+        manager = Person.objects.filter(email=email).first()
+        if manager is None:
+            raise forms.ValidationError(f"Nobody in the app has the email {email}.")
+        return manager

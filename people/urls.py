@@ -9,4 +9,5 @@ urlpatterns = [
     path("people/", views.directory, name="directory"),
     path("people/import/", views.import_people, name="import"),
     path("people/<uuid:uid>/", views.person_detail, name="detail"),
+    path("people/<uuid:uid>/manager/", views.change_manager, name="change_manager"),
 ]
