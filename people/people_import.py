@@ -70,18 +70,28 @@ class Row:
 
 def people_import(*, data: bytes) -> ImportSummary:
     """Apply a people CSV, or raise PeopleImportError listing every problem."""
-    rows = parse_people_csv(data)
+    parsed = parse_people_csv(data)
     with transaction.atomic():
         lock_reporting_lines()
         existing = {p.email: p for p in Person.objects.all()}
-        problems = _check_managers(rows, existing)
+        problems = parsed.problems + _check_managers(parsed, existing)
         if problems:
             raise PeopleImportError(problems)
-        return _apply(rows, existing)
+        return _apply(parsed.rows, existing)
 
 
-def parse_people_csv(data: bytes) -> list[Row]:
-    """Read and check the file on its own, without looking at the database."""
+@dataclass(frozen=True)
+class ParsedFile:
+    rows: list[Row]  # the lines that are valid on their own
+    problems: list[Problem]
+    lines_by_email: dict[str, int]  # every email the file names, valid line or not
+
+
+def parse_people_csv(data: bytes) -> ParsedFile:
+    """Read and check the file on its own, without looking at the database.
+
+    A file that cannot be read as a table at all (too big, not UTF-8, a bad
+    header) raises at once; problems on single lines are collected."""
     if len(data) > MAX_BYTES:
         raise PeopleImportError(
             [Problem(1, f"The file is {len(data):,} bytes; the limit is {MAX_BYTES:,} (5 MiB).")]
@@ -109,27 +119,30 @@ def parse_people_csv(data: bytes) -> list[Row]:
         for fields in reader:
             if not any(field.strip() for field in fields):
                 continue
-            row = _read_row(reader.line_num, fields, columns, problems)
-            if row is None:
-                continue
-            if row.email in seen:
+            line = reader.line_num
+            row = _read_row(line, fields, columns, problems)
+            email = row.email if row else _email_on(fields, columns)
+            if email in seen:
                 problems.append(
-                    Problem(
-                        row.line,
-                        f"{row.email} appears again (first on line {seen[row.email]}).",
-                        "email",
-                    )
+                    Problem(line, f"{email} appears again (first on line {seen[email]}).", "email")
                 )
                 continue
-            seen[row.email] = row.line
-            rows.append(row)
+            if email:
+                seen[email] = line
+            if row:
+                rows.append(row)
     except csv.Error as error:
         problems.append(Problem(reader.line_num, f"This line is not valid CSV ({error})."))
-    if not rows and not problems:
+    if not seen and not problems:
         problems.append(Problem(2, "The file has a header but no people."))
-    if problems:
-        raise PeopleImportError(problems)
-    return rows
+    return ParsedFile(rows, problems, seen)
+
+
+def _email_on(fields: list[str], columns: list[str]) -> str | None:
+    """The email of a line that has other problems, so it still counts as named."""
+    if len(fields) != len(columns):
+        return None
+    return fields[columns.index("email")].strip().lower() or None
 
 
 def _read_header(header: list[str], problems: list[Problem]) -> list[str]:
@@ -220,19 +233,21 @@ def _is_email(value: str) -> bool:
     return True
 
 
-def _check_managers(rows: list[Row], existing: dict[str, Person]) -> list[Problem]:
+def _check_managers(parsed: ParsedFile, existing: dict[str, Person]) -> list[Problem]:
     """Unknown managers and cycles, judged on the organisation as it would be afterwards."""
     by_pk = {p.pk: p.email for p in existing.values()}
     manager_of = {email: by_pk.get(p.manager_id) for email, p in existing.items()}
-    problems = []
-    for row in rows:
+    for row in parsed.rows:
         if row.manager_email is None:
             manager_of.setdefault(row.email, None)
-            continue
-        manager_of[row.email] = row.manager_email or None
-    in_file = {row.email: row for row in rows}
-    for row in rows:
-        if row.manager_email and row.manager_email not in manager_of:
+        else:
+            manager_of[row.email] = row.manager_email or None
+    problems = []
+    for row in parsed.rows:
+        # A manager named on a line with its own problem is not unknown: that line's
+        # problem is reported, and fixing it fixes this one.
+        named = row.manager_email in manager_of or row.manager_email in parsed.lines_by_email
+        if row.manager_email and not named:
             problems.append(
                 Problem(
                     row.line,
@@ -240,10 +255,10 @@ def _check_managers(rows: list[Row], existing: dict[str, Person]) -> list[Proble
                     "manager_email",
                 )
             )
-    if problems:
-        return problems
     for cycle in _cycles(manager_of):
-        lines = sorted(in_file[email].line for email in cycle if email in in_file)
+        lines = sorted(
+            parsed.lines_by_email[email] for email in cycle if email in parsed.lines_by_email
+        )
         if not lines:
             continue  # A cycle the file did not touch cannot exist: the app refuses them.
         loop = " → ".join([*cycle, cycle[0]])

@@ -559,6 +559,30 @@ def test_several_problems_are_all_reported_together_in_line_order():
     ]
 
 
+def test_line_problems_and_unknown_managers_are_reported_in_one_round():
+    problems = problems_for(
+        csv_bytes(
+            HEADER,
+            "sam@example.com,Sam,ghost@example.com,",
+            "lin@example.com,,,",
+            "kim@example.com,Kim,lin@example.com,",
+        )
+    )
+
+    # Kim's manager, Lin, is named on a line with its own problem: not unknown.
+    assert [str(p) for p in problems] == [
+        "Line 2, manager_email: No person with email ghost@example.com in this file or in the app.",
+        "Line 3, name: The name is empty.",
+    ]
+
+
+def test_a_duplicate_of_a_line_with_problems_is_still_a_duplicate():
+    problems = problems_for(csv_bytes(HEADER, "sam@example.com,,,", "SAM@example.com,Sam,,"))
+
+    assert [(p.line, p.column) for p in problems] == [(2, "name"), (3, "email")]
+    assert "first on line 2" in problems[1].message
+
+
 # The management command
 
 
