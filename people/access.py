@@ -16,27 +16,27 @@ class PersonRequest(HttpRequest):
 
 
 def current_person(request: HttpRequest) -> Person | None:
-    """Runs one query the first time per request: the signed-in user's person, with roles."""
+    """Runs one query: the signed-in user's person, with roles and level."""
     if not request.user.is_authenticated:
         return None
-    if not hasattr(request, "_current_person"):
-        request._current_person = (
-            Person.objects.with_roles().filter(user_id=request.user.pk).first()
-        )
-    return request._current_person
+    return (
+        Person.objects.with_roles()
+        .select_related("level__track", "level__version__ladder")
+        .filter(user_id=request.user.pk)
+        .first()
+    )
 
 
 def person_required(view):
-    """Attach ``request.person``; an account with no person record cannot use the app."""
+    """An account with no person record cannot use the app (``request.person`` is
+    set by CurrentPersonMiddleware)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        person = current_person(request)
-        if person is None:
+        if request.person is None:
             raise PermissionDenied(
                 "Your account is not linked to a person in the organisation. Ask HR to add you."
             )
-        request.person = person
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -1,5 +1,3 @@
-from people.access import current_person
-
-
 def current_person_context(request):
-    return {"current_person": current_person(request)}
+    """``current_person`` for the navigation (set by CurrentPersonMiddleware)."""
+    return {"current_person": getattr(request, "person", None)}

@@ -1,11 +1,13 @@
 import uuid
 
+import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 # Reporting lines are walked with recursive CTEs. UNION (not UNION ALL) and the
 # depth guard keep a corrupt, cyclic line from looping forever.
@@ -82,6 +84,14 @@ class Person(models.Model):
         related_name="reports",
         help_text="Whom this person reports to. Nobody may end up managing themselves.",
     )
+    level = models.ForeignKey(
+        "ladders.Level",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Their current level: a level of a published ladder version.",
+    )
     is_hr = models.BooleanField(
         "HR (people team)",
         default=False,
@@ -150,3 +160,35 @@ def reporting_line_problem(person: Person, manager: Person | None) -> str | None
             "managers: that would make a cycle."
         )
     return None
+
+
+class LevelChange(models.Model):
+    """One entry of a person's level history. Append-only: the database refuses
+    to change or delete an entry once written."""
+
+    class Source(models.TextChoices):
+        HR = "hr", "Set by HR"
+        IMPORT = "import", "People import"
+        PROMOTION = "promotion", "Promotion"
+        LATERAL = "lateral", "Lateral move"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="level_changes")
+    level = models.ForeignKey("ladders.Level", on_delete=models.PROTECT, related_name="+")
+    previous_level = models.ForeignKey(
+        "ladders.Level", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    source = models.CharField(max_length=12, choices=Source)
+    note = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "-changed_at"], name="level_change_person_idx")]
+        triggers = [
+            pgtrigger.Protect(name="level_history_is_append_only", operation=pgtrigger.Update)
+        ]
+
+    def __str__(self):
+        return f"{self.person} → {self.level} ({self.changed_at:%Y-%m-%d})"

@@ -1,0 +1,694 @@
+"""The ladder file format, version 1 (../shared/ladder-format.md), in YAML and CSV.
+
+Both encodings are read into the same ``LadderData`` and checked by the same
+rules, so an error reads the same in either; each value remembers where it came
+from (a YAML path or a CSV line and column) so every error can say where it is.
+Reading never touches the database: ``ladders.importing`` writes what was read.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+FORMAT = "career-ladder/1"
+MAX_BYTES = 5 * 1024 * 1024
+KEY_RE = re.compile(r"[a-z0-9-]{1,64}")
+KINDS = ("ic", "management")
+LIMITS = {
+    "competencies": (1, 100),
+    "tracks": (1, 10),
+    "levels": (1, 30),
+}
+
+
+@dataclass(frozen=True)
+class FormatProblem:
+    where: str
+    message: str
+
+    def __str__(self):
+        return f"{self.where}: {self.message}"
+
+
+class LadderFormatError(Exception):
+    def __init__(self, problems: list[FormatProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class CompetencyData:
+    key: str
+    name: str
+    description: str = ""
+    group: str = ""
+    # Where each value came from, for messages; not part of the ladder's content.
+    where: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass
+class LevelData:
+    code: str
+    title: str
+    grade: int
+    summary: str = ""
+    expectations: dict[str, str] = field(default_factory=dict)
+    # Where each value came from, for messages; not part of the ladder's content.
+    where: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass
+class TrackData:
+    key: str
+    name: str
+    kind: str
+    levels: list[LevelData] = field(default_factory=list)
+    # Where each value came from, for messages; not part of the ladder's content.
+    where: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass
+class LadderData:
+    slug: str
+    name: str
+    description: str = ""
+    competencies: list[CompetencyData] = field(default_factory=list)
+    tracks: list[TrackData] = field(default_factory=list)
+    # Where each value came from, for messages; not part of the ladder's content.
+    where: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+# Reading ---------------------------------------------------------------------
+
+
+def read_file(data: bytes, filename: str) -> LadderData:
+    """By extension: .csv is CSV; .yaml, .yml and .json are YAML (JSON is YAML)."""
+    if filename.lower().endswith(".csv"):
+        return read_csv(data)
+    return read_yaml(data)
+
+
+def _decode(data: bytes) -> str:
+    if len(data) > MAX_BYTES:
+        raise LadderFormatError(
+            [FormatProblem("file", f"is {len(data):,} bytes; the limit is {MAX_BYTES:,} (5 MiB).")]
+        )
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = body[: error.start].count(b"\n") + 1
+        raise LadderFormatError(
+            [FormatProblem(f"line {line}", "is not valid UTF-8 text; save the file as UTF-8.")]
+        ) from None
+    if "\0" in text:
+        line = text[: text.index("\0")].count("\n") + 1
+        raise LadderFormatError(
+            [FormatProblem(f"line {line}", "contains a NUL character; is the file UTF-16?")]
+        )
+    return text
+
+
+def read_yaml(data: bytes) -> LadderData:
+    text = _decode(data)
+    try:
+        document = yaml.load(text, Loader=_SafeLoader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "file"
+        problem = getattr(error, "problem", None) or str(error)
+        raise LadderFormatError([FormatProblem(where, f"is not valid YAML: {problem}.")]) from None
+    except RecursionError:
+        raise LadderFormatError(
+            [FormatProblem("file", "nests too deeply to be a ladder.")]
+        ) from None
+    _refuse_expansion_bombs(document)
+    reader = _YamlReader()
+    ladder = reader.read(document)
+    problems = reader.problems + (check(ladder) if ladder else [])
+    if problems:
+        raise LadderFormatError(problems)
+    return ladder
+
+
+class _SafeLoader(yaml.SafeLoader):
+    """PyYAML's safe loader; kept as a subclass so the refusal of tags is explicit."""
+
+
+def _refuse_expansion_bombs(document) -> None:
+    """Aliases let a small file stand for a huge one ("billion laughs"). Walk the
+    document as if expanded and give up once it outgrows the file size limit."""
+    budget = MAX_BYTES
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        budget -= len(node) + 1 if isinstance(node, str) else 8
+        if budget < 0:
+            raise LadderFormatError(
+                [FormatProblem("file", "expands (through YAML aliases) beyond the 5 MiB limit.")]
+            )
+        if isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+class _YamlReader:
+    """Turns the parsed document into LadderData, noting wrong shapes and types."""
+
+    def __init__(self):
+        self.problems: list[FormatProblem] = []
+
+    def problem(self, where, message):
+        self.problems.append(FormatProblem(where, message))
+
+    def read(self, document) -> LadderData | None:
+        if not isinstance(document, dict):
+            self.problem("file", "must be a mapping with format, ladder, competencies and tracks.")
+            return None
+        self.fields(document, "", {"format", "ladder", "competencies", "tracks"})
+        if "format" not in document:
+            self.problem("format", f"is missing; expected '{FORMAT}'.")
+        elif document["format"] != FORMAT:
+            self.problem("format", f"is {document['format']!r}; expected '{FORMAT}'.")
+        ladder_doc = self.mapping(document, "ladder", "ladder")
+        ladder = LadderData(slug="", name="")
+        if ladder_doc is not None:
+            self.fields(ladder_doc, "ladder.", {"slug", "name", "description"})
+            ladder.slug = self.text(ladder_doc, "slug", "ladder.slug", ladder.where)
+            ladder.name = self.text(ladder_doc, "name", "ladder.name", ladder.where)
+            ladder.description = self.text(
+                ladder_doc, "description", "ladder.description", ladder.where, required=False
+            )
+        for i, item in enumerate(self.sequence(document, "competencies", "competencies")):
+            path = f"competencies[{i}]"
+            if not self.is_mapping(item, path):
+                continue
+            self.fields(item, f"{path}.", {"key", "name", "description", "group"})
+            competency = CompetencyData(key="", name="", where={"": path})
+            competency.key = self.text(item, "key", f"{path}.key", competency.where)
+            competency.name = self.text(item, "name", f"{path}.name", competency.where)
+            competency.description = self.text(
+                item, "description", f"{path}.description", competency.where, required=False
+            )
+            competency.group = self.text(
+                item, "group", f"{path}.group", competency.where, required=False
+            )
+            ladder.competencies.append(competency)
+        ladder.where["competencies"] = "competencies"
+        for i, item in enumerate(self.sequence(document, "tracks", "tracks")):
+            path = f"tracks[{i}]"
+            if not self.is_mapping(item, path):
+                continue
+            self.fields(item, f"{path}.", {"key", "name", "kind", "levels"})
+            track = TrackData(key="", name="", kind="", where={"": path})
+            track.key = self.text(item, "key", f"{path}.key", track.where)
+            track.name = self.text(item, "name", f"{path}.name", track.where)
+            track.kind = self.text(item, "kind", f"{path}.kind", track.where)
+            track.where["levels"] = f"{path}.levels"
+            for j, level_doc in enumerate(self.sequence(item, "levels", f"{path}.levels")):
+                track.levels.append(self.level(level_doc, f"{path}.levels[{j}]"))
+            ladder.tracks.append(track)
+        ladder.where["tracks"] = "tracks"
+        return ladder
+
+    def level(self, item, path) -> LevelData:
+        level = LevelData(code="", title="", grade=0, where={"": path})
+        if not self.is_mapping(item, path):
+            return level
+        self.fields(item, f"{path}.", {"code", "title", "grade", "summary", "expectations"})
+        level.code = self.text(item, "code", f"{path}.code", level.where)
+        level.title = self.text(item, "title", f"{path}.title", level.where)
+        level.summary = self.text(item, "summary", f"{path}.summary", level.where, required=False)
+        level.where["grade"] = f"{path}.grade"
+        grade = item.get("grade")
+        if grade is None:
+            self.problem(f"{path}.grade", "is missing; expected a whole number from 1 to 99.")
+        elif isinstance(grade, bool) or not isinstance(grade, int):
+            self.problem(f"{path}.grade", f"is {grade!r}; expected a whole number from 1 to 99.")
+        else:
+            level.grade = grade
+        expectations = item.get("expectations")
+        if expectations is None:
+            return level
+        if not isinstance(expectations, dict):
+            self.problem(f"{path}.expectations", "must be a mapping of competency key to text.")
+            return level
+        for key, text in expectations.items():
+            where = f"{path}.expectations.{key}"
+            if not isinstance(text, str):
+                self.problem(where, f"is {_kind(text)}; expected Markdown text.")
+                continue
+            level.expectations[str(key)] = text
+            level.where[f"expectations.{key}"] = where
+        return level
+
+    # Shape helpers: each notes a problem and returns a harmless value.
+
+    def fields(self, item: dict, prefix: str, known: set[str]) -> None:
+        for name in item:
+            if name not in known:
+                expected = ", ".join(sorted(known))
+                self.problem(
+                    f"{prefix}{name}", f"is not a field here; expected one of: {expected}."
+                )
+
+    def is_mapping(self, item, path) -> bool:
+        if not isinstance(item, dict):
+            self.problem(path, f"is {_kind(item)}; expected a mapping.")
+            return False
+        return True
+
+    def mapping(self, parent: dict, name: str, path: str) -> dict | None:
+        if name not in parent:
+            self.problem(path, "is missing.")
+            return None
+        return parent[name] if self.is_mapping(parent[name], path) else None
+
+    def sequence(self, parent: dict, name: str, path: str) -> list:
+        if name not in parent:
+            self.problem(path, "is missing; expected a list.")
+            return []
+        if not isinstance(parent[name], list):
+            self.problem(path, f"is {_kind(parent[name])}; expected a list.")
+            return []
+        return parent[name]
+
+    def text(self, item: dict, name: str, path: str, where: dict, required=True) -> str:
+        where[name] = path
+        value = item.get(name)
+        if value is None:
+            if required:
+                self.problem(path, "is missing.")
+            return ""
+        if not isinstance(value, str):
+            self.problem(path, f"is {_kind(value)}; expected text.")
+            return ""
+        return value
+
+
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return f"a boolean ({value})"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "empty"
+    return f"a {type(value).__name__}"
+
+
+CSV_COLUMNS = (
+    "ladder_slug",
+    "ladder_name",
+    "track_key",
+    "track_name",
+    "track_kind",
+    "level_code",
+    "level_title",
+    "grade",
+    "level_summary",
+    "competency_key",
+    "competency_name",
+    "competency_group",
+    "competency_description",
+    "expectation",
+)
+CSV_REQUIRED = (
+    "ladder_slug",
+    "ladder_name",
+    "track_key",
+    "track_name",
+    "track_kind",
+    "level_code",
+    "level_title",
+    "grade",
+    "competency_key",
+    "competency_name",
+)
+
+
+def read_csv(data: bytes) -> LadderData:
+    text = _decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    problems: list[FormatProblem] = []
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise LadderFormatError([FormatProblem("line 1", "the file is empty.")])
+        columns = [name.strip().lower() for name in header]
+        for name in dict.fromkeys(columns):
+            if name not in CSV_COLUMNS:
+                problems.append(FormatProblem("line 1", f"unknown column '{name}'."))
+            elif columns.count(name) > 1:
+                problems.append(FormatProblem("line 1", f"the column '{name}' appears twice."))
+        for name in CSV_REQUIRED:
+            if name not in columns:
+                problems.append(
+                    FormatProblem("line 1", f"the required column '{name}' is missing.")
+                )
+        if problems:
+            raise LadderFormatError(problems)
+        builder = _CsvBuilder(problems)
+        for fields in reader:
+            if not any(value.strip() for value in fields):
+                continue
+            if len(fields) != len(columns):
+                problems.append(
+                    FormatProblem(
+                        f"line {reader.line_num}",
+                        f"has {len(fields)} values; the header has {len(columns)}.",
+                    )
+                )
+                continue
+            builder.add(reader.line_num, dict(zip(columns, fields, strict=True)))
+    except csv.Error as error:
+        problems.append(FormatProblem(f"line {reader.line_num}", f"is not valid CSV ({error})."))
+        raise LadderFormatError(problems) from None
+    if builder.ladder is None and not problems:
+        problems.append(FormatProblem("line 2", "the file has a header but no rows."))
+    if builder.ladder is not None:
+        problems += check(builder.ladder)
+    if problems:
+        raise LadderFormatError(problems)
+    return builder.ladder
+
+
+class _CsvBuilder:
+    """Groups rows into the ladder, in order of first appearance, and notes rows
+    that disagree about something an earlier row already said."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        self.ladder: LadderData | None = None
+        self.tracks: dict[str, TrackData] = {}
+        self.levels: dict[str, tuple[LevelData, str]] = {}
+        self.competencies: dict[str, CompetencyData] = {}
+        self.cells: dict[tuple[str, str], int] = {}
+
+    def add(self, line: int, row: dict[str, str]) -> None:
+        def at(column):
+            return f"line {line}, column {column}"
+
+        def value(column):
+            return row.get(column, "")
+
+        if self.ladder is None:
+            self.ladder = LadderData(
+                slug=value("ladder_slug"),
+                name=value("ladder_name"),
+                where={"slug": at("ladder_slug"), "name": at("ladder_name")},
+            )
+        else:
+            self.agree(line, "ladder_slug", value("ladder_slug"), self.ladder.slug, "the ladder")
+            self.agree(line, "ladder_name", value("ladder_name"), self.ladder.name, "the ladder")
+
+        key = value("track_key")
+        track = self.tracks.get(key)
+        if track is None:
+            track = TrackData(
+                key=key,
+                name=value("track_name"),
+                kind=value("track_kind"),
+                where={
+                    "": at("track_key"),
+                    "key": at("track_key"),
+                    "name": at("track_name"),
+                    "kind": at("track_kind"),
+                    "levels": at("track_key"),
+                },
+            )
+            self.tracks[key] = track
+            self.ladder.tracks.append(track)
+        else:
+            what = f"track '{key}'"
+            self.agree(line, "track_name", value("track_name"), track.name, what)
+            self.agree(line, "track_kind", value("track_kind"), track.kind, what)
+
+        code = value("level_code")
+        grade_text = value("grade").strip()
+        grade = int(grade_text) if re.fullmatch(r"[+-]?\d{1,6}", grade_text) else None
+        if code in self.levels:
+            level, track_key = self.levels[code]
+            what = f"level '{code}'"
+            self.agree(line, "track_key", key, track_key, what)
+            self.agree(line, "level_title", value("level_title"), level.title, what)
+            self.agree(line, "grade", grade_text, str(level.grade), what)
+            self.agree(line, "level_summary", value("level_summary"), level.summary, what)
+        else:
+            level = LevelData(
+                code=code,
+                title=value("level_title"),
+                grade=grade if grade is not None else 0,
+                summary=value("level_summary"),
+                where={
+                    "": at("level_code"),
+                    "code": at("level_code"),
+                    "title": at("level_title"),
+                    "grade": at("grade"),
+                    "summary": at("level_summary"),
+                },
+            )
+            if grade is None:
+                self.problems.append(
+                    FormatProblem(at("grade"), f"is {grade_text!r}; expected a whole number.")
+                )
+            self.levels[code] = (level, key)
+            track.levels.append(level)
+
+        competency_key = value("competency_key")
+        competency = self.competencies.get(competency_key)
+        if competency is None:
+            competency = CompetencyData(
+                key=competency_key,
+                name=value("competency_name"),
+                group=value("competency_group"),
+                description=value("competency_description"),
+                where={
+                    "": at("competency_key"),
+                    "key": at("competency_key"),
+                    "name": at("competency_name"),
+                    "group": at("competency_group"),
+                    "description": at("competency_description"),
+                },
+            )
+            self.competencies[competency_key] = competency
+            self.ladder.competencies.append(competency)
+        else:
+            what = f"competency '{competency_key}'"
+            self.agree(line, "competency_name", value("competency_name"), competency.name, what)
+            self.agree(line, "competency_group", value("competency_group"), competency.group, what)
+            self.agree(
+                line,
+                "competency_description",
+                value("competency_description"),
+                competency.description,
+                what,
+            )
+
+        cell = (code, competency_key)
+        if cell in self.cells:
+            self.problems.append(
+                FormatProblem(
+                    at("competency_key"),
+                    f"level '{code}' and competency '{competency_key}' already have a row "
+                    f"(line {self.cells[cell]}).",
+                )
+            )
+            return
+        self.cells[cell] = line
+        if value("expectation"):
+            level.expectations[competency_key] = value("expectation")
+            level.where[f"expectations.{competency_key}"] = at("expectation")
+
+    def agree(self, line, column, value, earlier, what):
+        if value != earlier:
+            self.problems.append(
+                FormatProblem(
+                    f"line {line}, column {column}",
+                    f"is {value!r}, but an earlier row says {earlier!r} for {what}.",
+                )
+            )
+
+
+# Checking: the same rules whichever encoding the ladder came in -----------------
+
+
+def check(ladder: LadderData) -> list[FormatProblem]:
+    problems: list[FormatProblem] = []
+
+    def problem(where, message):
+        problems.append(FormatProblem(where, message))
+
+    def key_like(item, name, value):
+        if value and not KEY_RE.fullmatch(value):
+            problem(
+                item.where.get(name, name),
+                f"{value!r} is not a valid key: use 1 to 64 of a-z, 0-9 and '-'.",
+            )
+
+    def length(item, name, value, low, high, required=True):
+        if not value and not required:
+            return
+        if not value:
+            return  # Missing required values were reported when reading.
+        if not low <= len(value) <= high:
+            problem(
+                item.where.get(name, name),
+                f"has {len(value)} characters; expected {low} to {high}.",
+            )
+
+    def count(items, name, where):
+        low, high = LIMITS[name]
+        if not low <= len(items) <= high:
+            problem(where, f"has {len(items)} entries; expected {low} to {high}.")
+
+    key_like(ladder, "slug", ladder.slug)
+    length(ladder, "name", ladder.name, 1, 120)
+
+    count(ladder.competencies, "competencies", ladder.where.get("competencies", "competencies"))
+    seen_keys: dict[str, str] = {}
+    for competency in ladder.competencies:
+        key_like(competency, "key", competency.key)
+        length(competency, "name", competency.name, 1, 120)
+        length(competency, "group", competency.group, 1, 60, required=False)
+        _unique(
+            seen_keys, competency.key, competency.where.get("key", "key"), "competency key", problem
+        )
+
+    count(ladder.tracks, "tracks", ladder.where.get("tracks", "tracks"))
+    track_keys: dict[str, str] = {}
+    codes: dict[str, str] = {}
+    known = {c.key for c in ladder.competencies}
+    for track in ladder.tracks:
+        key_like(track, "key", track.key)
+        length(track, "name", track.name, 1, 120)
+        if track.kind and track.kind not in KINDS:
+            problem(
+                track.where.get("kind", "kind"), f"is {track.kind!r}; expected ic or management."
+            )
+        _unique(track_keys, track.key, track.where.get("key", "key"), "track key", problem)
+        count(track.levels, "levels", track.where.get("levels", "levels"))
+        previous = None
+        for level in track.levels:
+            length(level, "code", level.code, 1, 16)
+            length(level, "title", level.title, 1, 120)
+            _unique(codes, level.code, level.where.get("code", "code"), "level code", problem)
+            if level.grade and not 1 <= level.grade <= 99:
+                problem(level.where.get("grade", "grade"), f"is {level.grade}; expected 1 to 99.")
+            if previous is not None and level.grade and level.grade <= previous.grade:
+                problem(
+                    level.where.get("grade", "grade"),
+                    f"is {level.grade}, not above {previous.grade} of {previous.code}: grades "
+                    "must strictly increase within a track.",
+                )
+            if level.grade:
+                previous = level
+            for key, text in level.expectations.items():
+                where = level.where.get(f"expectations.{key}", f"expectations.{key}")
+                if key not in known:
+                    problem(where, f"names the unknown competency '{key}'.")
+                elif not 1 <= len(text) <= 10_000:
+                    problem(where, f"has {len(text)} characters; expected 1 to 10000.")
+    return problems
+
+
+def _unique(seen: dict, value, where, what, problem):
+    if not value:
+        return
+    if value in seen:
+        problem(where, f"duplicates the {what} '{value}' first used at {seen[value]}.")
+    else:
+        seen[value] = where
+
+
+# Writing -----------------------------------------------------------------------
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_representer(dumper, value):
+    # Multi-line Markdown reads best as a literal block.
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def to_document(ladder: LadderData) -> dict:
+    def optional(**values):
+        return {name: value for name, value in values.items() if value}
+
+    return {
+        "format": FORMAT,
+        "ladder": {
+            "slug": ladder.slug,
+            "name": ladder.name,
+            **optional(description=ladder.description),
+        },
+        "competencies": [
+            {"key": c.key, "name": c.name, **optional(description=c.description, group=c.group)}
+            for c in ladder.competencies
+        ],
+        "tracks": [
+            {
+                "key": t.key,
+                "name": t.name,
+                "kind": t.kind,
+                "levels": [
+                    {
+                        "code": level.code,
+                        "title": level.title,
+                        "grade": level.grade,
+                        **optional(summary=level.summary, expectations=level.expectations),
+                    }
+                    for level in t.levels
+                ],
+            }
+            for t in ladder.tracks
+        ],
+    }
+
+
+def to_yaml(ladder: LadderData) -> str:
+    return yaml.dump(
+        to_document(ladder), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100
+    )
+
+
+def to_csv(ladder: LadderData) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for track in ladder.tracks:
+        for level in track.levels:
+            for competency in ladder.competencies:
+                writer.writerow(
+                    [
+                        ladder.slug,
+                        ladder.name,
+                        track.key,
+                        track.name,
+                        track.kind,
+                        level.code,
+                        level.title,
+                        level.grade,
+                        level.summary,
+                        competency.key,
+                        competency.name,
+                        competency.group,
+                        competency.description,
+                        level.expectations.get(competency.key, ""),
+                    ]
+                )
+    return buffer.getvalue()

@@ -1,0 +1,15 @@
+from django import template
+
+from ladders.markdown import render_markdown
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text):
+    return render_markdown(text)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key)

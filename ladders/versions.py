@@ -1,0 +1,196 @@
+"""Writes to ladder versions: drafts, publishing, and moving content in and out
+of the file format. Every function is atomic; rules a person can break come
+back as ``LadderError`` with a message for them."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Prefetch
+from django.dispatch import Signal
+from django.utils import timezone
+
+from ladders.ladder_format import CompetencyData, LadderData, LevelData, TrackData
+from ladders.models import Competency, Expectation, Ladder, LadderVersion, Level, Track
+
+# Sent inside the publishing transaction with ``version`` and ``previous`` (the
+# version it replaces, or None). The people app moves current levels along.
+version_published = Signal()
+
+CHANGE_NOTE_MAX = 2000
+
+
+class LadderError(Exception):
+    """A ladder change refused for a reason the person can act on."""
+
+
+def ladder_data(version: LadderVersion) -> LadderData:
+    """Runs four queries. The version's whole content, as the file format sees it."""
+    competencies = list(version.competencies.order_by("position", "pk"))
+    keys = {c.pk: c.key for c in competencies}
+    expectations = Prefetch("expectations", queryset=Expectation.objects.order_by("pk"))
+    levels = Prefetch(
+        "levels", queryset=Level.objects.order_by("grade").prefetch_related(expectations)
+    )
+    tracks = version.tracks.order_by("position", "pk").prefetch_related(levels)
+    return LadderData(
+        slug=version.ladder.slug,
+        name=version.name,
+        description=version.description,
+        competencies=[
+            CompetencyData(key=c.key, name=c.name, description=c.description, group=c.group)
+            for c in competencies
+        ],
+        tracks=[
+            TrackData(
+                key=track.key,
+                name=track.name,
+                kind=track.kind,
+                levels=[
+                    LevelData(
+                        code=level.code,
+                        title=level.title,
+                        grade=level.grade,
+                        summary=level.summary,
+                        expectations={
+                            keys[e.competency_id]: e.text for e in level.expectations.all()
+                        },
+                    )
+                    for level in track.levels.all()
+                ],
+            )
+            for track in tracks
+        ],
+    )
+
+
+def ladder_import(*, data: LadderData, user) -> LadderVersion:
+    """A new ladder's first draft, or a new draft of an existing ladder. Never
+    touches a published version; refuses while the ladder already has a draft."""
+    with transaction.atomic():
+        ladder, created = Ladder.objects.select_for_update().get_or_create(slug=data.slug)
+        if not created:
+            draft = ladder.versions.drafts().first()
+            if draft is not None:
+                raise LadderError(
+                    f"{draft.name} already has a draft (version {draft.number}). Publish or "
+                    "discard it before importing a new one."
+                )
+        previous = ladder.versions.published().order_by("-number").first()
+        version = LadderVersion.objects.create(
+            ladder=ladder,
+            number=_next_number(ladder),
+            name=data.name,
+            description=data.description,
+            based_on=previous,
+            created_by=user,
+        )
+        _write_content(version, data)
+    return version
+
+
+def _next_number(ladder: Ladder) -> int:
+    return (ladder.versions.aggregate(highest=Max("number"))["highest"] or 0) + 1
+
+
+def _write_content(version: LadderVersion, data: LadderData) -> None:
+    competencies = Competency.objects.bulk_create(
+        Competency(
+            version=version,
+            key=c.key,
+            name=c.name,
+            description=c.description,
+            group=c.group,
+            position=i,
+        )
+        for i, c in enumerate(data.competencies)
+    )
+    by_key = {c.key: c for c in competencies}
+    tracks = Track.objects.bulk_create(
+        Track(version=version, key=t.key, name=t.name, kind=t.kind, position=i)
+        for i, t in enumerate(data.tracks)
+    )
+    pairs = [
+        (level_data, track)
+        for track, t in zip(tracks, data.tracks, strict=True)
+        for level_data in t.levels
+    ]
+    levels = Level.objects.bulk_create(
+        Level(
+            version=version,
+            track=track,
+            code=d.code,
+            title=d.title,
+            grade=d.grade,
+            summary=d.summary,
+        )
+        for d, track in pairs
+    )
+    Expectation.objects.bulk_create(
+        Expectation(version=version, level=level, competency=by_key[key], text=text)
+        for level, (d, _) in zip(levels, pairs, strict=True)
+        for key, text in d.expectations.items()
+    )
+
+
+def draft_start(*, ladder: Ladder, user) -> LadderVersion:
+    """A draft that starts as a copy of the newest published version."""
+    with transaction.atomic():
+        ladder = Ladder.objects.select_for_update().get(pk=ladder.pk)
+        existing = ladder.versions.drafts().first()
+        if existing is not None:
+            return existing
+        current = ladder.versions.published().order_by("-number").first()
+        if current is None:
+            raise LadderError("This ladder has nothing published to start a draft from.")
+        version = LadderVersion.objects.create(
+            ladder=ladder,
+            number=_next_number(ladder),
+            name=current.name,
+            description=current.description,
+            based_on=current,
+            created_by=user,
+        )
+        _write_content(version, ladder_data(current))
+    return version
+
+
+def draft_discard(*, version: LadderVersion) -> None:
+    if not version.is_draft:
+        raise LadderError("Only a draft can be discarded.")
+    version.delete()
+
+
+def version_publish(*, version: LadderVersion, user, note: str) -> LadderVersion:
+    """Freeze the draft as the ladder's newest published version."""
+    note = note.strip()
+    if not note:
+        raise LadderError("Write a change note: readers see it in the version history.")
+    if len(note) > CHANGE_NOTE_MAX:
+        raise LadderError(f"The change note has {len(note)} characters; at most {CHANGE_NOTE_MAX}.")
+    with transaction.atomic():
+        version = LadderVersion.objects.select_for_update().get(pk=version.pk)
+        if not version.is_draft:
+            raise LadderError(f"Version {version.number} is already published.")
+        for problem in publish_blockers(version):
+            raise LadderError(problem)
+        previous = version.ladder.versions.published().order_by("-number").first()
+        version.status = LadderVersion.Status.PUBLISHED
+        version.published_by = user
+        version.published_at = timezone.now()
+        version.change_note = note
+        try:
+            version.save(update_fields=["status", "published_by", "published_at", "change_note"])
+        except IntegrityError as error:  # pragma: no cover - guarded by the lock above
+            raise LadderError("This draft changed while publishing; try again.") from error
+        version_published.send(sender=LadderVersion, version=version, previous=previous)
+    return version
+
+
+def publish_blockers(version: LadderVersion) -> list[str]:
+    """Runs three queries. What stops this draft from being published, if anything."""
+    blockers = []
+    if not version.competencies.exists():
+        blockers.append("Add at least one competency before publishing.")
+    if not version.tracks.exists():
+        blockers.append("Add at least one track before publishing.")
+    empty = version.tracks.filter(levels__isnull=True).values_list("name", flat=True)
+    blockers += [f"The track “{name}” has no levels yet." for name in empty]
+    return blockers
