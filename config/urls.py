@@ -6,6 +6,7 @@ from config.health import healthz
 urlpatterns = [
     path("", include("people.urls")),
     path("accounts/", include("people.account_urls")),
+    path("ladders/", include("ladders.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

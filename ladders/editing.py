@@ -1,0 +1,118 @@
+"""HR's edits to a draft. Each is atomic; each refuses anything but a draft (the
+database refuses it too). A cell save names the revision its editor started
+from, so a second editor is told of the first's change instead of erasing it."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F, Max
+
+from ladders.models import Competency, Expectation, Ladder, LadderVersion, Level, Track
+from ladders.versions import LadderError
+
+
+@dataclass
+class CellConflict(Exception):
+    """The cell changed since the editor opened it; ``current`` is what it holds now."""
+
+    current: Expectation | None
+
+
+def _check_draft(version: LadderVersion) -> None:
+    if not version.is_draft:
+        raise LadderError(f"Version {version.number} is published: start a new draft to change it.")
+
+
+def expectation_save(*, level: Level, competency: Competency, text: str, seen_revision: int, user):
+    """Write a cell (empty text clears it). ``seen_revision`` is the revision the
+    editor opened, 0 for an empty cell. Returns the expectation, or None if cleared."""
+    _check_draft(level.version)
+    with transaction.atomic():
+        current = (
+            Expectation.objects.select_for_update()
+            .select_related("updated_by__person")
+            .filter(level=level, competency=competency)
+            .first()
+        )
+        if (current.revision if current else 0) != seen_revision:
+            raise CellConflict(current)
+        if not text.strip():
+            if current:
+                current.delete()
+            return None
+        if current is None:
+            return Expectation.objects.create(
+                version=level.version,
+                level=level,
+                competency=competency,
+                text=text,
+                updated_by=user,
+            )
+        current.text = text
+        current.revision = F("revision") + 1
+        current.updated_by = user
+        current.save(update_fields=["text", "revision", "updated_by", "updated_at"])
+        current.refresh_from_db()
+        return current
+
+
+def ladder_create(*, slug: str, name: str, user) -> LadderVersion:
+    """A new ladder with an empty first draft."""
+    with transaction.atomic():
+        if Ladder.objects.filter(slug=slug).exists():
+            raise LadderError(f"A ladder with the slug '{slug}' already exists.")
+        ladder = Ladder.objects.create(slug=slug)
+        return LadderVersion.objects.create(ladder=ladder, number=1, name=name, created_by=user)
+
+
+def details_update(*, version: LadderVersion, name: str, description: str) -> None:
+    _check_draft(version)
+    version.name, version.description = name, description
+    version.save(update_fields=["name", "description"])
+
+
+def _next_position(queryset) -> int:
+    return (queryset.aggregate(highest=Max("position"))["highest"] or 0) + 1
+
+
+def competency_add(*, version: LadderVersion, **fields) -> Competency:
+    _check_draft(version)
+    position = _next_position(version.competencies)
+    return Competency.objects.create(version=version, position=position, **fields)
+
+
+def track_add(*, version: LadderVersion, **fields) -> Track:
+    _check_draft(version)
+    return Track.objects.create(version=version, position=_next_position(version.tracks), **fields)
+
+
+def level_add(*, track: Track, **fields) -> Level:
+    _check_draft(track.version)
+    return Level.objects.create(version=track.version, track=track, **fields)
+
+
+def item_save(item, fields: list[str]) -> None:
+    """Save a competency, track or level after a form changed ``fields``."""
+    _check_draft(item.version)
+    item.save(update_fields=fields)
+
+
+def item_remove(item) -> None:
+    """Remove a competency, track or level, and the expectations that hang from it."""
+    _check_draft(item.version)
+    item.delete()
+
+
+def item_move(item, *, up: bool) -> None:
+    """Swap a competency or track with its neighbour in display order."""
+    _check_draft(item.version)
+    siblings = type(item).objects.filter(version=item.version)
+    with transaction.atomic():
+        if up:
+            neighbour = siblings.filter(position__lt=item.position).order_by("-position").first()
+        else:
+            neighbour = siblings.filter(position__gt=item.position).order_by("position").first()
+        if neighbour is None:
+            return
+        item.position, neighbour.position = neighbour.position, item.position
+        type(item).objects.bulk_update([item, neighbour], ["position"])
