@@ -58,5 +58,8 @@ def hr_required(view):
 def get_person_for(viewer: Person, uid) -> Person:
     """The person ``uid`` if ``viewer`` may see them; otherwise 404, as if they did not exist."""
     return get_object_or_404(
-        Person.objects.visible_to(viewer).with_roles().select_related("manager"), uid=uid
+        Person.objects.visible_to(viewer)
+        .with_roles()
+        .select_related("manager", "level__track", "level__version__ladder"),
+        uid=uid,
     )

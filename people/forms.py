@@ -69,3 +69,28 @@ class ManagerChangeForm(forms.Form):
         if manager is None:
             raise forms.ValidationError(f"Nobody in the app has the email {email}.")
         return manager
+
+
+class LevelSetForm(forms.Form):
+    """HR gives a person a level of a ladder's current version."""
+
+    level = forms.TypedChoiceField(label="Level", coerce=int)
+    note = forms.CharField(
+        label="Note for the level history",
+        required=False,
+        max_length=500,
+        help_text="Optional, e.g. “Hired at this level” or “Corrected after review”.",
+    )
+
+    def __init__(self, *args, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.levels = {level.pk: level for level in levels}
+        groups: dict[str, list] = {}
+        for level in levels:
+            group = f"{level.version.name}: {level.track.name}"
+            label = f"{level.code} · {level.title} (grade {level.grade})"
+            groups.setdefault(group, []).append((level.pk, label))
+        self.fields["level"].choices = [("", "Choose a level"), *groups.items()]
+
+    def clean_level(self):
+        return self.levels[self.cleaned_data["level"]]

@@ -1,4 +1,5 @@
-"""Load an organisation from CSV (``email,name,manager_email,role``), all or nothing.
+"""Load an organisation from CSV (``email,name,manager_email,role[,ladder,level_code]``),
+all or nothing.
 
 Every problem in the file is collected and reported with its line number before
 anything is written; a clean file is applied in one transaction. People are
@@ -17,12 +18,13 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from people.models import Person
+from ladders.models import LadderVersion, Level
+from people.models import LevelChange, Person
 from people.services import lock_reporting_lines
 
 MAX_BYTES = 5 * 1024 * 1024
 REQUIRED_COLUMNS = ("email", "name")
-OPTIONAL_COLUMNS = ("manager_email", "role")
+OPTIONAL_COLUMNS = ("manager_email", "role", "ladder", "level_code")
 ROLES = {"": False, "engineer": False, "manager": False, "hr": True}
 NAME_MAX_LENGTH = Person._meta.get_field("name").max_length
 # The email is also the account's username, the shorter of the two columns.
@@ -66,18 +68,53 @@ class Row:
     name: str
     manager_email: str | None  # None: the file has no manager_email column
     is_hr: bool | None  # None: the file has no role column
+    level: tuple[str, str] | None = None  # (ladder slug, level code); None: leave as is
 
 
-def people_import(*, data: bytes) -> ImportSummary:
-    """Apply a people CSV, or raise PeopleImportError listing every problem."""
+def people_import(*, data: bytes, by=None) -> ImportSummary:
+    """Apply a people CSV, or raise PeopleImportError listing every problem.
+    ``by`` is the user recorded in level history for levels the file changes."""
     parsed = parse_people_csv(data)
     with transaction.atomic():
         lock_reporting_lines()
         existing = {p.email: p for p in Person.objects.all()}
-        problems = parsed.problems + _check_managers(parsed, existing)
+        levels = _current_levels_by_ref()
+        problems = (
+            parsed.problems + _check_managers(parsed, existing) + _check_levels(parsed, levels)
+        )
         if problems:
             raise PeopleImportError(problems)
-        return _apply(parsed.rows, existing)
+        return _apply(parsed.rows, existing, levels, by)
+
+
+def _current_levels_by_ref() -> dict[tuple[str, str], Level]:
+    """Runs one query. Every level of every ladder's newest published version."""
+    current = LadderVersion.objects.current().values("pk")
+    levels = Level.objects.filter(version__in=current).select_related("version__ladder")
+    return {(level.version.ladder.slug, level.code): level for level in levels}
+
+
+def _check_levels(parsed: "ParsedFile", levels: dict) -> list[Problem]:
+    ladders = {slug for slug, _ in levels}
+    problems = []
+    for row in parsed.rows:
+        if row.level is None or row.level in levels:
+            continue
+        slug, code = row.level
+        if slug not in ladders:
+            problems.append(
+                Problem(row.line, f"No published ladder with the slug '{slug}'.", "ladder")
+            )
+        else:
+            codes = ", ".join(sorted(c for s, c in levels if s == slug))
+            problems.append(
+                Problem(
+                    row.line,
+                    f"The ladder '{slug}' has no level '{code}'. Its levels: {codes}.",
+                    "level_code",
+                )
+            )
+    return problems
 
 
 @dataclass(frozen=True)
@@ -220,9 +257,17 @@ def _read_row(line, fields, columns, problems) -> Row | None:
             )
         is_hr = ROLES.get(role, False)
 
+    level = None
+    ladder, code = values.get("ladder", ""), values.get("level_code", "")
+    if ladder and code:
+        level = (ladder.lower(), code)
+    elif ladder or code:
+        missing = "level_code" if ladder else "ladder"
+        problems.append(Problem(line, "Give both ladder and level_code, or neither.", missing))
+
     if len(problems) > before:
         return None
-    return Row(line, email, name, manager_email, is_hr)
+    return Row(line, email, name, manager_email, is_hr, level)
 
 
 def _is_email(value: str) -> bool:
@@ -288,7 +333,7 @@ def _cycles(manager_of: dict[str, str | None]) -> list[list[str]]:
     return cycles
 
 
-def _apply(rows: list[Row], existing: dict[str, Person]) -> ImportSummary:
+def _apply(rows: list[Row], existing: dict[str, Person], levels: dict, by) -> ImportSummary:
     User = get_user_model()
     new_rows = [row for row in rows if row.email not in existing]
     if new_rows:
@@ -312,15 +357,28 @@ def _apply(rows: list[Row], existing: dict[str, Person]) -> ImportSummary:
         existing.update({p.email: p for p in created})
 
     changed = set()
+    history = []
     for row in rows:
         person = existing[row.email]
         manager_id = person.manager_id
         if row.manager_email is not None:
             manager_id = existing[row.manager_email].pk if row.manager_email else None
+        level_id = levels[row.level].pk if row.level else person.level_id
+        if level_id != person.level_id:
+            history.append(
+                LevelChange(
+                    person=person,
+                    level_id=level_id,
+                    previous_level_id=person.level_id,
+                    source=LevelChange.Source.IMPORT,
+                    changed_by=by,
+                )
+            )
         wanted = {
             "name": row.name,
             "is_hr": person.is_hr if row.is_hr is None else row.is_hr,
             "manager_id": manager_id,
+            "level_id": level_id,
         }
         for field, value in wanted.items():
             if getattr(person, field) != value:
@@ -332,7 +390,10 @@ def _apply(rows: list[Row], existing: dict[str, Person]) -> ImportSummary:
     for person in to_update:
         person.updated_at = now
     if to_update:
-        Person.objects.bulk_update(to_update, ["name", "is_hr", "manager_id", "updated_at"])
+        Person.objects.bulk_update(
+            to_update, ["name", "is_hr", "manager_id", "level_id", "updated_at"]
+        )
+    LevelChange.objects.bulk_create(history)
     updated = len(changed - new_emails)
     return ImportSummary(
         created=len(new_rows), updated=updated, unchanged=len(rows) - len(new_rows) - updated

@@ -10,4 +10,5 @@ urlpatterns = [
     path("people/import/", views.import_people, name="import"),
     path("people/<uuid:uid>/", views.person_detail, name="detail"),
     path("people/<uuid:uid>/manager/", views.change_manager, name="change_manager"),
+    path("people/<uuid:uid>/level/", views.set_level, name="set_level"),
 ]

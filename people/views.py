@@ -7,9 +7,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from ladders.models import Level
 from people.access import PersonRequest, get_person_for, hr_required, person_required
-from people.forms import ManagerChangeForm, PeopleImportForm
-from people.models import Person
+from people.forms import LevelSetForm, ManagerChangeForm, PeopleImportForm
+from people.levels import current_levels, person_set_level
+from people.models import LevelChange, Person
 from people.people_import import PeopleImportError, people_import
 from people.services import ReportingLineError, person_set_manager
 
@@ -36,7 +38,7 @@ def directory(request: PersonRequest):
         Person.objects.visible_to(request.person)
         .search(query)
         .with_roles()
-        .select_related("manager")
+        .select_related("manager", "level")
         .order_by(Lower("name"), "pk")
     )
     page = Paginator(people, settings.PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -49,11 +51,7 @@ def directory(request: PersonRequest):
 @require_GET
 @person_required
 def person_detail(request: PersonRequest, uid):
-    person = get_person_for(request.person, uid)
-    form = None
-    if request.person.is_hr:
-        form = ManagerChangeForm(initial={"manager_email": getattr(person.manager, "email", "")})
-    return _person_page(request, person, form)
+    return _person_page(request, get_person_for(request.person, uid))
 
 
 @require_POST
@@ -75,19 +73,70 @@ def change_manager(request: PersonRequest, uid):
             else:
                 messages.success(request, f"{person.name} now reports to nobody.")
             return redirect("people:detail", uid=person.uid)
-    return _person_page(request, person, form, status=400)
+    return _person_page(request, person, manager_form=form, status=422)
 
 
-def _person_page(request, person, form, status=200):
+@require_POST
+@person_required
+def set_level(request: PersonRequest, uid):
+    person = get_person_for(request.person, uid)
+    if not request.person.is_hr:
+        raise PermissionDenied("Only HR sets levels directly; promotions go through proposals.")
+    form = LevelSetForm(request.POST, levels=current_levels())
+    if form.is_valid():
+        level = form.cleaned_data["level"]
+        changed = person_set_level(
+            person=person,
+            level=level,
+            by=request.user,
+            source=LevelChange.Source.HR,
+            note=form.cleaned_data["note"],
+        )
+        if changed:
+            messages.success(request, f"{person.name} is now {level.code} · {level.title}.")
+        else:
+            messages.info(request, f"{person.name} already is {level.code} · {level.title}.")
+        return redirect("people:detail", uid=person.uid)
+    return _person_page(request, person, level_form=form, status=422)
+
+
+def _person_page(request, person, *, manager_form=None, level_form=None, status=200):
+    """Runs a fixed number of queries: chain, reports, tree size, equivalents, history,
+    and for HR the levels to choose from."""
+    viewer = request.person
     reports = person.reports.with_roles().order_by(Lower("name"), "pk")
+    level = person.level
     context = {
         "person": person,
         "chain": list(reversed(person.management_chain())),
         "reports": reports,
         "tree_size": Person.objects.reporting_tree_of(person).count(),
-        "manager_form": form,
+        "equivalents": [],
+        "history": None,
     }
+    if level is not None:
+        context["equivalents"] = (
+            Level.objects.filter(version_id=level.version_id, grade=level.grade)
+            .exclude(track_id=level.track_id)
+            .select_related("track")
+        )
+    if viewer.is_hr or viewer.pk == person.pk or _manages(viewer, person):
+        context["history"] = person.level_changes.select_related(
+            "level__track", "previous_level", "changed_by__person"
+        ).order_by("-changed_at", "-pk")
+    if viewer.is_hr:
+        context["manager_form"] = manager_form or ManagerChangeForm(
+            initial={"manager_email": getattr(person.manager, "email", "")}
+        )
+        context["level_form"] = level_form or LevelSetForm(
+            levels=current_levels(), initial={"level": person.level_id}
+        )
     return render(request, "people/person_detail.html", context, status=status)
+
+
+def _manages(viewer: Person, person: Person) -> bool:
+    """Runs one query. Whether ``person`` is somewhere in ``viewer``'s reporting tree."""
+    return Person.objects.reporting_tree_of(viewer).filter(pk=person.pk).exists()
 
 
 @require_http_methods(["GET", "POST"])
@@ -100,7 +149,7 @@ def import_people(request: PersonRequest):
         form = PeopleImportForm(request.POST, request.FILES)
     if form.is_bound and form.is_valid():
         try:
-            summary = people_import(data=form.cleaned_data["file"].read())
+            summary = people_import(data=form.cleaned_data["file"].read(), by=request.user)
         except PeopleImportError as error:
             problems = error.problems
         else:

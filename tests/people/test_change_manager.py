@@ -36,7 +36,7 @@ def test_an_empty_manager_puts_the_person_at_the_top(client_for, hr, report):
 
 def test_a_cycle_is_refused_next_to_the_field_and_nothing_changes(client_for, hr, top, report):
     response = client_for(hr).post(url(top), {"manager_email": report.email})
-    assert response.status_code == 400
+    assert response.status_code == 422
     body = response.content.decode()
     assert 'id="id_manager_email_error"' in body
     assert "Riya Report already reports to Ada Top" in body
@@ -46,7 +46,7 @@ def test_a_cycle_is_refused_next_to_the_field_and_nothing_changes(client_for, hr
 
 def test_an_unknown_email_is_refused_with_a_message(client_for, hr, report):
     response = client_for(hr).post(url(report), {"manager_email": "ghost@example.com"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Nobody in the app has the email ghost@example.com." in response.content.decode()
     assert Person.objects.get(pk=report.pk).manager.name == "Max Manager"
 

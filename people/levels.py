@@ -1,0 +1,69 @@
+"""People's levels: setting one (with its history entry), and following the
+ladder when HR publishes a new version."""
+
+from django.db import connection, transaction
+from django.dispatch import receiver
+
+from ladders.models import LadderVersion, Level
+from ladders.versions import version_published
+from people.models import LevelChange, Person
+
+
+class LevelError(Exception):
+    """A level that cannot be given, with the reason."""
+
+
+def current_levels():
+    """Levels of every ladder's newest published version, in display order."""
+    current = LadderVersion.objects.current().values("pk")
+    return (
+        Level.objects.filter(version__in=current)
+        .select_related("track", "version__ladder")
+        .order_by("version__name", "version_id", "track__position", "grade")
+    )
+
+
+def person_set_level(*, person: Person, level: Level, by, source, note: str = "") -> bool:
+    """Give ``person`` the level and record it in their history. False if they had it."""
+    if level.version.status != LadderVersion.Status.PUBLISHED:
+        raise LevelError("Only a level of a published ladder version can be given.")
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if person.level_id == level.pk:
+            return False
+        LevelChange.objects.create(
+            person=person,
+            level=level,
+            previous_level_id=person.level_id,
+            source=source,
+            note=note,
+            changed_by=by,
+        )
+        person.level = level
+        person.save(update_fields=["level", "updated_at"])
+    return True
+
+
+@receiver(version_published)
+def follow_new_version(sender, version, **kwargs):
+    """Move everyone on an older version of the ladder to the same level (same track
+    key and code) in the new one. Not a level change: the history is untouched.
+    People whose level the new version dropped keep their old one until HR acts."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE people_person AS p SET level_id = new.id
+            FROM ladders_level AS old
+            JOIN ladders_track AS old_track ON old_track.id = old.track_id
+            JOIN ladders_ladderversion AS old_version ON old_version.id = old.version_id,
+                 ladders_level AS new
+            JOIN ladders_track AS new_track ON new_track.id = new.track_id
+            WHERE p.level_id = old.id
+              AND old_version.ladder_id = %(ladder)s
+              AND old.version_id <> %(version)s
+              AND new.version_id = %(version)s
+              AND new.code = old.code
+              AND new_track.key = old_track.key
+            """,
+            {"ladder": version.ladder_id, "version": version.pk},
+        )
