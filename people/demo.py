@@ -94,16 +94,58 @@ def email_for(name: str) -> str:
     return ".".join(plain.replace("'", "").split()) + f"@{DOMAIN}"
 
 
-def demo_rows() -> list[tuple[str, str, str, str]]:
-    """(email, name, manager_email, role) for everyone, managers before their reports."""
-    people = (
-        LEADERS
-        + PEOPLE_TEAM
-        + [(engineer, manager, "") for manager, team in ENGINEERS.items() for engineer in team]
-    )
+# Ladder files loaded (and published) by seed_demo, from ladders/demo/.
+LADDER_FILES = ["engineering.yaml", "design.yaml", "people-operations.yaml"]
+
+# Amara Nwosu's team designs: they grow on the product design ladder.
+DESIGN_TEAM = "Amara Nwosu"
+LEADER_LEVELS = {
+    "Ada Okafor": ("engineering", "M5"),
+    "Marcus Lindqvist": ("engineering", "M3"),
+    "Priya Raman": ("engineering", "M3"),
+    "Tomás Herrera": ("engineering", "M4"),
+    "Lin Chen": ("engineering", "M2"),
+    "Jonas Weber": ("engineering", "M1"),
+    "Amara Nwosu": ("product-design", "DM1"),
+    "Ravi Iyer": ("engineering", "M1"),
+    "Sofia Rossi": ("engineering", "M2"),
+    "Kenji Watanabe": ("engineering", "M1"),
+    "Fatima Zahra": ("engineering", "M1"),
+    "Helen Brooks": ("people-operations", "PM2"),
+    "Kwame Mensah": ("people-operations", "P3"),
+}
+# A believable spread in every team: mostly mid-level, a few juniors and seniors.
+TEAM_LEVELS = {
+    "engineering": ["IC3", "IC2", "IC4", "IC1", "IC2", "IC3", "IC5"],
+    "product-design": ["D3", "D2", "D1", "D4", "D2", "D3", "D5"],
+}
+
+
+def _level_of(name: str, manager: str | None, index: int) -> tuple[str, str]:
+    if name in LEADER_LEVELS:
+        return LEADER_LEVELS[name]
+    ladder = "product-design" if manager == DESIGN_TEAM else "engineering"
+    levels = TEAM_LEVELS[ladder]
+    return ladder, levels[index % len(levels)]
+
+
+def demo_rows() -> list[tuple[str, ...]]:
+    """(email, name, manager_email, role, ladder, level_code) for everyone, managers first."""
+    people = [(name, manager, role, 0) for name, manager, role in LEADERS + PEOPLE_TEAM]
+    people += [
+        (engineer, manager, "", i)
+        for manager, team in ENGINEERS.items()
+        for i, engineer in enumerate(team)
+    ]
     return [
-        (email_for(name), name, email_for(manager) if manager else "", role)
-        for name, manager, role in people
+        (
+            email_for(name),
+            name,
+            email_for(manager) if manager else "",
+            role,
+            *_level_of(name, manager, index),
+        )
+        for name, manager, role, index in people
     ]
 
 
