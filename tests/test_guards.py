@@ -10,6 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from ladders.versions import draft_start
+from tests.ladders.conftest import ladder_data, publish
+
 ROOT = Path(__file__).resolve().parent.parent
 RUFF = Path(sys.executable).parent / "ruff"
 
@@ -53,8 +56,43 @@ PAGES = {
     "password_reset_done": (None, "/accounts/password/reset/sent/"),
     "password_reset_confirm": (None, "/accounts/password/reset/MQ/bad-token/"),
     "password_reset_complete": (None, "/accounts/password/reset/complete/"),
+    "ladders:list": ("hr", "/ladders/"),
+    "ladders:new": ("hr", "/ladders/new/"),
+    "ladders:import": ("hr", "/ladders/import/"),
+    "ladders:detail": ("report", "/ladders/engineering/"),
+    "ladders:level": ("report", "/ladders/engineering/levels/IC1/"),
+    "ladders:competency": ("report", "/ladders/engineering/competencies/comp-1/"),
+    "ladders:compare": ("report", "/ladders/engineering/compare/"),
+    "ladders:history": ("hr", "/ladders/engineering/versions/"),
+    "ladders:diff": ("hr", "/ladders/engineering/versions/diff/?from=1&to=2"),
+    "ladders:editor": ("hr", "/ladders/engineering/draft/"),
+    "ladders:cell_edit": ("hr", "/ladders/engineering/draft/edit-cell/comp-1/IC1/"),
+    "ladders:item_edit": ("hr", "/ladders/engineering/draft/edit/levels/IC1/"),
+    "ladders:preview": ("hr", "/ladders/engineering/draft/preview/"),
 }
-NOT_PAGES = {"logout", "people:change_manager", "healthz"}  # POSTs that redirect; a probe.
+# POSTs that redirect, a download, a fragment, a probe: no page of their own.
+NOT_PAGES = {
+    "logout",
+    "healthz",
+    "people:change_manager",
+    "people:set_level",
+    "ladders:export",
+    "ladders:start_draft",
+    "ladders:details",
+    "ladders:cell",
+    "ladders:item_add",
+    "ladders:item_remove",
+    "ladders:item_move",
+    "ladders:publish",
+    "ladders:discard",
+}
+
+
+@pytest.fixture
+def ladder_with_draft(db):
+    """Engineering version 1 published, version 2 a draft."""
+    version = publish(ladder_data())
+    return draft_start(ladder=version.ladder, user=None)
 
 
 def test_every_route_is_checked_for_one_h1():
@@ -63,7 +101,9 @@ def test_every_route_is_checked_for_one_h1():
 
 
 @pytest.mark.parametrize("route", sorted(PAGES))
-def test_every_page_has_exactly_one_h1_a_skip_link_and_main(request, client, route, report):
+def test_every_page_has_exactly_one_h1_a_skip_link_and_main(
+    request, client, route, report, ladder_with_draft
+):
     viewer, url = PAGES[route]
     if viewer:
         client.force_login(request.getfixturevalue(viewer).user)
