@@ -41,16 +41,19 @@ def _page(request, template, version, **context):
     """Render with what every ladder page shows about the version it reads from.
 
     Runs one query: the ladder's newest published number, to say whether this
-    version is current and to keep ``?version=N`` on links when it is not."""
+    version is current and to keep ``?version=N`` on links when it is not; for HR
+    one more, for the draft in progress (the Edit link continues it)."""
     newest = version.ladder.versions.published().order_by("-number").first()
     is_current = newest is not None and newest.pk == version.pk
+    hr = is_hr(request)
     context |= {
         "version": version,
         "ladder": version.ladder,
         "newest": newest,
         "is_current": is_current,
         "version_query": "" if is_current else f"version={version.number}",
-        "hr": is_hr(request),
+        "hr": hr,
+        "draft": version.ladder.versions.drafts().first() if hr else None,
     }
     return render(request, template, context)
 
@@ -74,7 +77,6 @@ def ladder_detail(request, slug):
         version,
         rubric=rubric,
         my_level=_my_level(request, rubric),
-        draft=version.ladder.versions.drafts().first() if is_hr(request) else None,
     )
 
 
