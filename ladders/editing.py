@@ -28,8 +28,10 @@ def expectation_save(*, level: Level, competency: Competency, text: str, seen_re
     editor opened, 0 for an empty cell. Returns the expectation, or None if cleared."""
     _check_draft(level.version)
     with transaction.atomic():
+        # Lock the expectation row only: PostgreSQL refuses FOR UPDATE on the
+        # nullable side of the outer joins select_related adds for updated_by.
         current = (
-            Expectation.objects.select_for_update()
+            Expectation.objects.select_for_update(of=("self",))
             .select_related("updated_by__person")
             .filter(level=level, competency=competency)
             .first()

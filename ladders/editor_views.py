@@ -358,12 +358,15 @@ def item_edit(request, slug, kind, ident):
     )
 
 
+def _draft_item(request, slug, kind, ident):
+    spec = _kind(kind)
+    return spec, spec.get(get_draft_for(request, slug), ident)
+
+
 @require_POST
 @hr_required
 def item_delete(request, slug, kind, ident):
-    draft = get_draft_for(request, slug)
-    spec = _kind(kind)
-    item = spec.get(draft, ident)
+    spec, item = _draft_item(request, slug, kind, ident)
     item_remove(item)
     messages.success(request, f"Removed the {spec.label} “{item}”.")
     return redirect(reverse("ladders:editor", args=[slug]) + f"#{kind}")
@@ -372,11 +375,10 @@ def item_delete(request, slug, kind, ident):
 @require_POST
 @hr_required
 def item_reorder(request, slug, kind, ident):
-    draft = get_draft_for(request, slug)
-    spec = _kind(kind)
+    spec, item = _draft_item(request, slug, kind, ident)
     if spec.model is Level:
         raise Http404("Levels are ordered by grade: change the grade to move a level.")
-    item_move(spec.get(draft, ident), up=request.POST.get("direction") == "up")
+    item_move(item, up=request.POST.get("direction") == "up")
     return redirect(reverse("ladders:editor", args=[slug]) + f"#{kind}")
 
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from ladders.ladder_format import MAX_BYTES
+from config.uploads import FileUploadForm
 from ladders.models import KEY_PATTERN, Competency, Level, Track, key_validator
 from ladders.versions import CHANGE_NOTE_MAX
 
@@ -115,17 +115,9 @@ class PublishForm(forms.Form):
     )
 
 
-class LadderImportForm(forms.Form):
+class LadderImportForm(FileUploadForm):
     file = forms.FileField(
         label="Ladder file",
         help_text="YAML, JSON or CSV in the ladder format, at most 5 MiB.",
         widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml,.json,.csv"}),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size:,} bytes; the limit is {MAX_BYTES:,} (5 MiB)."
-            )
-        return upload

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from config.uploads import MAX_UPLOAD_BYTES
+
 FORMAT = "career-ladder/1"
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = MAX_UPLOAD_BYTES
 KEY_RE = re.compile(r"[a-z0-9-]{1,64}")
 KINDS = ("ic", "management")
 LIMITS = {

@@ -74,20 +74,22 @@ def ladder_import(*, data: LadderData, user) -> LadderVersion:
                     "discard it before importing a new one."
                 )
         previous = ladder.versions.published().order_by("-number").first()
-        version = LadderVersion.objects.create(
-            ladder=ladder,
-            number=_next_number(ladder),
-            name=data.name,
-            description=data.description,
-            based_on=previous,
-            created_by=user,
-        )
-        _write_content(version, data)
+        return _new_draft(ladder, data, based_on=previous, user=user)
+
+
+def _new_draft(ladder: Ladder, data: LadderData, *, based_on, user) -> LadderVersion:
+    """The next version number, holding ``data``, as a draft."""
+    number = (ladder.versions.aggregate(highest=Max("number"))["highest"] or 0) + 1
+    version = LadderVersion.objects.create(
+        ladder=ladder,
+        number=number,
+        name=data.name,
+        description=data.description,
+        based_on=based_on,
+        created_by=user,
+    )
+    _write_content(version, data)
     return version
-
-
-def _next_number(ladder: Ladder) -> int:
-    return (ladder.versions.aggregate(highest=Max("number"))["highest"] or 0) + 1
 
 
 def _write_content(version: LadderVersion, data: LadderData) -> None:
@@ -140,16 +142,7 @@ def draft_start(*, ladder: Ladder, user) -> LadderVersion:
         current = ladder.versions.published().order_by("-number").first()
         if current is None:
             raise LadderError("This ladder has nothing published to start a draft from.")
-        version = LadderVersion.objects.create(
-            ladder=ladder,
-            number=_next_number(ladder),
-            name=current.name,
-            description=current.description,
-            based_on=current,
-            created_by=user,
-        )
-        _write_content(version, ladder_data(current))
-    return version
+        return _new_draft(ladder, ladder_data(current), based_on=current, user=user)
 
 
 def draft_discard(*, version: LadderVersion) -> None:

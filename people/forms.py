@@ -2,8 +2,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
+from config.uploads import FileUploadForm
 from people.models import Person
-from people.people_import import MAX_BYTES
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -25,20 +25,12 @@ class EmailAuthenticationForm(AuthenticationForm):
         return self.cleaned_data["username"].strip().lower()
 
 
-class PeopleImportForm(forms.Form):
+class PeopleImportForm(FileUploadForm):
     file = forms.FileField(
         label="CSV file",
         help_text="UTF-8 CSV with a header row: email,name,manager_email,role. At most 5 MiB.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size:,} bytes; the limit is {MAX_BYTES:,} (5 MiB)."
-            )
-        return upload
 
 
 class InvitingPasswordResetForm(PasswordResetForm):

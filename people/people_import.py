@@ -18,11 +18,12 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from config.uploads import MAX_UPLOAD_BYTES
 from ladders.models import LadderVersion, Level
 from people.models import LevelChange, Person
 from people.services import lock_reporting_lines
 
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = MAX_UPLOAD_BYTES
 REQUIRED_COLUMNS = ("email", "name")
 OPTIONAL_COLUMNS = ("manager_email", "role", "ladder", "level_code")
 ROLES = {"": False, "engineer": False, "manager": False, "hr": True}
