@@ -74,7 +74,7 @@ def test_hr_edits_a_cell_in_place(page, live_server, sign_in, hr, draft, csp_vio
     assert_not_reloaded(page)
 
     textarea.fill("Ships **bold** changes.")
-    target.get_by_role("button", name="Save").click()
+    target.get_by_role("button", name="Save", exact=True).click()
     expect(target.locator("strong")).to_have_text("bold")
     expect(target).to_contain_text("Ships bold changes.")
     expect(target.get_by_role("textbox")).to_have_count(0)
@@ -111,13 +111,13 @@ def test_a_conflicting_save_shows_the_other_text_and_keeps_mine(
         expect(each.get_by_role("textbox", name="IC1 · Competency 1")).to_have_value(ORIGINAL)
 
     first.get_by_role("textbox", name="IC1 · Competency 1").fill("Hana's version.")
-    first.get_by_role("button", name="Save").click()
+    first.get_by_role("button", name="Save", exact=True).click()
     expect(first.locator("#status")).to_have_text("Saved IC1 · Competency 1.")
 
     target = cell(second, draft)
     mark_page(second)
     second.get_by_role("textbox", name="IC1 · Competency 1").fill("Hugo's version.")
-    second.get_by_role("button", name="Save").click()
+    second.get_by_role("button", name="Save", exact=True).click()
     conflict = target.get_by_role("alert")
     expect(conflict).to_contain_text(
         re.compile(r"Hana People changed this cell at \d\d:\d\d, since you opened it\.")
@@ -128,7 +128,7 @@ def test_a_conflicting_save_shows_the_other_text_and_keeps_mine(
     )
     assert_not_reloaded(second)
 
-    second.get_by_role("button", name="Save").click()
+    second.get_by_role("button", name="Save", exact=True).click()
     expect(second.locator("#status")).to_have_text("Saved IC1 · Competency 1.")
     expect(target).to_contain_text("Hugo's version.")
     expect(target.get_by_role("alert")).to_have_count(0)
@@ -144,12 +144,12 @@ def test_a_cell_can_be_edited_without_javascript(browser, live_server, hr, draft
     page.goto(f"{live_server.url}/ladders/engineering/draft/")
     page.get_by_role("link", name="Edit IC1 · Competency 1").click()
     expect(page).to_have_url(re.compile(r"/ladders/engineering/draft/edit-cell/comp-1/IC1/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("IC1 IC1 title 1 · Competency 1")
+    expect(page.get_by_role("heading", level=1)).to_have_text("IC1 IC title 1 · Competency 1")
     textarea = page.get_by_role("textbox", name="IC1 · Competency 1")
     expect(textarea).to_have_value(ORIGINAL)
 
     textarea.fill("Written with **no** scripts.")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page).to_have_url(re.compile(r"/ladders/engineering/draft/\?track=ic#cell-\d+-\d+$"))
     expect(page.locator("#status")).to_have_text("Saved IC1 · Competency 1.")
     target = cell(page, draft)
@@ -164,11 +164,14 @@ def test_a_reader_switches_the_compared_levels_in_place(
     sign_in(report)
     page.goto(f"{live_server.url}/ladders/engineering/compare/?a=IC1&b=IC2")
     heading = page.locator("#comparison-heading")
-    expect(heading).to_have_text("IC1 IC1 title 1 → IC2 IC2 title 2")
+    # Each label wraps its select, so the select's name starts with the label's word.
+    from_level = page.get_by_role("combobox", name=re.compile(r"^From\b"))
+    to_level = page.get_by_role("combobox", name=re.compile(r"^To\b"))
+    expect(heading).to_have_text("IC1 IC title 1 → IC2 IC title 2")
     mark_page(page)
 
-    page.get_by_label("To", exact=True).select_option("IC3")
-    expect(heading).to_have_text("IC1 IC1 title 1 → IC3 IC3 title 3")
+    to_level.select_option("IC3")
+    expect(heading).to_have_text("IC1 IC title 1 → IC3 IC title 3")
     comparison = page.locator("#comparison")
     expect(comparison).to_contain_text("a promotion of 2 grades")
     expect(comparison).to_contain_text("At IC3, competency 1 means scope 3.")
@@ -177,16 +180,16 @@ def test_a_reader_switches_the_compared_levels_in_place(
 
     # The address is shareable: loading it shows the same comparison.
     page.reload()
-    expect(heading).to_have_text("IC1 IC1 title 1 → IC3 IC3 title 3")
-    expect(page.get_by_label("From", exact=True)).to_have_value("IC1")
-    expect(page.get_by_label("To", exact=True)).to_have_value("IC3")
+    expect(heading).to_have_text("IC1 IC title 1 → IC3 IC title 3")
+    expect(from_level).to_have_value("IC1")
+    expect(to_level).to_have_value("IC3")
     mark_page(page)
 
     # IC2 and M1 share grade 2 on different tracks.
-    page.get_by_label("From", exact=True).select_option("IC2")
-    expect(heading).to_have_text("IC2 IC2 title 2 → IC3 IC3 title 3")
-    page.get_by_label("To", exact=True).select_option("M1")
-    expect(heading).to_have_text("IC2 IC2 title 2 → M1 M1 title 1")
+    from_level.select_option("IC2")
+    expect(heading).to_have_text("IC2 IC title 2 → IC3 IC title 3")
+    to_level.select_option("M1")
+    expect(heading).to_have_text("IC2 IC title 2 → M1 M title 1")
     expect(comparison.locator(".move")).to_contain_text(
         "From Individual contributor grade 2 to Management 1 grade 2: a lateral move"
     )
@@ -202,13 +205,11 @@ def test_hr_previews_and_publishes_a_draft(
     page.goto(f"{live_server.url}/ladders/engineering/draft/")
     page.get_by_role("link", name="Edit IC2 · Competency 3").click()
     page.get_by_role("textbox", name="IC2 · Competency 3").fill("Leads *design* reviews.")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#status")).to_have_text("Saved IC2 · Competency 3.")
 
     page.get_by_role("button", name="Preview and publish").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Preview and publish draft version 2"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Preview and publish draft version 2")
     changes = page.locator("section", has=page.get_by_role("heading", name="What changes"))
     expect(changes.get_by_role("heading", level=2)).to_have_text("What changes from version 1")
     expect(changes).to_contain_text("0 added, 0 removed, 1 changed.")
@@ -218,9 +219,7 @@ def test_hr_previews_and_publishes_a_draft(
     expect(change).to_contain_text("Leads *design* reviews.")
 
     page.get_by_role("button", name="Publish version 2").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Preview and publish draft version 2"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Preview and publish draft version 2")
     note = page.get_by_label("Change note")
     expect(page.locator("#id_note_error")).to_have_text("This field is required.")
     expect(note).to_be_visible()
