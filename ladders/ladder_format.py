@@ -19,6 +19,9 @@ FORMAT = "career-ladder/1"
 MAX_BYTES = MAX_UPLOAD_BYTES
 KEY_RE = re.compile(r"[a-z0-9-]{1,64}")
 KINDS = ("ic", "management")
+# Summaries and descriptions have no length limit of their own: let one CSV field
+# be as large as a whole file may be (the csv module stops at 128 KiB by default).
+csv.field_size_limit(MAX_BYTES)
 LIMITS = {
     "competencies": (1, 100),
     "tracks": (1, 10),
@@ -55,7 +58,7 @@ class CompetencyData:
 class LevelData:
     code: str
     title: str
-    grade: int
+    grade: int | None  # None only while reading a grade that was missing or not a number
     summary: str = ""
     expectations: dict[str, str] = field(default_factory=dict)
     # Where each value came from, for messages; not part of the ladder's content.
@@ -139,6 +142,36 @@ def read_yaml(data: bytes) -> LadderData:
 class _SafeLoader(yaml.SafeLoader):
     """PyYAML's safe loader; kept as a subclass so the refusal of tags is explicit."""
 
+    def construct_object(self, node, deep=False):
+        # A scalar PyYAML matches but cannot build (a 5000-digit integer, the date
+        # 2024-13-45) raises ValueError: make it an error at its place in the file.
+        try:
+            return super().construct_object(node, deep=deep)
+        except ValueError as error:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read this value ({error})", node.start_mark
+            ) from None
+
+    def construct_scalar(self, node):
+        value = super().construct_scalar(node)
+        if "\0" in value:
+            raise yaml.constructor.ConstructorError(
+                None, None, "contains a NUL character (\\0)", node.start_mark
+            )
+        if _SURROGATE.search(value):
+            # JSON writes characters beyond U+FFFF as escaped surrogate pairs
+            # ("\\ud83d\\ude80"), which YAML reads as two halves: join them again.
+            try:
+                value = value.encode("utf-16", "surrogatepass").decode("utf-16")
+            except UnicodeDecodeError:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "contains an unpaired surrogate escape", node.start_mark
+                ) from None
+        return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 def _refuse_expansion_bombs(document) -> None:
     """Aliases let a small file stand for a huge one ("billion laughs"). Walk the
@@ -219,7 +252,7 @@ class _YamlReader:
         return ladder
 
     def level(self, item, path) -> LevelData:
-        level = LevelData(code="", title="", grade=0, where={"": path})
+        level = LevelData(code="", title="", grade=None, where={"": path})
         if not self.is_mapping(item, path):
             return level
         self.fields(item, f"{path}.", {"code", "title", "grade", "summary", "expectations"})
@@ -289,6 +322,9 @@ class _YamlReader:
             return ""
         if not isinstance(value, str):
             self.problem(path, f"is {_kind(value)}; expected text.")
+            return ""
+        if required and not value.strip():
+            self.problem(path, "is empty; a value is required.")
             return ""
         return value
 
@@ -391,7 +427,7 @@ class _CsvBuilder:
         self.problems = problems
         self.ladder: LadderData | None = None
         self.tracks: dict[str, TrackData] = {}
-        self.levels: dict[str, tuple[LevelData, str]] = {}
+        self.levels: dict[str, tuple[LevelData, str, str]] = {}
         self.competencies: dict[str, CompetencyData] = {}
         self.cells: dict[tuple[str, str], int] = {}
 
@@ -402,7 +438,15 @@ class _CsvBuilder:
         def value(column):
             return row.get(column, "")
 
+        def required(*columns):
+            for column in columns:
+                if not value(column).strip():
+                    self.problems.append(
+                        FormatProblem(at(column), "is empty; a value is required.")
+                    )
+
         if self.ladder is None:
+            required("ladder_slug", "ladder_name")
             self.ladder = LadderData(
                 slug=value("ladder_slug"),
                 name=value("ladder_name"),
@@ -415,6 +459,7 @@ class _CsvBuilder:
         key = value("track_key")
         track = self.tracks.get(key)
         if track is None:
+            required("track_key", "track_name", "track_kind")
             track = TrackData(
                 key=key,
                 name=value("track_name"),
@@ -438,17 +483,18 @@ class _CsvBuilder:
         grade_text = value("grade").strip()
         grade = int(grade_text) if re.fullmatch(r"[+-]?\d{1,6}", grade_text) else None
         if code in self.levels:
-            level, track_key = self.levels[code]
+            level, track_key, first_grade_text = self.levels[code]
             what = f"level '{code}'"
             self.agree(line, "track_key", key, track_key, what)
             self.agree(line, "level_title", value("level_title"), level.title, what)
-            self.agree(line, "grade", grade_text, str(level.grade), what)
+            self.agree(line, "grade", grade_text, first_grade_text, what)
             self.agree(line, "level_summary", value("level_summary"), level.summary, what)
         else:
+            required("level_code", "level_title")
             level = LevelData(
                 code=code,
                 title=value("level_title"),
-                grade=grade if grade is not None else 0,
+                grade=grade,
                 summary=value("level_summary"),
                 where={
                     "": at("level_code"),
@@ -462,12 +508,13 @@ class _CsvBuilder:
                 self.problems.append(
                     FormatProblem(at("grade"), f"is {grade_text!r}; expected a whole number.")
                 )
-            self.levels[code] = (level, key)
+            self.levels[code] = (level, key, grade_text)
             track.levels.append(level)
 
         competency_key = value("competency_key")
         competency = self.competencies.get(competency_key)
         if competency is None:
+            required("competency_key", "competency_name")
             competency = CompetencyData(
                 key=competency_key,
                 name=value("competency_name"),
@@ -583,15 +630,15 @@ def check(ladder: LadderData) -> list[FormatProblem]:
             length(level, "code", level.code, 1, 16)
             length(level, "title", level.title, 1, 120)
             _unique(codes, level.code, level.where.get("code", "code"), "level code", problem)
-            if level.grade and not 1 <= level.grade <= 99:
+            if level.grade is not None and not 1 <= level.grade <= 99:
                 problem(level.where.get("grade", "grade"), f"is {level.grade}; expected 1 to 99.")
-            if previous is not None and level.grade and level.grade <= previous.grade:
+            if previous is not None and level.grade is not None and level.grade <= previous.grade:
                 problem(
                     level.where.get("grade", "grade"),
                     f"is {level.grade}, not above {previous.grade} of {previous.code}: grades "
                     "must strictly increase within a track.",
                 )
-            if level.grade:
+            if level.grade is not None:
                 previous = level
             for key, text in level.expectations.items():
                 where = level.where.get(f"expectations.{key}", f"expectations.{key}")
@@ -619,8 +666,10 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _str_representer(dumper, value):
-    # Multi-line Markdown reads best as a literal block.
-    style = "|" if "\n" in value else None
+    # Multi-line Markdown reads best as a literal block. PyYAML writes NEL (U+0085)
+    # raw in blocks and plain or single-quoted scalars and reads it back as a line
+    # break: only double quotes escape it ("\\N").
+    style = '"' if "\x85" in value else "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
