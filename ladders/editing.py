@@ -4,7 +4,7 @@ from, so a second editor is told of the first's change instead of erasing it."""
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 
 from ladders.models import Competency, Expectation, Ladder, LadderVersion, Level, Track
@@ -18,16 +18,25 @@ class CellConflict(Exception):
     current: Expectation | None
 
 
-def _check_draft(version: LadderVersion) -> None:
-    if not version.is_draft:
+def _lock_draft(version: LadderVersion) -> None:
+    """Runs one query; call inside a transaction. Holds the version's row until the
+    transaction ends, so a publication (which takes the same lock) cannot slip in
+    between this check and the write: the edit waits, then is refused cleanly."""
+    status = (
+        LadderVersion.objects.select_for_update()
+        .filter(pk=version.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status != LadderVersion.Status.DRAFT:
         raise LadderError(f"Version {version.number} is published: start a new draft to change it.")
 
 
 def expectation_save(*, level: Level, competency: Competency, text: str, seen_revision: int, user):
     """Write a cell (empty text clears it). ``seen_revision`` is the revision the
     editor opened, 0 for an empty cell. Returns the expectation, or None if cleared."""
-    _check_draft(level.version)
     with transaction.atomic():
+        _lock_draft(level.version)
         # Lock the expectation row only: PostgreSQL refuses FOR UPDATE on the
         # nullable side of the outer joins select_related adds for updated_by.
         current = (
@@ -43,13 +52,26 @@ def expectation_save(*, level: Level, competency: Competency, text: str, seen_re
                 current.delete()
             return None
         if current is None:
-            return Expectation.objects.create(
-                version=level.version,
-                level=level,
-                competency=competency,
-                text=text,
-                updated_by=user,
-            )
+            try:
+                with transaction.atomic():
+                    return Expectation.objects.create(
+                        version=level.version,
+                        level=level,
+                        competency=competency,
+                        text=text,
+                        updated_by=user,
+                    )
+            except IntegrityError:
+                # An empty cell has no row to lock: a second editor's insert waits
+                # on the unique index until the first commits, then fails here.
+                current = (
+                    Expectation.objects.select_related("updated_by__person")
+                    .filter(level=level, competency=competency)
+                    .first()
+                )
+                if current is None:
+                    raise
+                raise CellConflict(current) from None
         current.text = text
         current.revision = F("revision") + 1
         current.updated_by = user
@@ -68,48 +90,54 @@ def ladder_create(*, slug: str, name: str, user) -> LadderVersion:
 
 
 def details_update(*, version: LadderVersion, name: str, description: str) -> None:
-    _check_draft(version)
-    version.name, version.description = name, description
-    version.save(update_fields=["name", "description"])
+    with transaction.atomic():
+        _lock_draft(version)
+        version.name, version.description = name, description
+        version.save(update_fields=["name", "description"])
 
 
 def _next_position(queryset) -> int:
     return (queryset.aggregate(highest=Max("position"))["highest"] or 0) + 1
 
 
+@transaction.atomic
 def competency_add(*, version: LadderVersion, **fields) -> Competency:
-    _check_draft(version)
+    _lock_draft(version)
     position = _next_position(version.competencies)
     return Competency.objects.create(version=version, position=position, **fields)
 
 
+@transaction.atomic
 def track_add(*, version: LadderVersion, **fields) -> Track:
-    _check_draft(version)
+    _lock_draft(version)
     return Track.objects.create(version=version, position=_next_position(version.tracks), **fields)
 
 
+@transaction.atomic
 def level_add(*, track: Track, **fields) -> Level:
-    _check_draft(track.version)
+    _lock_draft(track.version)
     return Level.objects.create(version=track.version, track=track, **fields)
 
 
+@transaction.atomic
 def item_save(item, fields: list[str]) -> None:
     """Save a competency, track or level after a form changed ``fields``."""
-    _check_draft(item.version)
+    _lock_draft(item.version)
     item.save(update_fields=fields)
 
 
+@transaction.atomic
 def item_remove(item) -> None:
     """Remove a competency, track or level, and the expectations that hang from it."""
-    _check_draft(item.version)
+    _lock_draft(item.version)
     item.delete()
 
 
 def item_move(item, *, up: bool) -> None:
     """Swap a competency or track with its neighbour in display order."""
-    _check_draft(item.version)
     siblings = type(item).objects.filter(version=item.version)
     with transaction.atomic():
+        _lock_draft(item.version)
         if up:
             neighbour = siblings.filter(position__lt=item.position).order_by("-position").first()
         else:

@@ -59,17 +59,22 @@ def test_saving_a_published_version_through_the_model_is_refused(published):
 def test_deleting_a_published_version_is_refused_at_its_content_first(published):
     """The ORM deletes the cascade (expectations, levels...) before the version row."""
     before = snapshot(published)
-    with pytest.raises(CONTENT_FROZEN, match="published ladder version cannot be changed"):
-        with transaction.atomic():
-            LadderVersion.objects.filter(pk=published.pk).delete()
+    with (
+        pytest.raises(CONTENT_FROZEN, match="published ladder version cannot be changed"),
+        transaction.atomic(),
+    ):
+        LadderVersion.objects.filter(pk=published.pk).delete()
     assert snapshot(published) == before
 
 
 def test_deleting_a_published_version_row_itself_is_refused(published):
     before = snapshot(published)
-    with pytest.raises(VERSION_FROZEN, match="Cannot update or delete rows"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM ladders_ladderversion WHERE id = %s", [published.pk])
+    with (
+        pytest.raises(VERSION_FROZEN, match="Cannot update or delete rows"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM ladders_ladderversion WHERE id = %s", [published.pk])
     assert snapshot(published) == before
 
 
@@ -99,9 +104,11 @@ CONTENT_UPDATES = {
 def test_the_content_of_a_published_version_cannot_be_updated(published, kind):
     model, change = CONTENT_UPDATES[kind]
     before = snapshot(published)
-    with pytest.raises(CONTENT_FROZEN, match=f"UPDATE on ladders_{model.__name__.lower()}"):
-        with transaction.atomic():
-            model.objects.filter(version=published).update(**change)
+    with (
+        pytest.raises(CONTENT_FROZEN, match=f"UPDATE on ladders_{model.__name__.lower()}"),
+        transaction.atomic(),
+    ):
+        model.objects.filter(version=published).update(**change)
     assert snapshot(published) == before
 
 
@@ -261,9 +268,7 @@ def test_version_numbers_are_unique_within_a_ladder(published):
 def test_identifiers_are_unique_within_a_version(draft, model, constraint, make):
     with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
         make(draft).save()
-    assert model.objects.filter(version=draft).count() == {Competency: 3, Track: 2, Level: 6}[
-        model
-    ]
+    assert model.objects.filter(version=draft).count() == {Competency: 3, Track: 2, Level: 6}[model]
 
 
 def test_the_same_identifiers_are_fine_in_another_version(published, draft):
@@ -275,9 +280,11 @@ def test_the_same_identifiers_are_fine_in_another_version(published, draft):
 
 def test_two_levels_of_a_track_cannot_share_a_grade(draft):
     ic = draft.tracks.get(key="ic")
-    with pytest.raises(IntegrityError, match="level_grade_unique_in_track"):
-        with transaction.atomic():
-            Level.objects.create(version=draft, track=ic, code="IC2b", title="Twin", grade=2)
+    with (
+        pytest.raises(IntegrityError, match="level_grade_unique_in_track"),
+        transaction.atomic(),
+    ):
+        Level.objects.create(version=draft, track=ic, code="IC2b", title="Twin", grade=2)
     assert ic.levels.count() == 3
 
 
@@ -326,7 +333,9 @@ def test_a_cell_holds_one_expectation(draft):
     ids=["without a note", "without a date"],
 )
 def test_the_database_refuses_a_published_version_without_date_and_note(draft, fields):
-    with pytest.raises(IntegrityError, match="published_version_has_date_and_note"):
-        with transaction.atomic():
-            LadderVersion.objects.filter(pk=draft.pk).update(status="published", **fields)
+    with (
+        pytest.raises(IntegrityError, match="published_version_has_date_and_note"),
+        transaction.atomic(),
+    ):
+        LadderVersion.objects.filter(pk=draft.pk).update(status="published", **fields)
     assert LadderVersion.objects.get(pk=draft.pk).is_draft

@@ -1,7 +1,11 @@
 """The services that write ladders: drafts, publishing, editing a draft cell by
 cell and part by part, and the differences between two versions."""
 
+import threading
+import time
+
 import pytest
+from django.db import connection, transaction
 from django.utils.html import escape
 
 from ladders.diffing import Change, diff_ladders, is_rewrite, word_diff
@@ -19,7 +23,7 @@ from ladders.editing import (
 )
 from ladders.forms import CompetencyForm, LevelForm
 from ladders.ladder_format import CompetencyData, LevelData, TrackData
-from ladders.models import Competency, Expectation, LadderVersion, Level, Track
+from ladders.models import Expectation, LadderVersion, Level
 from ladders.versions import (
     LadderError,
     draft_discard,
@@ -247,9 +251,7 @@ def test_someone_whose_level_the_new_version_dropped_keeps_their_old_level(
     assert manager.level == draft.levels.get(code="IC2")
 
 
-def test_a_level_is_followed_by_track_key_and_code_not_by_code_alone(
-    published, draft, hr, report
-):
+def test_a_level_is_followed_by_track_key_and_code_not_by_code_alone(published, draft, hr, report):
     person_set_level(person=report, level=published.levels.get(code="IC1"), by=None, source="hr")
     # The draft's IC1 moves to another track (keeping its code): not the same level.
     moved = draft.levels.get(code="IC1")
@@ -267,7 +269,11 @@ def test_a_level_is_followed_by_track_key_and_code_not_by_code_alone(
 def test_saving_a_cell_updates_it_and_counts_the_revision(draft, hr):
     level, competency = cell(draft, "IC1", "comp-1")
     saved = expectation_save(
-        level=level, competency=competency, text="Ships small changes.", seen_revision=1, user=hr.user
+        level=level,
+        competency=competency,
+        text="Ships small changes.",
+        seen_revision=1,
+        user=hr.user,
     )
     assert saved.text == "Ships small changes."
     assert saved.revision == 2
@@ -322,7 +328,7 @@ def test_a_second_editor_with_a_stale_revision_gets_a_conflict_not_an_overwrite(
     assert cell_text(draft, "IC1", "comp-1") == "First editor."
 
 
-def test_clearing_with_a_stale_revision_is_a_conflict_too(draft, hr):
+def test_clearing_with_a_stale_revision_is_a_conflict_too(draft):
     level, competency = cell(draft, "IC1", "comp-1")
     expectation_save(level=level, competency=competency, text="New.", seen_revision=1, user=None)
     with pytest.raises(CellConflict):
@@ -330,7 +336,7 @@ def test_clearing_with_a_stale_revision_is_a_conflict_too(draft, hr):
     assert cell_text(draft, "IC1", "comp-1") == "New."
 
 
-def test_a_conflict_when_someone_filled_the_empty_cell_meanwhile(draft, hr):
+def test_a_conflict_when_someone_filled_the_empty_cell_meanwhile(draft):
     level, competency = cell(draft, "IC1", "comp-1")
     expectation_save(level=level, competency=competency, text="", seen_revision=1, user=None)
     # Two editors open the empty cell (revision 0); the first creates it.
@@ -341,6 +347,53 @@ def test_a_conflict_when_someone_filled_the_empty_cell_meanwhile(draft, hr):
         )
     assert conflict.value.current.text == "Mine."
     assert Expectation.objects.filter(level=level, competency=competency).count() == 1
+
+
+def _wait_until_another_session_waits_for_ours(timeout=10):
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks "
+                "WHERE NOT granted AND pg_backend_pid() = ANY(pg_blocking_pids(pid))"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.02)
+    raise AssertionError("The second editor never waited for the first.")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_filling_the_same_empty_cell_at_once_get_one_save_and_a_conflict(draft):
+    """Nothing to lock in an empty cell: the second insert waits on the unique index
+    until the first commits, and must then be told of the first's text."""
+    level, competency = cell(draft, "IC1", "comp-1")
+    expectation_save(level=level, competency=competency, text="", seen_revision=1, user=None)
+    outcome = {}
+
+    def second_editor():
+        try:
+            outcome["saved"] = expectation_save(
+                level=level, competency=competency, text="Second.", seen_revision=0, user=None
+            )
+        except Exception as error:  # the assertions below say what it was
+            outcome["error"] = error
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        expectation_save(
+            level=level, competency=competency, text="First.", seen_revision=0, user=None
+        )
+        thread = threading.Thread(target=second_editor)
+        thread.start()
+        _wait_until_another_session_waits_for_ours()
+    thread.join(timeout=10)
+
+    assert "saved" not in outcome
+    assert isinstance(outcome.get("error"), CellConflict), outcome
+    assert outcome["error"].current.text == "First."
+    assert cell_text(draft, "IC1", "comp-1") == "First."
 
 
 def test_a_conflict_when_someone_cleared_the_cell_meanwhile(draft):
@@ -467,12 +520,6 @@ def test_a_level_keeps_its_own_grade_when_edited(draft):
     assert "already IC3" in clash.errors["grade"][0]
 
 
-def test_a_grade_clash_is_only_within_the_same_version(published, draft):
-    # Version 1 has IC4? No: only IC1-IC3. Grade 4 is free on the draft's IC track.
-    assert level_form(draft, grade=4).is_valid()
-    assert published.levels.filter(grade=4, track__key="management").exists()
-
-
 def test_a_key_already_used_in_the_draft_is_refused_by_the_form(draft):
     form = CompetencyForm(data={"key": "comp-1", "name": "Twin"}, version=draft)
     assert not form.is_valid()
@@ -515,8 +562,7 @@ def test_added_removed_and_changed_competencies_with_their_cells():
         Change("removed", "Competency “Competency 3”"),
     ]
     assert [(c.kind, c.what) for c in result.cells] == [
-        ("removed", f"{code} · Competency 3")
-        for code in ("IC1", "IC2", "IC3", "M1", "M2", "M3")
+        ("removed", f"{code} · Competency 3") for code in ("IC1", "IC2", "IC3", "M1", "M2", "M3")
     ]
     assert result.counts == {"added": 1, "removed": 7, "changed": 1}
 
@@ -592,8 +638,9 @@ def test_added_removed_and_changed_cells():
             "At IC1, competency 1 means scope 1.",
             "At IC1, competency 1 means scope 2.",
         ),
-        Change("removed", "IC1 · Competency 2", "At IC1, competency 2 means scope 1.", ""),
         Change("added", "IC2 · Competency 3", "", "At IC2, competency 3 means scope 2."),
+        # Cells only the old version has come last.
+        Change("removed", "IC1 · Competency 2", "At IC1, competency 2 means scope 1.", ""),
     ]
     assert result.counts == {"added": 1, "removed": 1, "changed": 1}
     assert not result.is_empty
@@ -610,7 +657,7 @@ def test_word_diff_marks_the_changed_words_only():
 
 def test_word_diff_escapes_html_so_its_marks_are_the_only_tags():
     before = 'Uses <b>bold</b> & "quotes"'
-    after = "Uses <script>alert(1)</script> & \"quotes\""
+    after = 'Uses <script>alert(1)</script> & "quotes"'
     result = word_diff(before, after)
     assert "<script>" not in result
     assert "<b>" not in result
@@ -623,3 +670,15 @@ def test_word_diff_escapes_html_so_its_marks_are_the_only_tags():
 def test_a_text_sharing_few_words_is_a_rewrite():
     assert is_rewrite("Writes clear code with tests", "Leads the design of systems")
     assert not is_rewrite("Writes clear code with tests", "Writes clear code with good tests")
+
+
+def test_an_edit_of_a_draft_published_meanwhile_is_refused_cleanly(draft, hr):
+    # The editor loaded the draft (and its cell) before someone else published it.
+    level, competency = cell(draft, "IC1", "comp-1")
+    version_publish(version=LadderVersion.objects.get(pk=draft.pk), user=None, note="Done.")
+    assert level.version.is_draft  # the editor's stale copy still says draft
+    with pytest.raises(LadderError, match="is published: start a new draft"):
+        expectation_save(
+            level=level, competency=competency, text="Too late.", seen_revision=1, user=hr.user
+        )
+    assert cell_text(draft, "IC1", "comp-1") != "Too late."
