@@ -359,18 +359,8 @@ CSV_COLUMNS = (
     "competency_description",
     "expectation",
 )
-CSV_REQUIRED = (
-    "ladder_slug",
-    "ladder_name",
-    "track_key",
-    "track_name",
-    "track_kind",
-    "level_code",
-    "level_title",
-    "grade",
-    "competency_key",
-    "competency_name",
-)
+CSV_OPTIONAL = ("level_summary", "competency_group", "competency_description", "expectation")
+CSV_REQUIRED = tuple(column for column in CSV_COLUMNS if column not in CSV_OPTIONAL)
 
 
 def read_csv(data: bytes) -> LadderData:
@@ -419,6 +409,23 @@ def read_csv(data: bytes) -> LadderData:
     return builder.ladder
 
 
+# Which CSV column carries each field; the first column names the item in messages.
+TRACK_COLUMNS = {"key": "track_key", "name": "track_name", "kind": "track_kind"}
+LEVEL_COLUMNS = {
+    "code": "level_code",
+    "title": "level_title",
+    "grade": "grade",
+    "summary": "level_summary",
+    "track": "track_key",
+}
+COMPETENCY_COLUMNS = {
+    "key": "competency_key",
+    "name": "competency_name",
+    "group": "competency_group",
+    "description": "competency_description",
+}
+
+
 class _CsvBuilder:
     """Groups rows into the ladder, in order of first appearance, and notes rows
     that disagree about something an earlier row already said."""
@@ -426,9 +433,8 @@ class _CsvBuilder:
     def __init__(self, problems):
         self.problems = problems
         self.ladder: LadderData | None = None
-        self.tracks: dict[str, TrackData] = {}
-        self.levels: dict[str, tuple[LevelData, str, str]] = {}
-        self.competencies: dict[str, CompetencyData] = {}
+        # key -> (the item, its columns' values as its first row wrote them)
+        self.seen: dict[str, dict] = {"ladder": {}, "track": {}, "level": {}, "competency": {}}
         self.cells: dict[tuple[str, str], int] = {}
 
     def add(self, line: int, row: dict[str, str]) -> None:
@@ -438,124 +444,96 @@ class _CsvBuilder:
         def value(column):
             return row.get(column, "")
 
-        def required(*columns):
-            for column in columns:
+        def item(kind, key, columns, required, make):
+            """The item ``key`` names; made from this row on its first appearance."""
+            if key in self.seen[kind]:
+                made, first = self.seen[kind][key]
+                what = f"{kind} '{key}'" if key else f"the {kind}"
+                for column, earlier in first.items():
+                    self.agree(line, column, value(column), earlier, what)
+                return made, False
+            for column in required:
                 if not value(column).strip():
                     self.problems.append(
                         FormatProblem(at(column), "is empty; a value is required.")
                     )
+            made = make()
+            made.where = {"": at(next(iter(columns.values())))}
+            made.where |= {name: at(column) for name, column in columns.items()}
+            self.seen[kind][key] = (made, {column: value(column) for column in columns.values()})
+            return made, True
 
-        if self.ladder is None:
-            required("ladder_slug", "ladder_name")
-            self.ladder = LadderData(
-                slug=value("ladder_slug"),
-                name=value("ladder_name"),
-                where={"slug": at("ladder_slug"), "name": at("ladder_name")},
-            )
-        else:
-            self.agree(line, "ladder_slug", value("ladder_slug"), self.ladder.slug, "the ladder")
-            self.agree(line, "ladder_name", value("ladder_name"), self.ladder.name, "the ladder")
+        ladder_columns = {"slug": "ladder_slug", "name": "ladder_name"}
+        self.ladder, _ = item(
+            "ladder",
+            "",
+            ladder_columns,
+            ladder_columns.values(),
+            lambda: LadderData(slug=value("ladder_slug"), name=value("ladder_name")),
+        )
 
-        key = value("track_key")
-        track = self.tracks.get(key)
-        if track is None:
-            required("track_key", "track_name", "track_kind")
-            track = TrackData(
-                key=key,
-                name=value("track_name"),
-                kind=value("track_kind"),
-                where={
-                    "": at("track_key"),
-                    "key": at("track_key"),
-                    "name": at("track_name"),
-                    "kind": at("track_kind"),
-                    "levels": at("track_key"),
-                },
-            )
-            self.tracks[key] = track
+        track, new = item(
+            "track",
+            value("track_key"),
+            TRACK_COLUMNS,
+            TRACK_COLUMNS.values(),
+            lambda: TrackData(
+                key=value("track_key"), name=value("track_name"), kind=value("track_kind")
+            ),
+        )
+        if new:
+            track.where["levels"] = at("track_key")
             self.ladder.tracks.append(track)
-        else:
-            what = f"track '{key}'"
-            self.agree(line, "track_name", value("track_name"), track.name, what)
-            self.agree(line, "track_kind", value("track_kind"), track.kind, what)
 
-        code = value("level_code")
         grade_text = value("grade").strip()
         grade = int(grade_text) if re.fullmatch(r"[+-]?\d{1,6}", grade_text) else None
-        if code in self.levels:
-            level, track_key, first_grade_text = self.levels[code]
-            what = f"level '{code}'"
-            self.agree(line, "track_key", key, track_key, what)
-            self.agree(line, "level_title", value("level_title"), level.title, what)
-            self.agree(line, "grade", grade_text, first_grade_text, what)
-            self.agree(line, "level_summary", value("level_summary"), level.summary, what)
-        else:
-            required("level_code", "level_title")
-            level = LevelData(
-                code=code,
-                title=value("level_title"),
-                grade=grade,
-                summary=value("level_summary"),
-                where={
-                    "": at("level_code"),
-                    "code": at("level_code"),
-                    "title": at("level_title"),
-                    "grade": at("grade"),
-                    "summary": at("level_summary"),
-                },
-            )
+        code = value("level_code")
+        level, new = item(
+            "level",
+            code,
+            LEVEL_COLUMNS,
+            ("level_code", "level_title"),
+            lambda: LevelData(
+                code=code, title=value("level_title"), grade=grade, summary=value("level_summary")
+            ),
+        )
+        if new:
             if grade is None:
                 self.problems.append(
                     FormatProblem(at("grade"), f"is {grade_text!r}; expected a whole number.")
                 )
-            self.levels[code] = (level, key, grade_text)
             track.levels.append(level)
 
-        competency_key = value("competency_key")
-        competency = self.competencies.get(competency_key)
-        if competency is None:
-            required("competency_key", "competency_name")
-            competency = CompetencyData(
-                key=competency_key,
+        key = value("competency_key")
+        competency, new = item(
+            "competency",
+            key,
+            COMPETENCY_COLUMNS,
+            ("competency_key", "competency_name"),
+            lambda: CompetencyData(
+                key=key,
                 name=value("competency_name"),
                 group=value("competency_group"),
                 description=value("competency_description"),
-                where={
-                    "": at("competency_key"),
-                    "key": at("competency_key"),
-                    "name": at("competency_name"),
-                    "group": at("competency_group"),
-                    "description": at("competency_description"),
-                },
-            )
-            self.competencies[competency_key] = competency
+            ),
+        )
+        if new:
             self.ladder.competencies.append(competency)
-        else:
-            what = f"competency '{competency_key}'"
-            self.agree(line, "competency_name", value("competency_name"), competency.name, what)
-            self.agree(line, "competency_group", value("competency_group"), competency.group, what)
-            self.agree(
-                line,
-                "competency_description",
-                value("competency_description"),
-                competency.description,
-                what,
-            )
 
-        cell = (code, competency_key)
+        cell = (code, key)
         if cell in self.cells:
             self.problems.append(
                 FormatProblem(
                     at("competency_key"),
-                    f"level '{code}' and competency '{competency_key}' already have a row "
+                    f"level '{code}' and competency '{key}' already have a row "
                     f"(line {self.cells[cell]}).",
                 )
             )
             return
         self.cells[cell] = line
         if value("expectation"):
-            level.expectations[competency_key] = value("expectation")
-            level.where[f"expectations.{competency_key}"] = at("expectation")
+            level.expectations[key] = value("expectation")
+            level.where[f"expectations.{key}"] = at("expectation")
 
     def agree(self, line, column, value, earlier, what):
         if value != earlier:
