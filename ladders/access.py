@@ -4,9 +4,6 @@ drafts exist only for HR: to anyone else they are a 404, like a missing page.
 ``request.person`` is set by the people app's CurrentPersonMiddleware; reading
 the attribute keeps this app free of imports from that one."""
 
-from functools import wraps
-
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -16,29 +13,6 @@ from ladders.models import Ladder, LadderVersion
 def is_hr(request) -> bool:
     person = getattr(request, "person", None)
     return bool(person and person.is_hr)
-
-
-def reader_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if getattr(request, "person", None) is None:
-            raise PermissionDenied(
-                "Your account is not linked to a person in the organisation. Ask HR to add you."
-            )
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def hr_required(view):
-    @reader_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_hr(request):
-            raise Http404("No such page.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def get_version_for(request, slug: str, number=None) -> LadderVersion:

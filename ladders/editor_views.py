@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from ladders.access import get_draft_for, hr_required
+from config.access import hr_required
+from ladders.access import get_draft_for
 from ladders.diffing import diff_ladders
 from ladders.editing import (
     CellConflict,

@@ -9,7 +9,8 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from ladders.access import get_version_for, is_hr, reader_required
+from config.access import person_required
+from ladders.access import get_version_for, is_hr
 from ladders.diffing import diff_ladders, is_rewrite, word_diff
 from ladders.ladder_format import to_csv, to_yaml
 from ladders.models import Ladder, LadderVersion
@@ -18,7 +19,7 @@ from ladders.versions import ladder_data
 
 
 @require_GET
-@reader_required
+@person_required
 def ladder_list(request):
     current = {v.ladder_id: v for v in LadderVersion.objects.current()}
     drafts = {}
@@ -67,7 +68,7 @@ def _my_level(request, rubric):
 
 
 @require_GET
-@reader_required
+@person_required
 def ladder_detail(request, slug):
     version = _version(request, slug)
     rubric = load_rubric(version, texts=False)
@@ -81,7 +82,7 @@ def ladder_detail(request, slug):
 
 
 @require_GET
-@reader_required
+@person_required
 def level_detail(request, slug, code):
     version = _version(request, slug)
     rubric = load_rubric(version)
@@ -104,7 +105,7 @@ def level_detail(request, slug, code):
 
 
 @require_GET
-@reader_required
+@person_required
 def competency_detail(request, slug, key):
     version = _version(request, slug)
     competency = version.competencies.filter(key=key).first()
@@ -151,7 +152,7 @@ class ComparedRow:
 
 @require_GET
 @vary_on_headers("HX-Request")
-@reader_required
+@person_required
 def compare(request, slug):
     version = _version(request, slug)
     rubric = load_rubric(version)
@@ -204,7 +205,7 @@ def _describe_move(a, b) -> str:
 
 
 @require_GET
-@reader_required
+@person_required
 def history(request, slug):
     version = get_version_for(request, slug)
     versions = version.ladder.versions.select_related("published_by__person", "created_by__person")
@@ -214,7 +215,7 @@ def history(request, slug):
 
 
 @require_GET
-@reader_required
+@person_required
 def diff(request, slug):
     newest = get_version_for(request, slug)
     new = get_version_for(request, slug, request.GET.get("to") or newest.number)
@@ -240,7 +241,7 @@ EXPORTS = {
 
 
 @require_GET
-@reader_required
+@person_required
 def export(request, slug):
     version = _version(request, slug)
     kind = request.GET.get("format", "yaml")

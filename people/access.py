@@ -1,9 +1,6 @@
 """Who is asking, and what they may see. Views call these once, at the top."""
 
-from functools import wraps
-
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django_htmx.middleware import HtmxDetails
 
@@ -25,34 +22,6 @@ def current_person(request: HttpRequest) -> Person | None:
         .filter(user_id=request.user.pk)
         .first()
     )
-
-
-def person_required(view):
-    """An account with no person record cannot use the app (``request.person`` is
-    set by CurrentPersonMiddleware)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.person is None:
-            raise PermissionDenied(
-                "Your account is not linked to a person in the organisation. Ask HR to add you."
-            )
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def hr_required(view):
-    """HR-only pages do not exist for anyone else (404, not 403)."""
-
-    @person_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.person.is_hr:
-            raise Http404("No such page.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def get_person_for(viewer: Person, uid) -> Person:

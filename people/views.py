@@ -7,8 +7,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from config.access import hr_required, person_required
 from ladders.models import Level
-from people.access import PersonRequest, get_person_for, hr_required, person_required
+from people.access import PersonRequest, get_person_for
 from people.forms import LevelSetForm, ManagerChangeForm, PeopleImportForm
 from people.levels import current_levels, person_set_level
 from people.models import LevelChange, Person
