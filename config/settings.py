@@ -180,6 +180,8 @@ EMAIL_HOST_PASSWORD = EMAIL_CONFIG.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = EMAIL_CONFIG.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = EMAIL_CONFIG.get("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = read_int(env, "EMAIL_TIMEOUT_SECONDS", 10, minimum=1)
+# The app's public address, for links in mail (no trailing slash).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Career ladders <ladders@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

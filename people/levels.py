@@ -3,6 +3,7 @@ ladder when HR publishes a new version."""
 
 from django.db import connection, transaction
 from django.dispatch import receiver
+from django.utils import timezone
 
 from ladders.models import LadderVersion, Level
 from ladders.versions import version_published
@@ -23,8 +24,9 @@ def current_levels():
     )
 
 
-def person_set_level(*, person: Person, level: Level, by, source, note: str = "") -> bool:
-    """Give ``person`` the level and record it in their history. False if they had it."""
+def person_set_level(*, person: Person, level: Level, by, source, note: str = "", at=None) -> bool:
+    """Give ``person`` the level and record it in their history (dated ``at``, by
+    default now). False if they had it already."""
     if level.version.status != LadderVersion.Status.PUBLISHED:
         raise LevelError("Only a level of a published ladder version can be given.")
     with transaction.atomic():
@@ -38,6 +40,7 @@ def person_set_level(*, person: Person, level: Level, by, source, note: str = ""
             source=source,
             note=note,
             changed_by=by,
+            changed_at=at or timezone.now(),
         )
         person.level = level
         person.save(update_fields=["level", "updated_at"])

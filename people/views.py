@@ -14,6 +14,7 @@ from people.forms import LevelSetForm, ManagerChangeForm, PeopleImportForm
 from people.levels import current_levels, person_set_level
 from people.models import LevelChange, Person
 from people.people_import import PeopleImportError, people_import
+from people.proposal_views import waiting_for
 from people.services import ReportingLineError, person_set_manager
 
 
@@ -27,6 +28,7 @@ def home(request: PersonRequest):
         context["tree_size"] = Person.objects.reporting_tree_of(person).count()
     if person.is_hr:
         context["organisation_size"] = Person.objects.count()
+    context.update(waiting_for(person))
     return render(request, "people/home.html", context)
 
 

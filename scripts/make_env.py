@@ -12,6 +12,7 @@ DEVELOPMENT = {
     "EMAIL_URL": "consolemail://",
     "HTTPS_ONLY": "false",
     "HSTS_SECONDS": "0",
+    "SITE_URL": "http://127.0.0.1:8000",
 }
 
 

@@ -3,6 +3,7 @@
 import re
 import subprocess
 import sys
+from datetime import date
 from io import StringIO
 from pathlib import Path
 
@@ -10,7 +11,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from ladders.models import Level
 from ladders.versions import draft_start
+from people.workflow import cycle_open, proposal_create
 from tests.ladders.conftest import ladder_data, publish
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,6 +72,13 @@ PAGES = {
     "ladders:cell_edit": ("hr", "/ladders/engineering/draft/edit-cell/comp-1/IC1/"),
     "ladders:item_edit": ("hr", "/ladders/engineering/draft/edit/levels/IC1/"),
     "ladders:preview": ("hr", "/ladders/engineering/draft/preview/"),
+    "people:proposals": ("report", "/proposals/"),
+    "people:proposal_new": ("report", "/proposals/new/"),
+    "people:proposal": ("report", "/proposals/{proposal.uid}/"),
+    "people:proposal_evidence": ("report", "/proposals/{proposal.uid}/evidence/"),
+    "people:cycles": ("hr", "/cycles/"),
+    "people:cycle_new": ("hr", "/cycles/new/"),
+    "people:cycle": ("hr", "/cycles/{cycle.uid}/"),
 }
 # POSTs that redirect, a download, a fragment, a probe: no page of their own.
 NOT_PAGES = {
@@ -85,6 +95,14 @@ NOT_PAGES = {
     "ladders:item_move",
     "ladders:publish",
     "ladders:discard",
+    "people:evidence_autosave",
+    "people:proposal_submit",
+    "people:proposal_withdraw",
+    "people:proposal_endorse",
+    "people:proposal_return",
+    "people:proposal_comment",
+    "people:proposal_decide",
+    "people:cycle_close",
 }
 
 
@@ -95,6 +113,26 @@ def ladder_with_draft(db):
     return draft_start(ladder=version.ladder, user=None)
 
 
+@pytest.fixture
+def proposal_in_cycle(ladder_with_draft, report, hr):
+    """The report's promotion IC1 -> IC2, in an open cycle HR calibrates."""
+    version = ladder_with_draft.based_on
+    report.level = Level.objects.get(version=version, code="IC1")
+    report.save()
+    target = Level.objects.get(version=version, code="IC2")
+    proposal = proposal_create(person=report, author=report, kind="promotion", target=target)
+    cycle = cycle_open(
+        ladder=version.ladder,
+        name="Cycle",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 2, 1),
+        effective_on=date(2026, 3, 1),
+        calibrators=[hr],
+        by=hr,
+    )
+    return proposal, cycle
+
+
 def test_every_route_is_checked_for_one_h1():
     routes = set(_named_routes(get_resolver().url_patterns))
     assert routes - NOT_PAGES == set(PAGES)
@@ -102,12 +140,13 @@ def test_every_route_is_checked_for_one_h1():
 
 @pytest.mark.parametrize("route", sorted(PAGES))
 def test_every_page_has_exactly_one_h1_a_skip_link_and_main(
-    request, client, route, report, ladder_with_draft
+    request, client, route, report, proposal_in_cycle
 ):
     viewer, url = PAGES[route]
     if viewer:
         client.force_login(request.getfixturevalue(viewer).user)
-    response = client.get(url.format(report=report))
+    proposal, cycle = proposal_in_cycle
+    response = client.get(url.format(report=report, proposal=proposal, cycle=cycle))
     assert response.status_code == 200
     body = response.content.decode()
     assert len(re.findall(r"<h1[\s>]", body)) == 1

@@ -1,0 +1,22 @@
+from people.models.outbox import OutgoingEmail
+from people.models.person import LevelChange, Person, PersonQuerySet, reporting_line_problem
+from people.models.progression import (
+    CalibrationCycle,
+    Comment,
+    Evidence,
+    Proposal,
+    ProposalEvent,
+)
+
+__all__ = [
+    "CalibrationCycle",
+    "Comment",
+    "Evidence",
+    "LevelChange",
+    "OutgoingEmail",
+    "Person",
+    "PersonQuerySet",
+    "Proposal",
+    "ProposalEvent",
+    "reporting_line_problem",
+]

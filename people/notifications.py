@@ -1,0 +1,55 @@
+"""Email about proposals, through an outbox: rows are written inside the change's
+transaction and sent once it commits. A refusing mail server is logged and the
+rows stay for ``manage.py send_pending_mail`` to retry; the change itself stands."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from people.models import OutgoingEmail
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 10
+
+
+def notify(people, *, subject: str, body: str, proposal=None) -> None:
+    """Queue one mail per person (each once) and send them after the commit."""
+    link = ""
+    if proposal is not None:
+        link = f"\n\n{settings.SITE_URL}{proposal.get_absolute_url()}"
+    addresses = sorted({person.email for person in people if person is not None})
+    OutgoingEmail.objects.bulk_create(
+        OutgoingEmail(to=address, subject=subject, body=body + link) for address in addresses
+    )
+    if addresses:
+        transaction.on_commit(send_pending)
+
+
+def send_pending(limit: int = 200) -> tuple[int, int]:
+    """Send unsent mail; returns (sent, failed). Rows another process is sending
+    are skipped, so two senders never send the same mail twice."""
+    sent = failed = 0
+    with transaction.atomic():
+        batch = list(
+            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            .filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+            .order_by("created_at")[:limit]
+        )
+        for mail in batch:
+            try:
+                send_mail(mail.subject, mail.body, None, [mail.to])
+            except Exception as error:
+                mail.attempts += 1
+                mail.last_error = f"{type(error).__name__}: {error}"[:2000]
+                mail.save(update_fields=["attempts", "last_error"])
+                logger.warning("Could not send mail %s to %s: %s", mail.pk, mail.to, error)
+                failed += 1
+            else:
+                mail.attempts += 1
+                mail.sent_at = timezone.now()
+                mail.save(update_fields=["attempts", "sent_at"])
+                sent += 1
+    return sent, failed

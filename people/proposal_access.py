@@ -1,0 +1,118 @@
+"""Who may see and do what with a proposal: the one place that decides.
+
+Roles are relative to a proposal: its subject (the person it would move), its
+author (the subject, or the manager who nominated them), managers above the
+subject (the direct manager endorses or returns), the calibrators of its cycle,
+and HR. Anyone else cannot see it at all (404); someone who sees it but may not
+act gets a 403. Nobody decides or endorses a proposal about themselves."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from people.models import Person, Proposal
+
+
+@dataclass(frozen=True)
+class Roles:
+    subject: bool
+    author: bool
+    direct_manager: bool
+    manager: bool  # anywhere above the subject
+    calibrator: bool
+    hr: bool
+
+    @property
+    def can_view(self) -> bool:
+        return any((self.subject, self.author, self.manager, self.calibrator, self.hr))
+
+    @property
+    def reviewer(self) -> bool:
+        """Sees reviewer-only comments: everyone entitled to look, except the subject."""
+        return self.can_view and not self.subject
+
+
+# action -> the roles allowed to take it (the workflow then checks the state).
+RULES = {
+    "edit": lambda r: r.author,
+    "submit": lambda r: r.author,
+    "withdraw": lambda r: r.author,
+    "endorse": lambda r: r.direct_manager and not r.subject,
+    "return": lambda r: r.direct_manager and not r.subject,
+    "decide": lambda r: (r.calibrator or r.hr) and not r.subject,
+    "comment": lambda r: r.can_view,
+}
+REFUSALS = {
+    "edit": "Only the proposal's author edits its evidence.",
+    "submit": "Only the proposal's author submits it.",
+    "withdraw": "Only the proposal's author withdraws it.",
+    "endorse": "Only the person's direct manager endorses or returns a proposal, never their own.",
+    "return": "Only the person's direct manager endorses or returns a proposal, never their own.",
+    "decide": "Only the cycle's calibrators and HR decide, and never about themselves.",
+    "comment": "You cannot comment on this proposal.",
+}
+
+
+def visible_proposals(viewer: Person):
+    """Proposals ``viewer`` may open: their own and the ones they authored, those of
+    everyone below them, those in cycles they calibrate; HR sees all."""
+    proposals = Proposal.objects.all()
+    if viewer.is_hr:
+        return proposals
+    below = Person.objects.reporting_tree_of(viewer).values("pk")
+    return proposals.filter(
+        Q(person=viewer) | Q(author=viewer) | Q(person__in=below) | Q(cycle__calibrators=viewer)
+    ).distinct()
+
+
+def roles_for(viewer: Person, proposal: Proposal) -> Roles:
+    """Runs two queries: the subject's management chain and the cycle's calibrators."""
+    chain = set(Person.objects.management_chain_of(proposal.person).values_list("pk", flat=True))
+    calibrator = bool(
+        proposal.cycle_id and proposal.cycle.calibrators.filter(pk=viewer.pk).exists()
+    )
+    return Roles(
+        subject=proposal.person_id == viewer.pk,
+        author=proposal.author_id == viewer.pk,
+        direct_manager=proposal.person.manager_id == viewer.pk,
+        manager=viewer.pk in chain,
+        calibrator=calibrator,
+        hr=viewer.is_hr,
+    )
+
+
+def get_proposal_for(viewer: Person, uid) -> tuple[Proposal, Roles]:
+    """The proposal and the viewer's roles; 404 if they may not see it."""
+    proposal = (
+        Proposal.objects.select_related(
+            "person__manager",
+            "person__level",
+            "author",
+            "ladder",
+            "cycle",
+            "current_level__track",
+            "target_level__track",
+            "target_level__version",
+            "pinned_version",
+            "decided_by",
+        )
+        .filter(uid=uid)
+        .first()
+    )
+    if proposal is None:
+        raise Http404("No such proposal.")
+    roles = roles_for(viewer, proposal)
+    if not roles.can_view:
+        raise Http404("No such proposal.")
+    return proposal, roles
+
+
+def require(roles: Roles, action: str) -> None:
+    if not RULES[action](roles):
+        raise PermissionDenied(REFUSALS[action])
+
+
+def may(roles: Roles, action: str) -> bool:
+    return RULES[action](roles)
