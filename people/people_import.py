@@ -72,9 +72,10 @@ class Row:
     level: tuple[str, str] | None = None  # (ladder slug, level code); None: leave as is
 
 
-def people_import(*, data: bytes, by=None) -> ImportSummary:
+def people_import(*, data: bytes, by=None, at=None) -> ImportSummary:
     """Apply a people CSV, or raise PeopleImportError listing every problem.
-    ``by`` is the user recorded in level history for levels the file changes."""
+    ``by`` (and ``at``, by default now) are recorded in the level history for the
+    levels the file changes."""
     parsed = parse_people_csv(data)
     with transaction.atomic():
         lock_reporting_lines()
@@ -85,7 +86,7 @@ def people_import(*, data: bytes, by=None) -> ImportSummary:
         )
         if problems:
             raise PeopleImportError(problems)
-        return _apply(parsed.rows, existing, levels, by)
+        return _apply(parsed.rows, existing, levels, by, at or timezone.now())
 
 
 def _current_levels_by_ref() -> dict[tuple[str, str], Level]:
@@ -334,7 +335,7 @@ def _cycles(manager_of: dict[str, str | None]) -> list[list[str]]:
     return cycles
 
 
-def _apply(rows: list[Row], existing: dict[str, Person], levels: dict, by) -> ImportSummary:
+def _apply(rows: list[Row], existing: dict[str, Person], levels: dict, by, at) -> ImportSummary:
     User = get_user_model()
     new_rows = [row for row in rows if row.email not in existing]
     if new_rows:
@@ -373,6 +374,7 @@ def _apply(rows: list[Row], existing: dict[str, Person], levels: dict, by) -> Im
                     previous_level_id=person.level_id,
                     source=LevelChange.Source.IMPORT,
                     changed_by=by,
+                    changed_at=at,
                 )
             )
         wanted = {

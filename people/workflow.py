@@ -7,6 +7,7 @@ Every function locks the proposal row, checks its state and the revision the
 person's form was made from, writes the change and its event in one transaction,
 and raises WorkflowError with a message for the person when it refuses."""
 
+from contextlib import contextmanager
 from datetime import date, datetime, time
 
 from django.db import IntegrityError, transaction
@@ -26,6 +27,25 @@ from people.models import (
 from people.notifications import notify
 
 State = Proposal.State
+
+# The time every step is stamped with. Only the demo seed moves it, to write a
+# believable history of past cycles through the same code as real use.
+_clock = timezone.now
+
+
+def now():
+    return _clock()
+
+
+@contextmanager
+def clock_at(moment: datetime):
+    """Stamp every step taken inside the block with ``moment``."""
+    global _clock
+    previous, _clock = _clock, (lambda: moment)
+    try:
+        yield
+    finally:
+        _clock = previous
 
 
 class WorkflowError(Exception):
@@ -88,6 +108,7 @@ def lateral_targets(level: Level) -> list[Level]:
 
 def _event(proposal, actor, action, from_state, note="", details=None):
     ProposalEvent.objects.create(
+        at=now(),
         proposal=proposal,
         actor=actor,
         action=action,
@@ -157,6 +178,7 @@ def proposal_create(*, person: Person, author: Person, kind: str, target: Level)
     try:
         with transaction.atomic():
             proposal = Proposal.objects.create(
+                created_at=now(),
                 person=person,
                 author=author,
                 kind=kind,
@@ -201,7 +223,7 @@ def proposal_submit(*, proposal: Proposal, actor: Person, revision: int) -> Prop
                 + "; ".join(missing)
                 + "."
             )
-        fields["submitted_at"] = timezone.now()
+        fields["submitted_at"] = now()
         manager = proposal.person.manager
         if manager is not None and manager.pk == actor.pk and actor.pk != proposal.person_id:
             # A nomination by the direct manager carries their endorsement.
@@ -325,7 +347,7 @@ def proposal_decide(
         _check_revision(proposal, revision)
         _expect(proposal, State.IN_CALIBRATION, doing="decided")
         to_state = State.APPROVED if approve else State.NOT_APPROVED
-        from_state = _move(proposal, to_state, decided_at=timezone.now(), decided_by=actor)
+        from_state = _move(proposal, to_state, decided_at=now(), decided_by=actor)
         _event(proposal, actor, to_state, from_state, note=note.strip(), details=reasons)
         verdict = "approved" if approve else "not approved"
         notify(
@@ -342,7 +364,7 @@ def comment_add(*, proposal: Proposal, author: Person, text: str, visibility: st
     if not text.strip():
         raise WorkflowError("A comment needs some text.")
     return Comment.objects.create(
-        proposal=proposal, author=author, text=text.strip(), visibility=visibility
+        proposal=proposal, author=author, text=text.strip(), visibility=visibility, created_at=now()
     )
 
 
@@ -365,6 +387,7 @@ def cycle_open(*, ladder, name, starts_on, ends_on, effective_on, calibrators, b
     try:
         with transaction.atomic():
             cycle = CalibrationCycle.objects.create(
+                opened_at=now(),
                 ladder=ladder,
                 name=name,
                 starts_on=starts_on,
@@ -399,7 +422,7 @@ def cycle_close(*, cycle: CalibrationCycle, by: Person, today: date | None = Non
                 "decide every proposal before closing the cycle."
             )
         cycle.status = CalibrationCycle.Status.CLOSED
-        cycle.closed_by, cycle.closed_at = by, timezone.now()
+        cycle.closed_by, cycle.closed_at = by, now()
         cycle.save(update_fields=["status", "closed_by", "closed_at"])
     return apply_due_levels(today=today)
 
@@ -407,7 +430,7 @@ def cycle_close(*, cycle: CalibrationCycle, by: Person, today: date | None = Non
 def apply_due_levels(*, today: date | None = None) -> int:
     """Give approved people their new level, once, when their closed cycle's effective
     date has come. Safe to run again and concurrently (``manage.py apply_due_levels``)."""
-    today = today or timezone.localdate()
+    today = today or timezone.localdate(now())
     applied = 0
     with transaction.atomic():
         due = (
@@ -437,9 +460,10 @@ def apply_due_levels(*, today: date | None = None) -> int:
                 note=f"{proposal.cycle.name}",
                 at=effective,
             )
-            proposal.applied_at = timezone.now()
+            proposal.applied_at = now()
             proposal.save(update_fields=["applied_at"])
             ProposalEvent.objects.create(
+                at=now(),
                 proposal=proposal,
                 actor=None,
                 action="level applied",

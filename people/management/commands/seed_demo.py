@@ -1,18 +1,24 @@
 import csv
 import io
+from datetime import timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from ladders.ladder_format import read_file
 from ladders.models import Ladder
 from ladders.versions import ladder_import, version_publish
 from people import demo
+from people.demo_progressions import seed_progressions
+from people.models import OutgoingEmail, Person
 from people.people_import import people_import
 
+# The demo people took their first level this long ago.
+HIRED_DAYS_AGO = 700
 LADDER_DIR = Path(__file__).resolve().parents[3] / "ladders" / "demo"
 
 
@@ -20,19 +26,35 @@ class Command(BaseCommand):
     help = "Load the demo organisation. Idempotent: running it again changes nothing."
 
     def handle(self, *args, **options):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["email", "name", "manager_email", "role", "ladder", "level_code"])
-        writer.writerows(demo.demo_rows())
+        today = timezone.localdate()
         with transaction.atomic():
             ladders = self._load_ladders()
-            summary = people_import(data=buffer.getvalue().encode())
+            # Levels from the file only for people who have none: later promotions
+            # (the demo's past cycles among them) are kept on a second run.
+            summary = people_import(
+                data=self._people_csv(), at=timezone.now() - timedelta(days=HIRED_DAYS_AGO)
+            )
             passwords = self._give_passwords([row[0] for row in demo.demo_rows()])
+            proposals = seed_progressions(today=today)
+            # The demo's history is not news: nobody is mailed about it.
+            OutgoingEmail.objects.filter(sent_at__isnull=True).delete()
         self.stdout.write(f"Demo ladders: {ladders} published.")
+        self.stdout.write(f"Demo proposals: {proposals} created.")
         self.stdout.write(f"Demo people: {summary} {passwords} password(s) set.")
         self.stdout.write(f"Demo logins (password for all: {demo.PASSWORD}):")
         for role, name in demo.LOGINS:
             self.stdout.write(f"  {role:<28} {demo.email_for(name)}")
+
+    def _people_csv(self) -> bytes:
+        placed = set(Person.objects.filter(level__isnull=False).values_list("email", flat=True))
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["email", "name", "manager_email", "role", "ladder", "level_code"])
+        for email, name, manager, role, ladder, code in demo.demo_rows():
+            if email in placed:
+                ladder = code = ""
+            writer.writerow([email, name, manager, role, ladder, code])
+        return buffer.getvalue().encode()
 
     def _load_ladders(self) -> int:
         """Publish each demo ladder once; a ladder that exists is left as HR made it."""

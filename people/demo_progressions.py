@@ -1,0 +1,214 @@
+"""The demo's life: two closed calibration cycles with their decisions, an open
+cycle with a queue, and proposals at every other step, all made through the
+workflow (with its clock moved back) so history reads as real use would write it."""
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from ladders.models import Competency, Ladder
+from people.models import CalibrationCycle, Person, Proposal
+from people.workflow import (
+    clock_at,
+    cycle_close,
+    cycle_open,
+    evidence_save,
+    lateral_targets,
+    newest_equivalent,
+    promotion_targets,
+    proposal_create,
+    proposal_decide,
+    proposal_endorse,
+    proposal_return,
+    proposal_submit,
+)
+
+CALIBRATORS = ["Helen Brooks", "Priya Raman", "Marcus Lindqvist", "Tomás Herrera"]
+# (name, move, outcome): outcome is "approve", "not approve", or for the open cycle
+# "queue" (waiting in calibration), "submitted", "returned" or "draft".
+PAST_CYCLES = [
+    (
+        "Engineering promotions, spring",
+        300,
+        [
+            ("Hannah Schmidt", "promotion", "approve"),
+            ("Noah Fischer", "promotion", "approve"),
+            ("Julia Nowak", "promotion", "approve"),
+            ("Ingrid Halvorsen", "promotion", "approve"),
+            ("Victor Huang", "promotion", "not approve"),
+        ],
+    ),
+    (
+        "Engineering promotions, summer",
+        120,
+        [
+            ("Grace Kim", "promotion", "approve"),
+            ("Erik Johansson", "promotion", "approve"),
+            ("Mateo García", "promotion", "approve"),
+            ("Victor Huang", "promotion", "approve"),
+            ("Ben Carter", "promotion", "not approve"),
+        ],
+    ),
+]
+OPEN_CYCLE = [
+    ("Diego Alvarez", "promotion", "queue"),
+    ("Aisha Bello", "promotion", "queue"),
+    ("Kofi Asante", "promotion", "approve"),
+    ("Isabella Costa", "promotion", "queue"),
+    ("Marco Bianchi", "promotion", "not approve"),
+    ("Sara Lindgren", "promotion", "queue"),
+    ("Adaeze Obi", "promotion", "queue"),
+    ("Pavel Novak", "promotion", "queue"),
+    ("Arjun Mehta", "lateral", "queue"),
+    ("Omar Farouk", "promotion", "queue"),
+    ("Jakub Kowalski", "promotion", "queue"),
+    ("Noah Fischer", "promotion", "queue"),
+    ("Sam Patel", "promotion", "submitted"),
+    ("Yusuf Demir", "promotion", "returned"),
+    ("Oliver Bennett", "promotion", "draft"),
+]
+EVIDENCE = [
+    "Led {topic} for the payments migration: scoped it with product, split it into three "
+    "milestones and shipped each on the agreed date. Design doc and retro linked in the "
+    "project page.",
+    "Took {topic} beyond my own tickets this half: I ran the weekly review, and the team now "
+    "catches the problems I used to catch alone. See the review notes of March to June.",
+    "For {topic}, the clearest example is the search outage in May: I coordinated the fix, "
+    "wrote the postmortem and followed its actions to done.",
+    "Colleagues from two other teams asked for my help on {topic}; I paired with them for "
+    "a month and they now own the work themselves.",
+]
+
+
+def _moment(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(10)))
+
+
+def _by_name(name: str) -> Person:
+    return Person.objects.select_related("manager", "level__track", "level__version__ladder").get(
+        name=name
+    )
+
+
+def _write_evidence(proposal: Proposal) -> None:
+    competencies = Competency.objects.filter(expectations__level=proposal.target_level)
+    for i, competency in enumerate(competencies.order_by("position")):
+        text = EVIDENCE[(i + proposal.person_id) % len(EVIDENCE)].format(
+            topic=competency.name.lower()
+        )
+        evidence_save(proposal=proposal, key=competency.key, text=text)
+
+
+def _start(name: str, kind: str, day) -> Proposal:
+    person = _by_name(name)
+    level = newest_equivalent(person.level)
+    target = lateral_targets(level)[0] if kind == "lateral" else promotion_targets(level)[0][0]
+    with clock_at(_moment(day)):
+        proposal = proposal_create(person=person, author=person, kind=kind, target=target)
+        _write_evidence(proposal)
+    return proposal
+
+
+def _submit_and_endorse(proposal: Proposal, day) -> Proposal:
+    with clock_at(_moment(day)):
+        proposal = proposal_submit(proposal=proposal, actor=proposal.person, revision=1)
+    with clock_at(_moment(day + timedelta(days=3))):
+        return proposal_endorse(
+            proposal=proposal,
+            actor=proposal.person.manager,
+            revision=proposal.revision,
+            note=f"{proposal.person.name} has worked at {proposal.target_level.code} scope "
+            "for two quarters; the evidence matches what I see every week.",
+        )
+
+
+def _decide(proposal: Proposal, outcome: str, decider: Person, day) -> None:
+    proposal.refresh_from_db()
+    competencies = Competency.objects.filter(expectations__level=proposal.target_level)
+    first = competencies.order_by("position").first()
+    with clock_at(_moment(day)):
+        proposal_decide(
+            proposal=proposal,
+            actor=decider,
+            revision=proposal.revision,
+            approve=outcome == "approve",
+            note="Clear evidence across the rubric." if outcome == "approve" else "",
+            reasons={}
+            if outcome == "approve"
+            else {
+                first.key: "The examples are within the team; "
+                f"{proposal.target_level.code} asks for this across several teams."
+            },
+        )
+
+
+def seed_progressions(*, today) -> int:
+    """Write the demo's cycles once; a second run finds them and changes nothing."""
+    if CalibrationCycle.objects.exists():
+        return 0
+    ladder = Ladder.objects.get(slug="engineering")
+    calibrators = [_by_name(name) for name in CALIBRATORS]
+    hr = calibrators[0]
+    created = 0
+    for name, days_ago, moves in PAST_CYCLES:
+        effective = today - timedelta(days=days_ago)
+        opened = effective - timedelta(days=45)
+        proposals = []
+        for person_name, kind, outcome in moves:
+            proposal = _submit_and_endorse(
+                _start(person_name, kind, opened - timedelta(days=20)), opened - timedelta(days=15)
+            )
+            proposals.append((proposal, outcome))
+        with clock_at(_moment(opened)):
+            cycle = cycle_open(
+                ladder=ladder,
+                name=f"{name} {effective.year}",
+                starts_on=opened,
+                ends_on=opened + timedelta(days=30),
+                effective_on=effective,
+                calibrators=calibrators,
+                by=hr,
+            )
+        for i, (proposal, outcome) in enumerate(proposals):
+            _decide(
+                proposal, outcome, calibrators[i % len(calibrators)], opened + timedelta(days=20)
+            )
+        with clock_at(_moment(effective)):
+            cycle_close(cycle=cycle, by=hr, today=effective)
+        created += len(proposals)
+
+    opened = today - timedelta(days=20)
+    with clock_at(_moment(opened)):
+        cycle = cycle_open(
+            ladder=ladder,
+            name=f"Engineering promotions, autumn {today.year}",
+            starts_on=opened,
+            ends_on=today + timedelta(days=25),
+            effective_on=today + timedelta(days=60),
+            calibrators=calibrators,
+            by=hr,
+        )
+    for i, (person_name, kind, outcome) in enumerate(OPEN_CYCLE):
+        day = today - timedelta(days=18 - i)
+        proposal = _start(person_name, kind, day)
+        created += 1
+        if outcome == "draft":
+            continue
+        if outcome in ("submitted", "returned"):
+            with clock_at(_moment(day)):
+                proposal = proposal_submit(proposal=proposal, actor=proposal.person, revision=1)
+            if outcome == "returned":
+                key = proposal.target_level.expectations.order_by("competency__position").first()
+                with clock_at(_moment(day + timedelta(days=1))):
+                    proposal_return(
+                        proposal=proposal,
+                        actor=proposal.person.manager,
+                        revision=proposal.revision,
+                        note="Nearly there: make the impact beyond our team concrete.",
+                        comments={key.competency.key: "Which other team relied on this, and how?"},
+                    )
+            continue
+        _submit_and_endorse(proposal, day)
+        if outcome != "queue":
+            _decide(proposal, outcome, calibrators[i % len(calibrators)], today - timedelta(days=2))
+    return created
