@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from config.access import person_required
+from config.htmx import wants_fragment
 from ladders.access import get_version_for, is_hr
 from ladders.diffing import diff_ladders, is_rewrite, word_diff
 from ladders.ladder_format import to_csv, to_yaml
@@ -170,7 +171,7 @@ def compare(request, slug):
 
     rows = [ComparedRow(c, text(a, c), text(b, c)) for c in rubric.competencies]
     template = "ladders/compare.html"
-    if request.htmx:
+    if wants_fragment(request):
         template += "#comparison"
     return _page(
         request,

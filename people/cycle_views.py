@@ -5,6 +5,7 @@ import uuid
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from config.access import hr_required, person_required
+from config.htmx import wants_fragment
 from ladders.models import Ladder, LadderVersion, Track
 from people.models import CalibrationCycle, LevelChange, Person, Proposal
 from people.proposal_access import get_proposal_for, require
@@ -186,15 +188,18 @@ def cycle_queue(request, uid):
         "query": _without_page(request.GET),
     }
     template = "people/cycles/queue.html"
-    if request.htmx:
+    if wants_fragment(request):
         template += "#queue"
     return render(request, template, context)
 
 
 @require_POST
-@hr_required
+@person_required
 def cycle_finish(request, uid):
-    cycle = get_object_or_404(CalibrationCycle, uid=uid)
+    cycle = _get_cycle(request.person, uid)
+    if not request.person.is_hr:
+        # Its calibrators see the cycle (a 404 would pretend it does not exist).
+        raise PermissionDenied("Only HR closes a calibration cycle.")
     try:
         applied = cycle_close(cycle=cycle, by=request.person)
     except WorkflowError as error:

@@ -10,14 +10,13 @@ class RevisionForm(forms.Form):
 
 
 class NewProposalForm(forms.Form):
-    target = forms.TypedChoiceField(label="Target level", coerce=int)
+    target = forms.TypedChoiceField(label="Target level", coerce=int, widget=forms.RadioSelect)
 
     def __init__(self, *args, targets, **kwargs):
         """``targets``: (level, kind, label) for each level the person may ask for."""
         super().__init__(*args, **kwargs)
         self.targets = {level.pk: (level, kind) for level, kind, _ in targets}
         self.fields["target"].choices = [(level.pk, label) for level, _, label in targets]
-        self.fields["target"].widget = forms.RadioSelect()
 
     def clean_target(self):
         return self.targets[self.cleaned_data["target"]]

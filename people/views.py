@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from config.access import hr_required, person_required
+from config.htmx import wants_fragment
 from ladders.models import Level
 from people.access import PersonRequest, get_person_for
 from people.forms import LevelSetForm, ManagerChangeForm, PeopleImportForm
@@ -46,7 +47,7 @@ def directory(request: PersonRequest):
     )
     page = Paginator(people, settings.PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))
     template = "people/directory.html"
-    if request.htmx:
+    if wants_fragment(request):
         template += "#results"
     return render(request, template, {"page": page, "query": query})
 
