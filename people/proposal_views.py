@@ -147,12 +147,18 @@ def proposal_detail(request: PersonRequest, uid):
     return _detail_page(request, proposal, roles)
 
 
-def _detail_page(request, proposal, roles, *, status=200, forms=None):
-    events = list(proposal.events.select_related("actor").order_by("at", "pk"))
+def _notes_by_competency(events) -> dict[str, list]:
+    """(event, text) per competency key: a return's comments, a decision's reasons."""
     notes = {}
     for event in events:
         for key, text in event.details.items():
             notes.setdefault(key, []).append((event, text))
+    return notes
+
+
+def _detail_page(request, proposal, roles, *, status=200, forms=None):
+    events = list(proposal.events.select_related("actor").order_by("at", "pk"))
+    notes = _notes_by_competency(events)
     comments = proposal.comments.select_related("author").order_by("created_at", "pk")
     if not roles.reviewer:
         comments = comments.filter(visibility=Comment.Visibility.SHARED)
@@ -200,7 +206,12 @@ def proposal_evidence(request: PersonRequest, uid):
     Fields save themselves as the author types (htmx); the button saves them all."""
     proposal, roles = get_proposal_for(request.person, uid)
     require(roles, "edit")
-    rows = _rubric_rows(proposal)
+    if proposal.state not in (Proposal.State.DRAFT, Proposal.State.RETURNED):
+        messages.info(request, "The evidence is settled once submitted; it is shown here.")
+        return redirect("people:proposal", uid=proposal.uid)
+    # The manager's comments of a return stand beside the fields they are about.
+    returns = proposal.events.filter(action="returned").select_related("actor").order_by("at")
+    rows = _rubric_rows(proposal, details=_notes_by_competency(returns))
     if request.method == "POST":
         try:
             for row in rows:

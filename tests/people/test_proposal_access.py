@@ -1,0 +1,450 @@
+"""Who may open and do what with a proposal or a calibration cycle: every role x
+every proposal and cycle URL of people/urls.py.
+
+Roles are relative to one proposal: Riya (``report``) asks for IC2 herself, so she
+is its subject and author; Max (``manager``) is her direct manager; Dana
+(``director``) her skip-level manager; Cara (``calibrator``) calibrates the cycle
+the proposal enters; Oscar (``other_calibrator``) calibrated last year's cycle of
+the same ladder; Hana is HR; Olga (``outsider``) works on another branch.
+
+200 a page, 302 done (or refused with a message on the next page), 403 "may see
+but not act", 404 "cannot see", 409 "allowed, but not in this state"."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from ladders.models import LadderVersion, Level
+from people import urls as people_urls
+from people.levels import person_set_level
+from people.models import CalibrationCycle, Comment, Evidence, LevelChange, Proposal
+from people.workflow import (
+    cycle_close,
+    cycle_open,
+    evidence_save,
+    proposal_create,
+    proposal_decide,
+    proposal_endorse,
+    proposal_submit,
+)
+from tests.factories import PersonFactory, UserFactory
+from tests.ladders.conftest import ladder_data, publish
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+COMPETENCIES = ("comp-1", "comp-2", "comp-3")
+ROLES = ("report", "manager", "director", "calibrator", "other_calibrator", "hr", "outsider")
+
+# States a proposal is walked to before the request (None: no proposal at all).
+DRAFT, SUBMITTED, IN_CALIBRATION, APPROVED = "draft", "submitted", "in_calibration", "approved"
+
+
+@dataclass
+class World:
+    people: dict
+    engineering: LadderVersion
+    cycle: CalibrationCycle
+    proposal: Proposal | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def give_level(person, version, code):
+    person_set_level(person=person, level=version.levels.get(code=code), by=None, source="hr")
+    person.refresh_from_db()
+
+
+def a_manager(name, email, boss):
+    """A person with a report of their own: a manager, as calibrators are."""
+    person = PersonFactory(name=name, email=email, manager=boss)
+    PersonFactory(manager=person)
+    return person
+
+
+@pytest.fixture
+def world(top, director, manager, report, outsider, hr):
+    engineering = publish(ladder_data())
+    give_level(report, engineering, "IC1")
+    calibrator = a_manager("Cara Calibrator", "cara@example.com", top)
+    other_calibrator = a_manager("Oscar Othercycle", "oscar@example.com", top)
+    last_year = cycle_open(
+        ladder=engineering.ladder,
+        name="Engineering 2025",
+        starts_on=date(2025, 1, 1),
+        ends_on=date(2025, 2, 1),
+        effective_on=date(2025, 3, 1),
+        calibrators=[other_calibrator],
+        by=hr,
+    )
+    cycle_close(cycle=last_year, by=hr)
+    cycle = cycle_open(
+        ladder=engineering.ladder,
+        name="Engineering H1",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 2, 1),
+        effective_on=date(2026, 3, 1),
+        calibrators=[calibrator],
+        by=hr,
+    )
+    people = {
+        "report": report,
+        "manager": manager,
+        "director": director,
+        "calibrator": calibrator,
+        "other_calibrator": other_calibrator,
+        "hr": hr,
+        "outsider": outsider,
+    }
+    return World(people=people, engineering=engineering, cycle=cycle)
+
+
+def walk(world, state):
+    """Riya's promotion to IC2, taken through the services to ``state``."""
+    if state is None:
+        return None
+    report, manager = world.people["report"], world.people["manager"]
+    ic2 = Level.objects.get(version=world.engineering, code="IC2")
+    proposal = proposal_create(person=report, author=report, kind="promotion", target=ic2)
+    for key in COMPETENCIES:
+        evidence_save(proposal=proposal, key=key, text=f"I did {key}.")
+    if state != DRAFT:
+        proposal = proposal_submit(proposal=proposal, actor=report, revision=proposal.revision)
+    if state not in (DRAFT, SUBMITTED):
+        # The cycle is open: the endorsement takes it straight into the queue.
+        proposal = proposal_endorse(
+            proposal=proposal, actor=manager, revision=proposal.revision, note="Ready."
+        )
+    if state == APPROVED:
+        proposal = proposal_decide(
+            proposal=proposal, actor=world.people["hr"], revision=proposal.revision, approve=True
+        )
+    proposal.refresh_from_db()
+    assert proposal.state == state
+    world.proposal = proposal
+    return proposal
+
+
+def new_proposal_data(world):
+    return {"target": Level.objects.get(version=world.engineering, code="IC2").pk}
+
+
+def new_cycle_data(world):
+    """A valid cycle: on a ladder with no open cycle yet."""
+    product = publish(ladder_data(slug="product", name="Product"))
+    return {
+        "name": "Product H1",
+        "ladder": product.ladder.pk,
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-02-01",
+        "effective_on": "2026-03-01",
+        "calibrators": [world.people["hr"].pk],
+    }
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    method: str
+    state: str | None
+    # One status per role, in the order of ROLES.
+    expect: tuple
+    data: object = None  # a dict, or a function of the world giving one
+    query: str = ""  # formatted with report=<Riya's uid>
+    htmx: bool = False
+    changes: bool = True  # does an allowed POST change something?
+
+    def url(self, world):
+        if self.name in ("proposals", "proposal_new", "cycles", "cycle_new"):
+            kwargs = {}
+        elif self.name.startswith("cycle"):
+            kwargs = {"uid": world.cycle.uid}
+        elif self.name == "evidence_autosave":
+            kwargs = {"uid": world.proposal.uid, "key": "comp-1"}
+        else:
+            kwargs = {"uid": world.proposal.uid}
+        query = self.query.format(report=world.people["report"].uid)
+        return reverse(f"people:{self.name}", kwargs=kwargs) + query
+
+    def call(self, client, world):
+        headers = HTMX if self.htmx else {}
+        if self.method == "get":
+            return client.get(self.url(world), **headers)
+        data = self.data(world) if callable(self.data) else dict(self.data or {})
+        if world.proposal is not None:
+            data.setdefault("revision", world.proposal.revision)
+        return client.post(self.url(world), data, **headers)
+
+    def __str__(self):
+        extra = self.query.replace("{report}", "riya")
+        return (
+            f"{self.method.upper()} {self.name}{extra}{' htmx' if self.htmx else ''} [{self.state}]"
+        )
+
+
+EVIDENCE = {f"evidence-{key}": f"New evidence for {key}." for key in COMPETENCIES}
+# fmt: off
+ROUTES = [
+    #                                                         rep  mgr  dir  cal  oth  hr   out
+    Route("proposals", "get", None,                          (200, 200, 200, 200, 200, 200, 200)),
+    Route("proposal_new", "get", None,                       (200, 200, 200, 200, 200, 200, 200)),
+    Route("proposal_new", "get", None,                       (200, 200, 200, 404, 404, 200, 404),
+          query="?person={report}"),
+    Route("proposal_new", "post", None,                      (302, 302, 302, 404, 404, 302, 404),
+          data=new_proposal_data, query="?person={report}"),
+    Route("proposal", "get", DRAFT,                          (200, 200, 200, 404, 404, 200, 404)),
+    Route("proposal", "get", IN_CALIBRATION,                 (200, 200, 200, 200, 404, 200, 404)),
+    Route("proposal_evidence", "get", DRAFT,                 (200, 403, 403, 404, 404, 403, 404)),
+    Route("proposal_evidence", "post", DRAFT,                (302, 403, 403, 404, 404, 403, 404),
+          data=EVIDENCE),
+    # The author's save of a proposal that left the draft is refused with a message.
+    Route("proposal_evidence", "post", IN_CALIBRATION,       (302, 403, 403, 403, 404, 403, 404),
+          data=EVIDENCE, changes=False),
+    Route("evidence_autosave", "post", DRAFT,                (200, 403, 403, 404, 404, 403, 404),
+          data=EVIDENCE, htmx=True),
+    Route("evidence_autosave", "post", IN_CALIBRATION,       (409, 403, 403, 403, 404, 403, 404),
+          data=EVIDENCE, htmx=True),
+    Route("proposal_submit", "post", DRAFT,                  (302, 403, 403, 404, 404, 403, 404)),
+    Route("proposal_submit", "post", IN_CALIBRATION,         (409, 403, 403, 403, 404, 403, 404)),
+    Route("proposal_withdraw", "post", SUBMITTED,            (302, 403, 403, 404, 404, 403, 404)),
+    Route("proposal_withdraw", "post", IN_CALIBRATION,       (302, 403, 403, 403, 404, 403, 404)),
+    # Only the direct manager endorses or returns; a skip-level manager, HR and
+    # the calibrators see the proposal but may not.
+    Route("proposal_endorse", "post", SUBMITTED,             (403, 302, 403, 404, 404, 403, 404),
+          data={"note": "Ready for IC2."}),
+    Route("proposal_endorse", "post", IN_CALIBRATION,        (403, 409, 403, 403, 404, 403, 404),
+          data={"note": "Ready for IC2."}),
+    Route("proposal_return", "post", SUBMITTED,              (403, 302, 403, 404, 404, 403, 404),
+          data={"note": "", "comment-comp-2": "Say more."}),
+    Route("proposal_return", "post", IN_CALIBRATION,         (403, 409, 403, 403, 404, 403, 404),
+          data={"note": "Say more."}),
+    Route("proposal_comment", "post", DRAFT,                 (302, 302, 302, 404, 404, 302, 404),
+          data={"text": "A thought.", "visibility": "shared"}),
+    Route("proposal_comment", "post", IN_CALIBRATION,        (302, 302, 302, 302, 404, 302, 404),
+          data={"text": "A thought.", "visibility": "reviewers"}),
+    # Only the cycle's calibrators and HR decide; managers see but may not.
+    Route("proposal_decide", "get", IN_CALIBRATION,          (403, 403, 403, 302, 404, 302, 404)),
+    Route("proposal_decide", "get", IN_CALIBRATION,          (403, 403, 403, 200, 404, 200, 404),
+          query="?from=queue", htmx=True),
+    Route("proposal_decide", "post", IN_CALIBRATION,         (403, 403, 403, 302, 404, 302, 404),
+          data={"decision": "approve"}),
+    Route("proposal_decide", "post", IN_CALIBRATION,         (403, 403, 403, 200, 404, 200, 404),
+          data={"decision": "approve"}, query="?from=queue", htmx=True),
+    Route("proposal_decide", "post", SUBMITTED,              (403, 403, 403, 404, 404, 409, 404),
+          data={"decision": "approve"}),
+    Route("cycles", "get", None,                             (404, 404, 404, 200, 200, 200, 404)),
+    Route("cycle_new", "get", None,                          (404, 404, 404, 404, 404, 200, 404)),
+    Route("cycle_new", "post", None,                         (404, 404, 404, 404, 404, 302, 404),
+          data=new_cycle_data),
+    Route("cycle", "get", IN_CALIBRATION,                    (404, 404, 404, 200, 404, 200, 404)),
+    Route("cycle", "get", IN_CALIBRATION,                    (404, 404, 404, 200, 404, 200, 404),
+          htmx=True),
+    # A calibrator sees the cycle but only HR closes it.
+    Route("cycle_close", "post", APPROVED,                   (404, 404, 404, 403, 404, 302, 404)),
+]
+# fmt: on
+CASES = [
+    pytest.param(route, role, code, id=f"{route} as {role}")
+    for route in ROUTES
+    for role, code in zip(ROLES, route.expect, strict=True)
+]
+
+# What each URL answers to; anything else is a 405.
+METHODS = {
+    "proposals": {"GET"},
+    "proposal_new": {"GET", "POST"},
+    "proposal": {"GET"},
+    "proposal_evidence": {"GET", "POST"},
+    "evidence_autosave": {"POST"},
+    "proposal_submit": {"POST"},
+    "proposal_withdraw": {"POST"},
+    "proposal_endorse": {"POST"},
+    "proposal_return": {"POST"},
+    "proposal_comment": {"POST"},
+    "proposal_decide": {"GET", "POST"},
+    "cycles": {"GET"},
+    "cycle_new": {"GET", "POST"},
+    "cycle": {"GET"},
+    "cycle_close": {"POST"},
+}
+
+
+def snapshot(world):
+    """Everything a request could change."""
+    proposal = world.proposal and Proposal.objects.get(pk=world.proposal.pk)
+    return {
+        "proposal": proposal and (proposal.state, proposal.revision, proposal.cycle_id),
+        "events": proposal and proposal.events.count(),
+        "comments": Comment.objects.count(),
+        "evidence": sorted(Evidence.objects.values_list("competency_key", "text")),
+        "proposals": Proposal.objects.count(),
+        "cycles": sorted(CalibrationCycle.objects.values_list("name", "status")),
+        "levels": LevelChange.objects.count(),
+    }
+
+
+def test_every_proposal_and_cycle_url_is_in_the_matrix():
+    names = {
+        pattern.name
+        for pattern in people_urls.urlpatterns
+        if pattern.name.startswith(("proposal", "cycle", "evidence"))
+    }
+    assert names == {route.name for route in ROUTES}
+    assert names == set(METHODS)
+    for name in names:
+        methods = {route.method.upper() for route in ROUTES if route.name == name}
+        assert methods == METHODS[name], name
+
+
+@pytest.mark.parametrize(("route", "role", "code"), CASES)
+def test_role_matrix(client_for, world, route, role, code):
+    walk(world, route.state)
+    before = snapshot(world)
+    response = route.call(client_for(world.people[role]), world)
+    assert response.status_code == code
+    if code in (403, 404, 409):
+        assert snapshot(world) == before, "a refused request changed something"
+    elif route.method == "post":
+        assert (snapshot(world) != before) == route.changes
+    if code == 302 and route.method == "get":
+        # A GET that redirects stays on the proposal (decide without htmx).
+        assert response.url.startswith(world.proposal.get_absolute_url())
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_an_account_without_a_person_is_refused_everywhere(client, world, route):
+    walk(world, route.state)
+    before = snapshot(world)
+    client.force_login(UserFactory(username="nobody@example.com"))
+    response = route.call(client, world)
+    assert response.status_code == 403
+    assert snapshot(world) == before
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_anonymous_visitors_are_sent_to_sign_in(client, world, route):
+    walk(world, route.state)
+    before = snapshot(world)
+    response = route.call(client, world)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login") + "?next=")
+    assert snapshot(world) == before
+
+
+WRONG_METHODS = [
+    pytest.param(name, method, id=f"{method} {name}")
+    for name, allowed in METHODS.items()
+    for method in sorted({"GET", "POST", "PUT", "DELETE"} - allowed)
+]
+
+
+@pytest.mark.parametrize(("name", "method"), WRONG_METHODS)
+def test_wrong_methods_are_refused(client_for, world, name, method):
+    walk(world, IN_CALIBRATION)
+    before = snapshot(world)
+    url = Route(name, method.lower(), IN_CALIBRATION, ()).url(world)
+    response = client_for(world.people["hr"]).generic(method, url)
+    assert response.status_code == 405
+    assert set(response["Allow"].split(", ")) == METHODS[name]
+    assert snapshot(world) == before
+
+
+PROPOSAL_ROUTES = [
+    route for route in ROUTES if route.state is not None and not route.name.startswith("cycle")
+]
+
+
+@pytest.mark.parametrize("route", PROPOSAL_ROUTES, ids=str)
+def test_an_unknown_proposal_is_a_404_even_for_hr(client_for, world, route):
+    walk(world, route.state)
+    world.proposal.uid = "00000000-0000-4000-8000-000000000000"
+    response = route.call(client_for(world.people["hr"]), world)
+    assert response.status_code == 404
+
+
+# Nobody decides or endorses a proposal about themselves ----------------------
+
+
+@pytest.fixture
+def own_proposal_in_cycle(world, manager):
+    """A proposal in the cycle about one of its calibrators: Cara, or an HR person."""
+
+    def make(who):
+        if who == "hr":
+            subject = PersonFactory(
+                name="Hal Hrengineer", email="hal@example.com", manager=manager, is_hr=True
+            )
+        else:
+            subject = world.people["calibrator"]
+            subject.manager = manager
+            subject.save()
+        world.cycle.calibrators.add(subject)
+        give_level(subject, world.engineering, "IC1")
+        ic2 = Level.objects.get(version=world.engineering, code="IC2")
+        proposal = proposal_create(person=subject, author=subject, kind="promotion", target=ic2)
+        for key in COMPETENCIES:
+            evidence_save(proposal=proposal, key=key, text="Mine.")
+        proposal = proposal_submit(proposal=proposal, actor=subject, revision=proposal.revision)
+        proposal = proposal_endorse(
+            proposal=proposal, actor=manager, revision=proposal.revision, note="Ready."
+        )
+        world.proposal = proposal
+        return subject
+
+    return make
+
+
+@pytest.mark.parametrize("who", ["calibrator", "hr"])
+@pytest.mark.parametrize(
+    "route",
+    [
+        Route("proposal_decide", "post", None, (), data={"decision": "approve"}),
+        Route(
+            "proposal_decide",
+            "post",
+            None,
+            (),
+            data={"decision": "approve"},
+            query="?from=queue",
+            htmx=True,
+        ),
+        Route("proposal_decide", "get", None, (), query="?from=queue", htmx=True),
+    ],
+    ids=str,
+)
+def test_nobody_decides_their_own_proposal(client_for, world, own_proposal_in_cycle, who, route):
+    subject = own_proposal_in_cycle(who)
+    assert world.proposal.state == IN_CALIBRATION
+    before = snapshot(world)
+    client = client_for(subject)
+    assert client.get(world.proposal.get_absolute_url()).status_code == 200
+    response = route.call(client, world)
+    assert response.status_code == 403
+    assert snapshot(world) == before
+
+
+@pytest.mark.parametrize("who", ["calibrator", "hr"])
+def test_the_queue_offers_no_decision_on_ones_own_proposal(
+    client_for, world, own_proposal_in_cycle, who
+):
+    subject = own_proposal_in_cycle(who)
+    page = client_for(subject).get(reverse("people:cycle", args=[world.cycle.uid]))
+    assert page.status_code == 200
+    row = page.content.decode().split(f'id="row-{world.proposal.uid}"')[1].split("</tr>")[0]
+    assert subject.name in row
+    assert "proposal_decide" not in row and "/decide/" not in row
+
+
+@pytest.mark.parametrize("action", ["proposal_endorse", "proposal_return"])
+def test_a_manager_never_endorses_or_returns_their_own_proposal(client_for, world, manager, action):
+    """Max manages Riya; his own request is his director's to review, not his."""
+    give_level(manager, world.engineering, "IC1")
+    ic2 = Level.objects.get(version=world.engineering, code="IC2")
+    proposal = proposal_create(person=manager, author=manager, kind="promotion", target=ic2)
+    for key in COMPETENCIES:
+        evidence_save(proposal=proposal, key=key, text="Mine.")
+    world.proposal = proposal_submit(proposal=proposal, actor=manager, revision=proposal.revision)
+    before = snapshot(world)
+    route = Route(action, "post", None, (), data={"note": "I am ready.", "comment-comp-1": "x"})
+    assert route.call(client_for(manager), world).status_code == 403
+    assert snapshot(world) == before
+    assert route.call(client_for(world.people["director"]), world).status_code == 302

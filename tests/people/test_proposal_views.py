@@ -1,0 +1,888 @@
+"""Proposals and calibration through HTTP: requesting and nominating, writing the
+evidence, review, comments, decisions, the home page's "Waiting for you", the
+calibration queue and closing a cycle; and a fixed number of queries per page."""
+
+import re
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+
+from ladders.models import Expectation, Level
+from ladders.versions import draft_start, version_publish
+from people.levels import person_set_level
+from people.models import CalibrationCycle, Comment, Evidence, LevelChange, Person, Proposal
+from people.workflow import (
+    apply_due_levels,
+    comment_add,
+    cycle_open,
+    evidence_save,
+    proposal_create,
+    proposal_decide,
+    proposal_endorse,
+    proposal_return,
+    proposal_submit,
+    proposal_withdraw,
+)
+from tests.factories import PersonFactory
+from tests.ladders.conftest import ladder_data, publish
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+COMPETENCIES = ("comp-1", "comp-2", "comp-3")
+TODAY = timezone.localdate()
+
+
+def body(response):
+    return response.content.decode()
+
+
+def level(version, code):
+    return Level.objects.select_related("track", "version__ladder").get(version=version, code=code)
+
+
+def give_level(person, version, code, at=None):
+    person_set_level(person=person, level=level(version, code), by=None, source="hr", at=at)
+    person.refresh_from_db()
+    return person
+
+
+def fill(proposal, keys=COMPETENCIES):
+    for key in keys:
+        evidence_save(proposal=proposal, key=key, text=f"I did {key}.")
+
+
+def promotion(person, version, code="IC2", *, state="draft", author=None, kind="promotion"):
+    """``person``'s request for ``code``, walked through the services to ``state``."""
+    proposal = proposal_create(
+        person=person, author=author or person, kind=kind, target=level(version, code)
+    )
+    keys = version.competencies.values_list("key", flat=True)
+    if state == "draft":
+        return proposal
+    fill(proposal, keys)
+    proposal = proposal_submit(proposal=proposal, actor=person, revision=proposal.revision)
+    if state in ("endorsed", "in_calibration", "approved"):
+        proposal = proposal_endorse(
+            proposal=proposal, actor=person.manager, revision=proposal.revision, note="Ready."
+        )
+    proposal.refresh_from_db()
+    return proposal
+
+
+def open_cycle(version, calibrators, by, *, effective_on=date(2026, 3, 1)):
+    return cycle_open(
+        ladder=version.ladder,
+        name="Engineering H1",
+        starts_on=min(effective_on, date(2026, 1, 1)),
+        ends_on=min(effective_on, date(2026, 2, 1)),
+        effective_on=effective_on,
+        calibrators=calibrators,
+        by=by,
+    )
+
+
+def url(name, *args):
+    return reverse(f"people:{name}", args=args)
+
+
+def row_of(html, competency_name):
+    """The evidence table's row of one competency."""
+    match = re.search(rf"<th scope=\"row\">{competency_name}</th>(.*?)</tr>", html, re.S)
+    assert match, competency_name
+    return match.group(1)
+
+
+def section(html, heading):
+    """What follows ``heading`` on the home page, up to the next heading."""
+    match = re.search(rf"<h3>{re.escape(heading)}[^<]*</h3>(.*?)(?=<h3>|</section>)", html, re.S)
+    return match.group(1) if match else ""
+
+
+def queue_names(html):
+    return re.findall(r'<tr id="row-[^"]+">\s*<th scope="row"><a [^>]+>([^<]+)</a>', html)
+
+
+@pytest.fixture
+def engineering(db):
+    """Engineering version 1: IC1-IC3 (grades 1-3), M1-M3 (grades 2-4)."""
+    return publish(ladder_data())
+
+
+@pytest.fixture
+def on_ic1(report, engineering):
+    return give_level(report, engineering, "IC1")
+
+
+@pytest.fixture
+def calibrator(top):
+    """A manager on another branch who calibrates the cycle."""
+    person = PersonFactory(name="Cara Calibrator", email="cara@example.com", manager=top)
+    PersonFactory(manager=person)
+    return person
+
+
+# Requesting and nominating ----------------------------------------------------
+
+
+@pytest.fixture
+def four_levels(report):
+    """IC1-IC4 (grades 1-4), M1-M4 (grades 2-5); Riya is IC2."""
+    version = publish(ladder_data(levels=4))
+    give_level(report, version, "IC2")
+    return version
+
+
+def test_the_new_page_offers_the_next_level_and_a_lateral_move(client_for, report, four_levels):
+    page = client_for(report).get(url("proposal_new"))
+    assert page.status_code == 200
+    html = body(page)
+    assert "<h1>Request a move</h1>" in html
+    assert "You are <strong>IC2 · IC title 2</strong>" in html
+    offered = re.findall(r'<input type="radio" name="target" value="(\d+)"', html)
+    assert offered == [str(level(four_levels, code).pk) for code in ("IC3", "M1")]
+    assert "Promotion to IC3 · IC title 3 (grade 3)</label>" in html
+    assert "Lateral move to M1 · M title 1 on Management 1 (same grade 2)</label>" in html
+    assert "IC4" not in html  # one level at a time unless HR allows more
+    assert "more than one level up" not in html
+
+
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [("IC3", "promotion"), ("M1", "lateral"), ("IC4", None), ("IC1", None), ("M2", None)],
+)
+def test_the_form_accepts_only_what_the_page_offers(client_for, report, four_levels, code, kind):
+    response = client_for(report).post(url("proposal_new"), {"target": level(four_levels, code).pk})
+    if kind is None:  # a jump, a step down, or a promotion onto another track
+        assert response.status_code == 422
+        assert not Proposal.objects.exists()
+    else:
+        assert response.status_code == 302
+        proposal = Proposal.objects.get()
+        assert (proposal.kind, proposal.target_level.code, proposal.is_big_jump) == (
+            kind,
+            code,
+            False,
+        )
+
+
+def test_a_lateral_move_is_a_move_never_a_promotion(client_for, report, four_levels):
+    client = client_for(report)
+    response = client.post(url("proposal_new"), {"target": level(four_levels, "M1").pk})
+    proposal = Proposal.objects.get()
+    assert response.status_code == 302
+    assert response.url == url("proposal_evidence", proposal.uid)
+    assert (proposal.kind, proposal.track_key, proposal.is_big_jump) == (
+        "lateral",
+        "management",
+        False,
+    )
+    html = body(client.get(proposal.get_absolute_url()))
+    assert "<h1>Lateral move: Riya Report to M1" in html
+    assert "Same grade, another track" in html
+    assert "Promotion:" not in html
+
+
+def test_a_bigger_jump_is_offered_only_when_hr_allows_it_and_is_flagged(
+    client_for, report, four_levels
+):
+    client = client_for(report)
+    ic4 = level(four_levels, "IC4")
+    refused = client.post(url("proposal_new"), {"target": ic4.pk})
+    assert refused.status_code == 422
+    assert not Proposal.objects.exists()
+
+    four_levels.ladder.allow_multi_level_jumps = True
+    four_levels.ladder.save()
+    html = body(client.get(url("proposal_new")))
+    assert "Promotion to IC3 · IC title 3 (grade 3)</label>" in html
+    assert (
+        "Promotion to IC4 · IC title 4 (grade 4): more than one level up, flagged for calibrators"
+        "</label>" in html
+    )
+    assert client.post(url("proposal_new"), {"target": ic4.pk}).status_code == 302
+    proposal = Proposal.objects.get()
+    assert (proposal.target_level, proposal.is_big_jump) == (ic4, True)
+    assert "More than one level up" in body(client.get(proposal.get_absolute_url()))
+
+
+def test_a_manager_nominates_a_report(client_for, manager, on_ic1, engineering):
+    client = client_for(manager)
+    page = client.get(url("proposal_new") + f"?person={on_ic1.uid}")
+    assert page.status_code == 200
+    assert "<h1>Nominate Riya Report</h1>" in body(page)
+    response = client.post(
+        url("proposal_new") + f"?person={on_ic1.uid}", {"target": level(engineering, "IC2").pk}
+    )
+    assert response.status_code == 302
+    proposal = Proposal.objects.get()
+    assert (proposal.person, proposal.author, proposal.kind) == (on_ic1, manager, "promotion")
+    assert "Max Manager (nomination)" in body(client.get(proposal.get_absolute_url()))
+
+
+def test_a_manager_cannot_nominate_someone_outside_their_tree(
+    client_for, manager, outsider, engineering
+):
+    give_level(outsider, engineering, "IC1")
+    client = client_for(manager)
+    target = {"target": level(engineering, "IC2").pk}
+    assert client.get(url("proposal_new") + f"?person={outsider.uid}").status_code == 404
+    assert client.post(url("proposal_new") + f"?person={outsider.uid}", target).status_code == 404
+    assert not Proposal.objects.exists()
+
+
+# Evidence ----------------------------------------------------------------------
+
+
+def test_the_evidence_page_shows_each_expectation_beside_a_field(client_for, on_ic1, engineering):
+    proposal = promotion(on_ic1, engineering)
+    page = client_for(on_ic1).get(url("proposal_evidence", proposal.uid))
+    assert page.status_code == 200
+    rows = re.findall(r'<div class="evidence-row grid">(.*?)</textarea>', body(page), re.S)
+    assert len(rows) == 3
+    for n, row in enumerate(rows, start=1):
+        assert f"At IC2, competency {n} means scope 2." in row
+        assert f'<label for="evidence-comp-{n}">Your evidence for Competency {n}</label>' in row
+        assert f'name="evidence-comp-{n}"' in row
+        assert f'hx-post="{url("evidence_autosave", proposal.uid, f"comp-{n}")}"' in row
+
+
+def test_autosave_saves_one_field_and_says_when(client_for, on_ic1, engineering):
+    proposal = promotion(on_ic1, engineering)
+    client = client_for(on_ic1)
+    response = client.post(
+        url("evidence_autosave", proposal.uid, "comp-2"),
+        {"evidence-comp-2": "Designed the **billing** service.", "evidence-comp-1": "ignored"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    assert body(response).startswith("Saved at ")
+    assert "<html" not in body(response)
+    assert dict(Evidence.objects.values_list("competency_key", "text")) == {
+        "comp-2": "Designed the **billing** service."
+    }
+    reloaded = body(client.get(url("proposal_evidence", proposal.uid)))
+    assert "Designed the **billing** service.</textarea>" in reloaded
+
+
+def test_autosave_of_a_competency_the_level_does_not_state_is_a_404(
+    client_for, on_ic1, engineering
+):
+    proposal = promotion(on_ic1, engineering)
+    response = client_for(on_ic1).post(
+        url("evidence_autosave", proposal.uid, "nope"), {"evidence-nope": "x"}, **HTMX
+    )
+    assert response.status_code == 404
+    assert not Evidence.objects.exists()
+
+
+def test_a_plain_post_saves_every_field(client_for, on_ic1, engineering):
+    proposal = promotion(on_ic1, engineering)
+    client = client_for(on_ic1)
+    data = {f"evidence-{key}": f"Evidence for {key}." for key in COMPETENCIES}
+    response = client.post(url("proposal_evidence", proposal.uid), data, follow=True)
+    assert response.redirect_chain == [(url("proposal_evidence", proposal.uid), 302)]
+    assert "Evidence saved." in body(response)
+    assert dict(Evidence.objects.values_list("competency_key", "text")) == {
+        key: f"Evidence for {key}." for key in COMPETENCIES
+    }
+
+
+def test_submitting_without_evidence_names_each_missing_competency(client_for, on_ic1, engineering):
+    proposal = promotion(on_ic1, engineering)
+    fill(proposal, ["comp-2"])
+    response = client_for(on_ic1).post(
+        url("proposal_submit", proposal.uid), {"revision": proposal.revision}
+    )
+    assert response.status_code == 409
+    assert "Missing: Competency 1; Competency 3." in body(response)
+    after = Proposal.objects.get()
+    assert (after.state, after.revision, after.pinned_version, after.submitted_at) == (
+        "draft",
+        proposal.revision,
+        None,
+        None,
+    )
+    assert list(after.events.values_list("action", flat=True)) == ["created"]
+
+
+def test_submitting_pins_the_published_version(client_for, on_ic1, manager, engineering):
+    proposal = promotion(on_ic1, engineering)
+    fill(proposal)
+    client = client_for(on_ic1)
+    before = body(client.get(proposal.get_absolute_url()))
+    assert "the current version, until it is submitted" in before
+    response = client.post(
+        url("proposal_submit", proposal.uid), {"revision": proposal.revision}, follow=True
+    )
+    assert "Submitted: submitted." in body(response)
+    assert "Engineering version 1, as published when it was submitted" in body(response)
+    proposal.refresh_from_db()
+    assert (proposal.state, proposal.pinned_version) == ("submitted", engineering)
+
+
+def test_a_newer_version_does_not_move_the_goalposts(client_for, on_ic1, engineering):
+    proposal = promotion(on_ic1, engineering, state="submitted")
+    draft = draft_start(ladder=engineering.ladder, user=None)
+    Expectation.objects.filter(version=draft, level__code="IC2", competency__key="comp-1").update(
+        text="At IC2, competency 1 now means running a whole area."
+    )
+    version_publish(version=draft, user=None, note="Raise the bar.")
+    html = body(client_for(on_ic1).get(proposal.get_absolute_url()))
+    assert "A newer version of the ladder (version 2) has been published since" in html
+    assert "Engineering version 1, as published when it was submitted" in html
+    assert "At IC2, competency 1 means scope 2." in row_of(html, "Competency 1")
+    assert "running a whole area" not in html
+
+
+# Review ------------------------------------------------------------------------
+
+
+def test_endorsing_needs_a_note(client_for, on_ic1, manager, engineering):
+    proposal = promotion(on_ic1, engineering, state="submitted")
+    client = client_for(manager)
+    refused = client.post(
+        url("proposal_endorse", proposal.uid), {"revision": proposal.revision, "note": "  "}
+    )
+    assert refused.status_code == 409
+    assert "Say why you endorse it" in body(refused)
+    assert Proposal.objects.get().state == "submitted"
+
+    response = client.post(
+        url("proposal_endorse", proposal.uid),
+        {"revision": proposal.revision, "note": "Leads the billing work."},
+        follow=True,
+    )
+    assert "Endorsed: endorsed." in body(response)
+    assert "Leads the billing work." in body(response)
+    assert Proposal.objects.get().state == "endorsed"
+
+
+def test_a_return_shows_each_comment_beside_the_evidence(client_for, on_ic1, manager, engineering):
+    proposal = promotion(on_ic1, engineering, state="submitted")
+    response = client_for(manager).post(
+        url("proposal_return", proposal.uid),
+        {
+            "revision": proposal.revision,
+            "note": "Nearly there.",
+            "comment-comp-2": "Say more about the design review.",
+        },
+    )
+    assert response.status_code == 302
+    assert Proposal.objects.get().state == "returned"
+    html = body(client_for(on_ic1).get(proposal.get_absolute_url()))
+    comp_2 = row_of(html, "Competency 2")
+    assert "I did comp-2." in comp_2
+    assert "Max Manager asked:</strong> Say more about the design review." in comp_2
+    assert "asked:" not in row_of(html, "Competency 1")
+    assert "Resubmit" in html
+
+
+def test_the_evidence_page_shows_the_return_comments_beside_their_fields(
+    client_for, on_ic1, manager, engineering
+):
+    proposal = promotion(on_ic1, engineering, state="submitted")
+    client_for(manager).post(
+        url("proposal_return", proposal.uid),
+        {"revision": proposal.revision, "comment-comp-2": "Which design review?"},
+    )
+    html = body(client_for(on_ic1).get(url("proposal_evidence", proposal.uid)))
+    assert "Max Manager asked:</strong> Which design review?" in html
+    assert html.index("Which design review?") < html.index('id="evidence-comp-2"')
+    assert html.index('id="evidence-comp-1"') < html.index("Which design review?")
+
+
+def test_the_evidence_page_of_a_submitted_proposal_leads_back_to_it(
+    client_for, on_ic1, engineering
+):
+    proposal = promotion(on_ic1, engineering, state="submitted")
+    response = client_for(on_ic1).get(url("proposal_evidence", proposal.uid), follow=True)
+    assert response.redirect_chain == [(proposal.get_absolute_url(), 302)]
+    assert "The evidence is settled once submitted" in body(response)
+
+
+# Comments ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def discussed(on_ic1, manager, engineering):
+    proposal = promotion(on_ic1, engineering, state="submitted")
+    comment_add(proposal=proposal, author=manager, text="Shared: well argued.", visibility="shared")
+    comment_add(
+        proposal=proposal, author=manager, text="Between us: salary band.", visibility="reviewers"
+    )
+    return proposal
+
+
+def test_reviewer_only_comments_are_hidden_from_the_subject(client_for, discussed, on_ic1):
+    html = body(client_for(on_ic1).get(discussed.get_absolute_url()))
+    assert "Shared: well argued." in html
+    assert "Between us" not in html
+    assert "Reviewers only" not in html  # neither the comment nor the choice to write one
+
+
+@pytest.mark.parametrize("viewer", ["manager", "director", "hr"])
+def test_reviewer_only_comments_are_shown_to_reviewers(request, client_for, discussed, viewer):
+    html = body(client_for(request.getfixturevalue(viewer)).get(discussed.get_absolute_url()))
+    assert "Shared: well argued." in html
+    assert "Between us: salary band." in html
+    assert '<span class="badge badge-hr">Reviewers only</span>' in html
+
+
+def test_the_subjects_reviewer_only_comment_is_stored_as_shared(client_for, discussed, on_ic1):
+    client = client_for(on_ic1)
+    response = client.post(
+        url("proposal_comment", discussed.uid),
+        {"text": "Keep this between reviewers?", "visibility": "reviewers"},
+    )
+    assert response.status_code == 302
+    assert response.url == discussed.get_absolute_url() + "#comments"
+    comment = Comment.objects.get(text="Keep this between reviewers?")
+    assert (comment.author, comment.visibility) == (on_ic1, "shared")
+    assert "Keep this between reviewers?" in body(client.get(discussed.get_absolute_url()))
+
+
+# Refused transitions change nothing ----------------------------------------------
+
+
+def state_of(proposal):
+    proposal = Proposal.objects.get(pk=proposal.pk)
+    return proposal.state, proposal.revision, proposal.events.count()
+
+
+def test_endorsing_twice_is_refused(client_for, on_ic1, manager, engineering):
+    proposal = promotion(on_ic1, engineering, state="endorsed")
+    before = state_of(proposal)
+    response = client_for(manager).post(
+        url("proposal_endorse", proposal.uid), {"revision": proposal.revision, "note": "Again."}
+    )
+    assert response.status_code == 409
+    assert "This proposal is “Endorsed”: it cannot be endorsed now." in body(response)
+    assert state_of(proposal) == before
+
+
+def test_deciding_a_withdrawn_proposal_is_refused(client_for, on_ic1, hr, calibrator, engineering):
+    open_cycle(engineering, [calibrator], hr)
+    proposal = promotion(on_ic1, engineering, state="in_calibration")
+    proposal = proposal_withdraw(proposal=proposal, actor=on_ic1, revision=proposal.revision)
+    before = state_of(proposal)
+    response = client_for(calibrator).post(
+        url("proposal_decide", proposal.uid), {"revision": proposal.revision, "decision": "approve"}
+    )
+    assert response.status_code == 409
+    assert "This proposal is “Withdrawn”: it cannot be decided now." in body(response)
+    assert state_of(proposal) == before
+
+
+def test_a_stale_form_is_refused(client_for, on_ic1, manager, engineering):
+    proposal = promotion(on_ic1, engineering, state="submitted")
+    opened = proposal.revision  # the manager opens the page in one tab...
+    # ...returns it from another; Riya resubmits: submitted again, not as that tab shows it.
+    proposal = proposal_return(
+        proposal=proposal, actor=manager, revision=opened, note="More.", comments={}
+    )
+    proposal = proposal_submit(proposal=proposal, actor=on_ic1, revision=proposal.revision)
+    before = state_of(proposal)
+    response = client_for(manager).post(
+        url("proposal_endorse", proposal.uid), {"revision": opened, "note": "Ready."}
+    )
+    assert response.status_code == 409
+    assert "This proposal changed since you opened it" in body(response)
+    assert state_of(proposal) == before
+
+
+def test_an_action_without_its_revision_is_refused(client_for, on_ic1, engineering):
+    proposal = promotion(on_ic1, engineering)
+    fill(proposal)
+    before = state_of(proposal)
+    response = client_for(on_ic1).post(url("proposal_submit", proposal.uid), {})
+    assert response.status_code == 422
+    assert "The form was incomplete" in body(response)
+    assert state_of(proposal) == before
+
+
+# Decisions ---------------------------------------------------------------------
+
+
+def test_the_subject_sees_the_reasons_of_a_not_approve(
+    client_for, on_ic1, hr, calibrator, engineering
+):
+    open_cycle(engineering, [calibrator], hr)
+    proposal = promotion(on_ic1, engineering, state="in_calibration")
+    response = client_for(calibrator).post(
+        url("proposal_decide", proposal.uid),
+        {
+            "revision": proposal.revision,
+            "decision": "not_approve",
+            "reason-comp-2": "Scope stayed within one team.",
+        },
+    )
+    assert response.status_code == 302
+    html = body(client_for(on_ic1).get(proposal.get_absolute_url()))
+    assert "Decision: not approved" in html
+    assert "By Cara Calibrator on" in html
+    assert "Fell short:</strong> Scope stayed within one team." in row_of(html, "Competency 2")
+    assert "Fell short" not in row_of(html, "Competency 1")
+
+
+# Waiting for you ---------------------------------------------------------------
+
+
+def test_the_manager_has_a_submitted_proposal_to_review(client_for, on_ic1, manager, engineering):
+    promotion(on_ic1, engineering, state="submitted")
+    html = body(client_for(manager).get(url("home")))
+    assert "Riya Report" in section(html, "To review")
+    assert "Riya Report" not in section(html, "To decide")
+
+
+def test_a_calibrator_has_proposals_in_calibration_to_decide(
+    client_for, on_ic1, hr, calibrator, engineering
+):
+    open_cycle(engineering, [calibrator], hr)
+    promotion(on_ic1, engineering, state="in_calibration")
+    html = body(client_for(calibrator).get(url("home")))
+    assert "Riya Report" in section(html, "To decide")
+    assert "Riya Report" not in section(html, "To review")
+
+
+def test_the_author_has_a_returned_proposal_to_act_on(client_for, on_ic1, manager, engineering):
+    proposal = promotion(on_ic1, engineering, state="submitted")
+    proposal_return(
+        proposal=proposal, actor=manager, revision=proposal.revision, note="More.", comments={}
+    )
+    html = body(client_for(on_ic1).get(url("home")))
+    assert "Returned to author" in section(html, "Your move")
+    assert "Nothing waits for you" not in html
+    assert "Nothing waits for you" in body(client_for(manager).get(url("home")))
+
+
+# The calibration queue -----------------------------------------------------------
+
+
+@pytest.fixture
+def queue(director, manager, hr, calibrator, engineering):
+    """Four proposals in the cycle, from two managers' teams, on two tracks."""
+    mia = PersonFactory(name="Mia Manager", email="mia@example.com", manager=director)
+    cycle = open_cycle(engineering, [calibrator], hr)
+
+    def person(name, boss, code, since):
+        someone = PersonFactory(name=name, manager=boss)
+        return give_level(someone, engineering, code, at=timezone.make_aware(since))
+
+    alice = person("Alice Ames", manager, "IC1", datetime(2020, 1, 1))
+    bruno = person("Bruno Brandt", manager, "IC2", datetime(2023, 1, 1))
+    carol = person("Carol Chen", mia, "IC2", datetime(2021, 1, 1))
+    dev = person("Dev Dutta", mia, "M1", datetime(2022, 1, 1))
+    promotion(alice, engineering, "IC2", state="in_calibration")
+    decided = promotion(bruno, engineering, "IC3", state="in_calibration")
+    proposal_decide(proposal=decided, actor=calibrator, revision=decided.revision, approve=True)
+    promotion(carol, engineering, "M1", kind="lateral", state="in_calibration")
+    promotion(dev, engineering, "M2", state="in_calibration")
+    return {"cycle": cycle, "mia": mia}
+
+
+@pytest.mark.parametrize(
+    ("params", "names"),
+    [
+        ({}, ["Alice Ames", "Bruno Brandt", "Carol Chen", "Dev Dutta"]),
+        ({"track": "ic"}, ["Alice Ames", "Bruno Brandt"]),
+        ({"track": "management"}, ["Carol Chen", "Dev Dutta"]),
+        ({"grade": "3"}, ["Bruno Brandt", "Dev Dutta"]),
+        ({"manager": "mia"}, ["Carol Chen", "Dev Dutta"]),
+        ({"manager": "not-a-uuid"}, []),
+        ({"state": "approved"}, ["Bruno Brandt"]),
+        ({"state": "in_calibration"}, ["Alice Ames", "Carol Chen", "Dev Dutta"]),
+        ({"q": "chen"}, ["Carol Chen"]),
+        ({"track": "management", "grade": "3"}, ["Dev Dutta"]),
+        ({"sort": "time"}, ["Alice Ames", "Carol Chen", "Dev Dutta", "Bruno Brandt"]),
+        ({"sort": "grade"}, ["Bruno Brandt", "Dev Dutta", "Alice Ames", "Carol Chen"]),
+    ],
+    ids=lambda value: (
+        ("&".join(f"{k}={v}" for k, v in value.items()) or "all")
+        if isinstance(value, dict)
+        else "names"
+    ),
+)
+def test_the_queue_filters_and_sorts(client_for, calibrator, queue, params, names):
+    if params.get("manager") == "mia":
+        params = params | {"manager": str(queue["mia"].uid)}
+    response = client_for(calibrator).get(url("cycle", queue["cycle"].uid), params)
+    assert response.status_code == 200
+    assert queue_names(body(response)) == names
+    if not names:
+        assert "No proposal matches these filters." in body(response)
+
+
+def test_a_filtered_htmx_request_returns_only_the_queue(client_for, calibrator, queue):
+    response = client_for(calibrator).get(url("cycle", queue["cycle"].uid), {"q": "ames"}, **HTMX)
+    html = body(response)
+    assert response.status_code == 200
+    assert "HX-Request" in response["Vary"]
+    assert html.lstrip().startswith('<section id="queue"')
+    assert "<h1>" not in html and "<html" not in html and "queue-filters" not in html
+    assert queue_names(html) == ["Alice Ames"]
+    assert re.search(r'<p id="queue-counters"[^>]* hx-swap-oob="[^"]+"', html)
+    assert "<strong>4</strong> proposals" in html and "<strong>1</strong> approved" in html
+    plain = client_for(calibrator).get(url("cycle", queue["cycle"].uid), {"q": "ames"})
+    assert "HX-Request" in plain["Vary"]
+    assert "<h1>Engineering H1</h1>" in body(plain)
+
+
+def test_inline_approve_returns_the_row_and_the_counters(client_for, calibrator, queue):
+    alice = Proposal.objects.get(person__name="Alice Ames")
+    response = client_for(calibrator).post(
+        url("proposal_decide", alice.uid) + "?from=queue",
+        {"revision": alice.revision, "decision": "approve"},
+        **HTMX,
+    )
+    html = body(response)
+    assert response.status_code == 200
+    assert html.lstrip().startswith(f'<tr id="row-{alice.uid}">')
+    assert '<span class="state state-approved">Approved</span>' in html
+    assert "by Cara Calibrator" in html
+    assert 'value="approve"' not in html  # decided: no buttons left
+    assert re.search(r'<p id="queue-counters"[^>]* hx-swap-oob="[^"]+"', html)
+    assert "<strong>2</strong> undecided" in html and "<strong>2</strong> approved" in html
+    assert "HX-Request" in response["Vary"]
+    assert Proposal.objects.get(pk=alice.pk).state == "approved"
+
+
+def test_inline_not_approve_asks_a_reason_per_competency(client_for, calibrator, queue):
+    alice = Proposal.objects.get(person__name="Alice Ames")
+    response = client_for(calibrator).get(url("proposal_decide", alice.uid) + "?from=queue", **HTMX)
+    html = body(response)
+    assert response.status_code == 200
+    assert html.lstrip().startswith(f'<tr id="row-{alice.uid}">')
+    for n in (1, 2, 3):
+        assert f'<label for="reason-{alice.uid}-comp-{n}">Competency {n}</label>' in html
+        assert f'name="reason-comp-{n}"' in html
+    assert 'name="decision" value="not_approve"' in html
+
+
+def test_inline_not_approve_without_reasons_records_nothing(client_for, calibrator, queue):
+    alice = Proposal.objects.get(person__name="Alice Ames")
+    before = state_of(alice)
+    response = client_for(calibrator).post(
+        url("proposal_decide", alice.uid) + "?from=queue",
+        {"revision": alice.revision, "decision": "not_approve", "reason-comp-1": "  "},
+        **HTMX,
+    )
+    html = body(response)
+    assert response.status_code == 409
+    assert html.lstrip().startswith(f'<tr id="row-{alice.uid}">')
+    assert "Give a reason for each competency that fell short" in html
+    assert 'name="reason-comp-1"' in html  # the form again, to fill in
+    assert state_of(alice) == before
+
+
+# Bigger queues: pagination and query counts ---------------------------------------
+
+
+def bulk_queue(cycle, version, size, managers):
+    """``size`` proposals in ``cycle`` at once, spread over ``managers``' teams,
+    a third of them approved: rows for every column the queue shows."""
+    ic1, ic2 = level(version, "IC1"), level(version, "IC2")
+    users = get_user_model().objects.bulk_create(
+        get_user_model()(username=f"queue{i}@example.com") for i in range(size)
+    )
+    people = Person.objects.bulk_create(
+        Person(
+            user=user,
+            name=f"Queue Person {i:03}",
+            email=user.username,
+            manager=managers[i % len(managers)],
+            level=ic1,
+        )
+        for i, user in enumerate(users)
+    )
+    LevelChange.objects.bulk_create(
+        LevelChange(person=person, level=ic1, source="hr") for person in people
+    )
+    decider = cycle.calibrators.first()
+    now = timezone.now()
+    Proposal.objects.bulk_create(
+        Proposal(
+            person=person,
+            author=person,
+            kind="promotion",
+            ladder=version.ladder,
+            track_key="ic",
+            current_level=ic1,
+            target_level=ic2,
+            pinned_version=version,
+            state="approved" if i % 3 == 0 else "in_calibration",
+            decided_at=now if i % 3 == 0 else None,
+            decided_by=decider if i % 3 == 0 else None,
+            cycle=cycle,
+            submitted_at=now,
+        )
+        for i, person in enumerate(people)
+    )
+
+
+@pytest.fixture
+def big_queue(director, hr, calibrator, engineering):
+    managers = [
+        PersonFactory(name=f"Manager {i}", email=f"manager{i}@example.com", manager=director)
+        for i in range(5)
+    ]
+    cycle = open_cycle(engineering, [calibrator], hr)
+
+    def fill_to(size):
+        bulk_queue(cycle, engineering, size, managers)
+        return cycle
+
+    return fill_to
+
+
+def test_the_queue_shows_50_proposals_a_page(client_for, calibrator, big_queue):
+    cycle = big_queue(60)
+    client = client_for(calibrator)
+    first = body(client.get(url("cycle", cycle.uid)))
+    assert len(queue_names(first)) == 50
+    assert "Page 1 of 2" in first and 'rel="next"' in first
+    second = body(client.get(url("cycle", cycle.uid), {"page": "2"}))
+    assert len(queue_names(second)) == 10
+    assert set(queue_names(first)).isdisjoint(queue_names(second))
+    assert "60 shown." in second
+
+
+# Any signed-in request: the session, the user, the person; then the session's save
+# (an UPDATE between a SAVEPOINT and its RELEASE).
+SIGNED_IN = 6
+
+
+# The cycle; the page's count and its 50 rows (with person, manager, levels, track,
+# decider and time in level joined in); the counters; the target grades; "may
+# decide" (6). The whole page also fills the track and manager filters (2 more).
+@pytest.mark.parametrize(("htmx", "queries"), [(False, 8), (True, 6)], ids=["page", "htmx"])
+@pytest.mark.parametrize("size", [60, 200])
+def test_the_queue_runs_a_fixed_number_of_queries(
+    client_for, calibrator, big_queue, django_assert_num_queries, size, htmx, queries
+):
+    cycle = big_queue(size)
+    client = client_for(calibrator)
+    with django_assert_num_queries(SIGNED_IN + queries):
+        response = client.get(url("cycle", cycle.uid), {"sort": "time"}, **(HTMX if htmx else {}))
+    assert len(queue_names(body(response))) == 50
+
+
+# Closing a cycle -----------------------------------------------------------------
+
+
+def test_closing_a_cycle_with_undecided_proposals_is_refused(
+    client_for, on_ic1, hr, calibrator, engineering
+):
+    cycle = open_cycle(engineering, [calibrator], hr)
+    promotion(on_ic1, engineering, state="in_calibration")
+    response = client_for(hr).post(url("cycle_close", cycle.uid), follow=True)
+    assert response.redirect_chain == [(url("cycle", cycle.uid), 302)]
+    assert "1 proposal is still undecided: decide every proposal before closing the cycle." in body(
+        response
+    )
+    assert CalibrationCycle.objects.get().status == "open"
+
+
+def approved_in_cycle(person, engineering, calibrator, hr, effective_on):
+    cycle = open_cycle(engineering, [calibrator], hr, effective_on=effective_on)
+    proposal = promotion(person, engineering, state="in_calibration")
+    proposal_decide(proposal=proposal, actor=calibrator, revision=proposal.revision, approve=True)
+    return cycle
+
+
+def test_closing_applies_approvals_whose_date_has_come(
+    client_for, on_ic1, hr, calibrator, engineering
+):
+    cycle = approved_in_cycle(on_ic1, engineering, calibrator, hr, TODAY - timedelta(days=1))
+    response = client_for(hr).post(url("cycle_close", cycle.uid), follow=True)
+    assert f"{cycle.name} is closed. Level changes applied now: 1." in body(response)
+    on_ic1.refresh_from_db()
+    assert on_ic1.level.code == "IC2"
+    change = LevelChange.objects.get(person=on_ic1, source="promotion")
+    assert (change.level.code, change.previous_level.code) == ("IC2", "IC1")
+    page = body(client_for(on_ic1).get(url("detail", on_ic1.uid)))
+    assert "Promotion: Engineering H1" in page
+    assert apply_due_levels() == 0
+
+
+def test_closing_before_the_effective_date_applies_it_on_the_day(
+    client_for, on_ic1, hr, calibrator, engineering
+):
+    effective = TODAY + timedelta(days=30)
+    cycle = approved_in_cycle(on_ic1, engineering, calibrator, hr, effective)
+    response = client_for(hr).post(url("cycle_close", cycle.uid), follow=True)
+    assert f"Level changes applied now: 0. 1 more on {effective:%d %b %Y}." in body(response)
+    on_ic1.refresh_from_db()
+    assert on_ic1.level.code == "IC1"
+    assert apply_due_levels(today=effective - timedelta(days=1)) == 0
+    assert apply_due_levels(today=effective) == 1
+    assert apply_due_levels(today=effective + timedelta(days=1)) == 0
+    on_ic1.refresh_from_db()
+    assert on_ic1.level.code == "IC2"
+    assert LevelChange.objects.filter(person=on_ic1, source="promotion").count() == 1
+    assert Proposal.objects.get().applied_at is not None
+
+
+# Query counts of the proposal page and the home page --------------------------------
+
+# The proposal (everything it shows joined in); the subject's management chain; the
+# events with their actors; a newer published version; the target level's
+# expectations with their competencies; the evidence; the comments with their
+# authors. (A proposal in a cycle adds one: is the viewer a calibrator.)
+PROPOSAL_PAGE = 7
+
+
+@pytest.mark.parametrize("competencies", [3, 25])
+def test_the_proposal_page_queries_do_not_grow_with_competencies(
+    client_for, report, manager, django_assert_num_queries, competencies
+):
+    version = publish(ladder_data(competencies=competencies))
+    give_level(report, version, "IC1")
+    proposal = promotion(report, version, state="submitted")
+    client = client_for(manager)
+    with django_assert_num_queries(SIGNED_IN + PROPOSAL_PAGE):
+        response = client.get(proposal.get_absolute_url())
+    assert body(response).count('<th scope="row">Competency ') == competencies
+
+
+@pytest.mark.parametrize("rounds", [1, 7])
+def test_the_proposal_page_queries_do_not_grow_with_events_and_comments(
+    client_for, on_ic1, manager, director, engineering, django_assert_num_queries, rounds
+):
+    """Each round: a return and a resubmission (two events) and two comments by
+    different people; 2 events + 2 comments vs 14 events and 14 comments, and more."""
+    proposal = promotion(on_ic1, engineering, state="submitted")
+    for n in range(rounds):
+        proposal = proposal_return(
+            proposal=proposal,
+            actor=manager,
+            revision=proposal.revision,
+            note=f"Round {n}.",
+            comments={"comp-1": f"More on {n}."},
+        )
+        proposal = proposal_submit(proposal=proposal, actor=on_ic1, revision=proposal.revision)
+        comment_add(proposal=proposal, author=on_ic1, text=f"Done {n}.", visibility="shared")
+        comment_add(proposal=proposal, author=director, text=f"Hm {n}.", visibility="reviewers")
+    client = client_for(manager)
+    with django_assert_num_queries(SIGNED_IN + PROPOSAL_PAGE):
+        response = client.get(proposal.get_absolute_url())
+    html = body(response)
+    assert html.count("Returned</strong> by Max Manager") == rounds
+    assert html.count('<article class="comment') == 2 * rounds
+
+
+@pytest.mark.parametrize("reports", [2, 20])
+def test_the_home_page_queries_do_not_grow_with_reports_proposals(
+    client_for, manager, engineering, django_assert_num_queries, reports
+):
+    for i in range(reports):
+        person = PersonFactory(name=f"Team Member {i:02}", manager=manager)
+        give_level(person, engineering, "IC1")
+        promotion(person, engineering, state="submitted")
+    client = client_for(manager)
+    # Their own manager; the count of their reports and of their tree; "your move",
+    # "to review", "to decide" and "your proposals" (7).
+    with django_assert_num_queries(SIGNED_IN + 7):
+        response = client.get(url("home"))
+    assert section(body(response), "To review").count("Team Member") == reports
