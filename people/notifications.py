@@ -21,23 +21,25 @@ def notify(people, *, subject: str, body: str, proposal=None) -> None:
     if proposal is not None:
         link = f"\n\n{settings.SITE_URL}{proposal.get_absolute_url()}"
     addresses = sorted({person.email for person in people if person is not None})
-    OutgoingEmail.objects.bulk_create(
+    mails = OutgoingEmail.objects.bulk_create(
         OutgoingEmail(to=address, subject=subject, body=body + link) for address in addresses
     )
-    if addresses:
-        transaction.on_commit(send_pending)
+    if mails:
+        # Only this change's mail: older mail waits for send_pending_mail, so a mail
+        # server that is down neither spends its attempts nor holds up this request.
+        ids = [mail.pk for mail in mails]
+        transaction.on_commit(lambda: send_pending(ids=ids))
 
 
-def send_pending(limit: int = 200) -> tuple[int, int]:
-    """Send unsent mail; returns (sent, failed). Rows another process is sending
-    are skipped, so two senders never send the same mail twice."""
+def send_pending(limit: int = 200, ids: list[int] | None = None) -> tuple[int, int]:
+    """Send unsent mail (only ``ids``, if given); returns (sent, failed). Rows another
+    process is sending are skipped, so two senders never send the same mail twice."""
     sent = failed = 0
+    unsent = OutgoingEmail.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+    if ids is not None:
+        unsent = unsent.filter(pk__in=ids)
     with transaction.atomic():
-        batch = list(
-            OutgoingEmail.objects.select_for_update(skip_locked=True)
-            .filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
-            .order_by("created_at")[:limit]
-        )
+        batch = list(unsent.select_for_update(skip_locked=True).order_by("created_at")[:limit])
         for mail in batch:
             try:
                 send_mail(mail.subject, mail.body, None, [mail.to])

@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ladders.models import Competency, LadderVersion, Level
+from ladders.models import Competency, Ladder, LadderVersion, Level
 from people.levels import person_set_level
 from people.models import (
     CalibrationCycle,
@@ -371,7 +371,14 @@ def comment_add(*, proposal: Proposal, author: Person, text: str, visibility: st
 # Cycles --------------------------------------------------------------------------
 
 
+def _lock_ladder(ladder_id: int) -> None:
+    """Endorsing, opening a cycle and closing one take turns per ladder: a proposal
+    endorsed meanwhile neither misses a cycle that opens nor enters one that closes."""
+    Ladder.objects.select_for_update(no_key=True).only("pk").get(pk=ladder_id)
+
+
 def _enter_open_cycle(proposal: Proposal, actor: Person | None) -> None:
+    _lock_ladder(proposal.ladder_id)
     cycle = CalibrationCycle.objects.filter(
         ladder_id=proposal.ladder_id, status=CalibrationCycle.Status.OPEN
     ).first()
@@ -386,6 +393,7 @@ def cycle_open(*, ladder, name, starts_on, ends_on, effective_on, calibrators, b
         raise WorkflowError("The cycle must end on or after the day it starts.")
     try:
         with transaction.atomic():
+            _lock_ladder(ladder.pk)
             cycle = CalibrationCycle.objects.create(
                 opened_at=now(),
                 ladder=ladder,
@@ -412,6 +420,7 @@ def cycle_close(*, cycle: CalibrationCycle, by: Person, today: date | None = Non
     """Close the cycle (every proposal must be decided) and apply approvals that are
     due. Returns how many levels changed now."""
     with transaction.atomic():
+        _lock_ladder(cycle.ladder_id)
         cycle = CalibrationCycle.objects.select_for_update().get(pk=cycle.pk)
         if not cycle.is_open:
             raise WorkflowError(f"{cycle.name} is already closed.")
