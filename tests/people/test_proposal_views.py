@@ -757,7 +757,7 @@ SIGNED_IN = 6
 # decider and time in level joined in); the counters; the target grades; "may
 # decide" (6). The whole page also fills the track and manager filters (2 more).
 @pytest.mark.parametrize(("htmx", "queries"), [(False, 8), (True, 6)], ids=["page", "htmx"])
-@pytest.mark.parametrize("size", [60, 200])
+@pytest.mark.parametrize("size", [60, 2000])
 def test_the_queue_runs_a_fixed_number_of_queries(
     client_for, calibrator, big_queue, django_assert_num_queries, size, htmx, queries
 ):
