@@ -94,6 +94,10 @@ def proposal_new(request: PersonRequest):
         if person.pk != me.pk and not me.is_hr and not _manages(me, person):
             raise Http404("No such person.")
     level, targets = _targets(person)
+    # A track with an open proposal takes no second one: offer only the others.
+    open_proposals = list(person.proposals.open().select_related("target_level__track"))
+    busy = {(p.ladder_id, p.track_key) for p in open_proposals}
+    targets = [t for t in targets if (t[0].version.ladder_id, t[0].track.key) not in busy]
     form = NewProposalForm(request.POST if request.method == "POST" else None, targets=targets)
     if form.is_bound and form.is_valid():
         target, kind = form.cleaned_data["target"]
@@ -107,7 +111,13 @@ def proposal_new(request: PersonRequest):
     return render(
         request,
         "people/proposals/new.html",
-        {"person": person, "level": level, "form": form, "targets": targets},
+        {
+            "person": person,
+            "level": level,
+            "form": form,
+            "targets": targets,
+            "open_proposals": open_proposals,
+        },
         status=422 if form.is_bound else 200,
     )
 

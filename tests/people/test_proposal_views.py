@@ -886,3 +886,15 @@ def test_the_home_page_queries_do_not_grow_with_reports_proposals(
     with django_assert_num_queries(SIGNED_IN + 7):
         response = client.get(url("home"))
     assert section(body(response), "To review").count("Team Member") == reports
+
+
+def test_the_new_page_shows_open_proposals_and_offers_only_free_tracks(
+    client_for, report, four_levels
+):
+    version = four_levels
+    promotion(report, version, "IC3")
+    html = body(client_for(report).get(url("proposal_new")))
+    assert "Open already" in html
+    assert "Promotion to IC3 · IC title 3" in html  # in the list of open proposals
+    assert 'value="' + str(level(version, "IC3").pk) + '"' not in html
+    assert "Lateral move to M1" in html
