@@ -194,3 +194,5 @@ LOGGING = {
 }
 
 PEOPLE_PAGE_SIZE = read_int(env, "PEOPLE_PAGE_SIZE", 25, minimum=1)
+# Breakdowns by people's attributes hide any group smaller than this.
+INSIGHTS_MIN_GROUP = read_int(env, "INSIGHTS_MIN_GROUP", 5, minimum=2)

@@ -9,7 +9,8 @@ matched by email, so importing the same file again changes nothing.
 import codecs
 import csv
 import io
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -20,12 +21,15 @@ from django.utils import timezone
 
 from config.uploads import MAX_UPLOAD_BYTES
 from ladders.models import LadderVersion, Level
-from people.models import LevelChange, Person
+from people.models import LevelChange, Person, PersonAttribute
 from people.services import lock_reporting_lines
 
 MAX_BYTES = MAX_UPLOAD_BYTES
 REQUIRED_COLUMNS = ("email", "name")
 OPTIONAL_COLUMNS = ("manager_email", "role", "ladder", "level_code")
+ATTRIBUTE_PREFIX = "attr:"
+ATTRIBUTE_COLUMN = re.compile(r"attr:[a-z0-9][a-z0-9 _-]{0,39}")
+ATTRIBUTE_VALUE_MAX = 120
 ROLES = {"": False, "engineer": False, "manager": False, "hr": True}
 NAME_MAX_LENGTH = Person._meta.get_field("name").max_length
 # The email is also the account's username, the shorter of the two columns.
@@ -70,6 +74,8 @@ class Row:
     manager_email: str | None  # None: the file has no manager_email column
     is_hr: bool | None  # None: the file has no role column
     level: tuple[str, str] | None = None  # (ladder slug, level code); None: leave as is
+    # attribute name -> value; an empty value removes the attribute.
+    attributes: dict[str, str] = field(default_factory=dict)
 
 
 def people_import(*, data: bytes, by=None, at=None) -> ImportSummary:
@@ -188,9 +194,21 @@ def _read_header(header: list[str], problems: list[Problem]) -> list[str]:
     columns = [name.strip().lower() for name in header]
     known = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
     for name in dict.fromkeys(columns):  # Each distinct column once, in order.
-        if name not in known:
+        if name.startswith(ATTRIBUTE_PREFIX) and not ATTRIBUTE_COLUMN.fullmatch(name):
             problems.append(
-                Problem(1, f"Unknown column '{name}'. Expected columns: {', '.join(known)}.")
+                Problem(
+                    1,
+                    f"The attribute column '{name}' needs a name of 1 to 40 letters, digits, "
+                    "spaces, '-' or '_' after 'attr:', e.g. attr:location.",
+                )
+            )
+        elif name not in known and not name.startswith(ATTRIBUTE_PREFIX):
+            problems.append(
+                Problem(
+                    1,
+                    f"Unknown column '{name}'. Expected columns: {', '.join(known)}, "
+                    "or attributes as attr:<name>.",
+                )
             )
         elif columns.count(name) > 1:
             problems.append(Problem(1, f"The column '{name}' appears more than once."))
@@ -267,9 +285,16 @@ def _read_row(line, fields, columns, problems) -> Row | None:
         missing = "level_code" if ladder else "ladder"
         problems.append(Problem(line, "Give both ladder and level_code, or neither.", missing))
 
+    attributes = {}
+    for column, value in values.items():
+        if column.startswith(ATTRIBUTE_PREFIX):
+            if len(value) > ATTRIBUTE_VALUE_MAX:
+                problems.append(Problem(line, f"At most {ATTRIBUTE_VALUE_MAX} characters.", column))
+            attributes[column.removeprefix(ATTRIBUTE_PREFIX)] = value
+
     if len(problems) > before:
         return None
-    return Row(line, email, name, manager_email, is_hr, level)
+    return Row(line, email, name, manager_email, is_hr, level, attributes)
 
 
 def _is_email(value: str) -> bool:
@@ -383,9 +408,9 @@ def _apply(rows: list[Row], existing: dict[str, Person], levels: dict, by, at) -
             "manager_id": manager_id,
             "level_id": level_id,
         }
-        for field, value in wanted.items():
-            if getattr(person, field) != value:
-                setattr(person, field, value)
+        for attr, value in wanted.items():
+            if getattr(person, attr) != value:
+                setattr(person, attr, value)
                 changed.add(row.email)
     new_emails = {r.email for r in new_rows}
     to_update = [existing[email] for email in changed]
@@ -397,7 +422,34 @@ def _apply(rows: list[Row], existing: dict[str, Person], levels: dict, by, at) -
             to_update, ["name", "is_hr", "manager_id", "level_id", "updated_at"]
         )
     LevelChange.objects.bulk_create(history)
+    changed |= _apply_attributes(rows, existing)
     updated = len(changed - new_emails)
     return ImportSummary(
         created=len(new_rows), updated=updated, unchanged=len(rows) - len(new_rows) - updated
     )
+
+
+def _apply_attributes(rows: list[Row], existing: dict[str, Person]) -> set[str]:
+    """Write the file's attribute columns; returns the emails whose attributes changed."""
+    people = {existing[row.email].pk: row for row in rows if row.attributes}
+    current = {
+        (a.person_id, a.name): a for a in PersonAttribute.objects.filter(person_id__in=people)
+    }
+    create, update, remove, changed = [], [], [], set()
+    for person_id, row in people.items():
+        for name, value in row.attributes.items():
+            attribute = current.get((person_id, name))
+            if attribute is None and value:
+                create.append(PersonAttribute(person_id=person_id, name=name, value=value))
+            elif attribute is not None and not value:
+                remove.append(attribute.pk)
+            elif attribute is not None and attribute.value != value:
+                attribute.value = value
+                update.append(attribute)
+            else:
+                continue
+            changed.add(row.email)
+    PersonAttribute.objects.bulk_create(create)
+    PersonAttribute.objects.bulk_update(update, ["value"])
+    PersonAttribute.objects.filter(pk__in=remove).delete()
+    return changed

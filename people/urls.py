@@ -1,6 +1,6 @@
 from django.urls import path
 
-from people import cycle_views, proposal_views, views
+from people import cycle_views, insight_views, proposal_views, views
 
 app_name = "people"
 
@@ -32,4 +32,7 @@ urlpatterns = [
     path("cycles/new/", cycle_views.cycle_new, name="cycle_new"),
     path("cycles/<uuid:uid>/", cycle_views.cycle_queue, name="cycle"),
     path("cycles/<uuid:uid>/close/", cycle_views.cycle_finish, name="cycle_close"),
+    path("cycles/<uuid:uid>/insights/", insight_views.cycle_insights, name="cycle_insights"),
+    path("insights/parity/", insight_views.parity, name="parity"),
+    path("people/<uuid:uid>/growth/", insight_views.growth, name="growth"),
 ]

@@ -79,6 +79,9 @@ PAGES = {
     "people:cycles": ("hr", "/cycles/"),
     "people:cycle_new": ("hr", "/cycles/new/"),
     "people:cycle": ("hr", "/cycles/{cycle.uid}/"),
+    "people:cycle_insights": ("hr", "/cycles/{cycle.uid}/insights/"),
+    "people:parity": ("hr", "/insights/parity/"),
+    "people:growth": ("report", "/people/{report.uid}/growth/"),
 }
 # POSTs that redirect, a download, a fragment, a probe: no page of their own.
 NOT_PAGES = {

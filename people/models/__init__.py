@@ -1,5 +1,11 @@
 from people.models.outbox import OutgoingEmail
-from people.models.person import LevelChange, Person, PersonQuerySet, reporting_line_problem
+from people.models.person import (
+    LevelChange,
+    Person,
+    PersonAttribute,
+    PersonQuerySet,
+    reporting_line_problem,
+)
 from people.models.progression import (
     CalibrationCycle,
     Comment,
@@ -15,6 +21,7 @@ __all__ = [
     "LevelChange",
     "OutgoingEmail",
     "Person",
+    "PersonAttribute",
     "PersonQuerySet",
     "Proposal",
     "ProposalEvent",

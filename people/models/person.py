@@ -192,3 +192,21 @@ class LevelChange(models.Model):
 
     def __str__(self):
         return f"{self.person} → {self.level} ({self.changed_at:%Y-%m-%d})"
+
+
+class PersonAttribute(models.Model):
+    """Something HR records about a person (location, department...), loaded by the
+    people import's ``attr:<name>`` columns. HR-only, and shown only in groups."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="attributes")
+    name = models.CharField(max_length=40)
+    value = models.CharField(max_length=120)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "name"], name="attribute_once_per_person"),
+        ]
+        indexes = [models.Index(fields=["name", "value"], name="attribute_name_value_idx")]
+
+    def __str__(self):
+        return f"{self.name}={self.value}"

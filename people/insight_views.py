@@ -1,0 +1,134 @@
+"""Insights: a cycle's calibration dashboard (HR and its calibrators), the parity
+report (HR), and a person's growth page. Every table downloads as CSV."""
+
+import csv
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from config.access import hr_required, person_required
+from config.htmx import wants_fragment
+from ladders.models import Ladder, LadderVersion, Track
+from people.access import get_person_for
+from people.insights import cycle_tables, parity_tables
+from people.models import CalibrationCycle, Person, PersonAttribute
+from people.views import _manages
+from people.workflow import current_level_of, lateral_targets, promotion_targets
+
+
+def _csv(tables, key, filename):
+    table = next((t for t in tables if t.key == key), None)
+    if table is None:
+        raise Http404("No such table.")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{key}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(table.headers)
+    writer.writerows(table.rows)
+    return response
+
+
+def _attribute_names():
+    """Runs one query. The attributes HR has recorded, to break numbers down by."""
+    return list(PersonAttribute.objects.values_list("name", flat=True).distinct().order_by("name"))
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@person_required
+def cycle_insights(request, uid):
+    person = request.person
+    cycles = CalibrationCycle.objects.select_related("ladder")
+    if not person.is_hr:
+        cycles = cycles.filter(calibrators=person)
+    cycle = get_object_or_404(cycles, uid=uid)
+    filters = {key: request.GET.get(key, "") for key in ("track", "grade", "manager", "attribute")}
+    if not person.is_hr:
+        filters["attribute"] = ""  # attributes and their breakdowns are HR's alone
+    tables = cycle_tables(cycle, **filters)
+    if request.GET.get("download"):
+        return _csv(tables, request.GET["download"], cycle.name.lower().replace(" ", "-"))
+    current = LadderVersion.objects.current().filter(ladder=cycle.ladder).values("pk")
+    context = {
+        "cycle": cycle,
+        "tables": tables,
+        "filters": filters,
+        "tracks": Track.objects.filter(version__in=current).order_by("position"),
+        "grades": sorted(set(cycle.proposals.values_list("target_level__grade", flat=True))),
+        "managers": Person.objects.filter(reports__proposals__cycle=cycle)
+        .distinct()
+        .order_by("name"),
+        "attributes": _attribute_names() if person.is_hr else [],
+        "query": request.GET.urlencode(),
+    }
+    template = "people/insights/cycle.html" + ("#insights" if wants_fragment(request) else "")
+    return render(request, template, context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@hr_required
+def parity(request):
+    ladders = Ladder.objects.filter(
+        pk__in=LadderVersion.objects.published().values("ladder_id")
+    ).order_by("slug")
+    ladder = ladders.filter(slug=request.GET.get("ladder", "")).first() or ladders.first()
+    if ladder is None:
+        return render(request, "people/insights/parity.html", {"ladders": [], "tables": []})
+    attribute = request.GET.get("attribute", "")
+    tables = parity_tables(ladder, attribute=attribute)
+    if request.GET.get("download"):
+        return _csv(tables, request.GET["download"], f"parity-{ladder.slug}")
+    context = {
+        "ladder": ladder,
+        "ladders": ladders,
+        "tables": tables,
+        "attribute": attribute,
+        "attributes": _attribute_names(),
+        "query": request.GET.urlencode(),
+    }
+    template = "people/insights/parity.html" + ("#insights" if wants_fragment(request) else "")
+    return render(request, template, context)
+
+
+@require_GET
+@person_required
+def growth(request, uid):
+    """A person's growth: their levels over time, their proposals, and what the next
+    level (and the equivalent on the other track) asks. Theirs, their managers', HR's."""
+    viewer = request.person
+    person = get_person_for(viewer, uid)
+    if not (viewer.is_hr or viewer.pk == person.pk or _manages(viewer, person)):
+        raise Http404("No such page.")
+    history = list(
+        person.level_changes.select_related("level__track", "previous_level").order_by(
+            "changed_at", "pk"
+        )
+    )
+    level = current_level_of(person)
+    nexts = [target for target, _ in promotion_targets(level)[:1]] if level else []
+    laterals = lateral_targets(level) if level else []
+    proposals = person.proposals.select_related("target_level", "current_level", "cycle").order_by(
+        "-created_at"
+    )
+    chart = {
+        "type": "line",
+        "labels": [change.changed_at.strftime("%Y-%m-%d") for change in history],
+        "series": {"Grade": [change.level.grade for change in history]},
+        "step": True,
+    }
+    return render(
+        request,
+        "people/insights/growth.html",
+        {
+            "person": person,
+            "history": history,
+            "level": level,
+            "nexts": nexts,
+            "laterals": laterals,
+            "proposals": proposals,
+            "chart": chart,
+        },
+    )

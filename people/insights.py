@@ -1,0 +1,534 @@
+"""Numbers about calibration and dual-track parity.
+
+Each function returns ``Table``s: the same rows feed the chart, the accessible
+table beneath it and the CSV download. Counting happens in PostgreSQL with a
+fixed number of queries whatever the organisation's size; medians are taken in
+Python over one column."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from statistics import median
+
+from django.conf import settings
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from people.models import LevelChange, Person, PersonAttribute, Proposal
+
+DECIDED = Q(state__in=Proposal.DECIDED_STATES)
+APPROVED = Q(state=Proposal.State.APPROVED)
+# A manager's rate this far (in points) from the cycle's, over enough decisions, is flagged.
+FLAG_DISTANCE = 0.25
+FLAG_MIN_DECIDED = 3
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list] = field(default_factory=list)
+    chart: dict | None = None  # {"type": "bar", "labels": [...], "series": {name: [...]}}
+    note: str = ""
+
+
+def rate(approved: int, decided: int) -> float | None:
+    return approved / decided if decided else None
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def _level_since(before_field: str):
+    """Since when the proposal's person held their level when ``before_field`` happened."""
+    latest = LevelChange.objects.filter(
+        person=OuterRef("person"), changed_at__lte=OuterRef(before_field)
+    ).order_by("-changed_at")
+    return Coalesce(Subquery(latest.values("changed_at")[:1]), F("person__created_at"))
+
+
+def _rate_rows(grouped, label):
+    rows = []
+    for group in grouped:
+        r = rate(group["approved"], group["decided"])
+        rows.append([label(group), group["total"], group["decided"], group["approved"], percent(r)])
+    return rows
+
+
+def _rate_table(key, title, proposals, group_by, label, first_header):
+    grouped = (
+        proposals.values(*group_by)
+        .annotate(
+            total=Count("pk"),
+            decided=Count("pk", filter=DECIDED),
+            approved=Count("pk", filter=APPROVED),
+        )
+        .order_by(*group_by)
+    )
+    rows = _rate_rows(grouped, label)
+    return Table(
+        key=key,
+        title=title,
+        headers=[first_header, "Proposals", "Decided", "Approved", "Approval rate"],
+        rows=rows,
+        chart={
+            "type": "bar",
+            "labels": [row[0] for row in rows],
+            "series": {
+                "Approved": [row[3] for row in rows],
+                "Not approved": [row[2] - row[3] for row in rows],
+            },
+            "stacked": True,
+        },
+    )
+
+
+def filter_cycle_proposals(cycle, *, track="", grade="", manager=""):
+    proposals = cycle.proposals.all()
+    if track:
+        proposals = proposals.filter(track_key=track)
+    if str(grade).isdigit():
+        proposals = proposals.filter(target_level__grade=int(grade))
+    if manager:
+        proposals = proposals.filter(person__manager__uid=manager)
+    return proposals
+
+
+def cycle_tables(cycle, *, track="", grade="", manager="", attribute="") -> list[Table]:
+    """The calibration dashboard of one cycle, filtered."""
+    proposals = filter_cycle_proposals(cycle, track=track, grade=grade, manager=manager)
+    tables = [_states(proposals)]
+    tables.append(
+        _rate_table(
+            "by-track",
+            "Approval rate by track",
+            proposals,
+            ["target_level__track__name"],
+            lambda g: g["target_level__track__name"],
+            "Track",
+        )
+    )
+    tables.append(
+        _rate_table(
+            "by-grade",
+            "Approval rate by target grade",
+            proposals,
+            ["target_level__grade"],
+            lambda g: f"Grade {g['target_level__grade']}",
+            "Target grade",
+        )
+    )
+    tables.append(_managers(cycle, proposals))
+    tables.append(_time_in_level(proposals))
+    tables.append(_distribution(cycle, track=track, grade=grade, manager=manager))
+    if attribute:
+        tables.append(_attribute_breakdown(proposals, attribute))
+    return tables
+
+
+def _states(proposals) -> Table:
+    counts = dict(proposals.values_list("state").annotate(n=Count("pk")).order_by())
+    rows = [
+        [label, counts.get(value, 0)] for value, label in Proposal.State.choices if value != "draft"
+    ]
+    return Table(
+        key="by-state",
+        title="Proposals by state",
+        headers=["State", "Proposals"],
+        rows=rows,
+        chart={
+            "type": "bar",
+            "labels": [r[0] for r in rows],
+            "series": {"Proposals": [r[1] for r in rows]},
+        },
+    )
+
+
+def _managers(cycle, proposals) -> Table:
+    """Per manager: nominations (proposals per direct report) and approval rate, each
+    beside the cycle's, flagged when far from it with enough decisions to mean something."""
+    grouped = list(
+        proposals.values("person__manager__uid", "person__manager__name")
+        .annotate(
+            total=Count("pk"),
+            decided=Count("pk", filter=DECIDED),
+            approved=Count("pk", filter=APPROVED),
+        )
+        .order_by("person__manager__name")
+    )
+    team_sizes = dict(
+        Person.objects.filter(uid__in=[g["person__manager__uid"] for g in grouped])
+        .annotate(n=Count("reports"))
+        .values_list("uid", "n")
+    )
+    totals = proposals.aggregate(
+        decided=Count("pk", filter=DECIDED),
+        approved=Count("pk", filter=APPROVED),
+        total=Count("pk"),
+    )
+    cycle_rate = rate(totals["approved"], totals["decided"])
+    people = sum(team_sizes.values()) or 1
+    cycle_nomination = totals["total"] / people
+    rows = []
+    for g in grouped:
+        team = team_sizes.get(g["person__manager__uid"], 0) or 1
+        nomination = g["total"] / team
+        r = rate(g["approved"], g["decided"])
+        flags = []
+        enough = g["decided"] >= FLAG_MIN_DECIDED
+        if (
+            enough
+            and r is not None
+            and cycle_rate is not None
+            and abs(r - cycle_rate) >= FLAG_DISTANCE
+        ):
+            flags.append(f"approval {percent(r)} vs cycle {percent(cycle_rate)}")
+        if abs(nomination - cycle_nomination) >= FLAG_DISTANCE and g["total"] >= FLAG_MIN_DECIDED:
+            flags.append(f"nominations {nomination:.0%} of team vs {cycle_nomination:.0%}")
+        rows.append(
+            [
+                g["person__manager__name"] or "No manager",
+                team,
+                g["total"],
+                f"{nomination:.0%}",
+                g["decided"],
+                g["approved"],
+                percent(r),
+                "; ".join(flags) or "",
+            ]
+        )
+    return Table(
+        key="by-manager",
+        title="Managers: nominations and approvals",
+        headers=[
+            "Manager",
+            "Direct reports",
+            "Proposals",
+            "Proposals per report",
+            "Decided",
+            "Approved",
+            "Approval rate",
+            "Flag",
+        ],
+        rows=rows,
+        note=f"Cycle: approval rate {percent(cycle_rate)}; flagged when a manager's rate is "
+        f"{FLAG_DISTANCE:.0%} or more away from it over at least {FLAG_MIN_DECIDED} proposals.",
+    )
+
+
+def _time_in_level(proposals) -> Table:
+    """Days people had been at their level when promoted, per target track."""
+    approved = (
+        proposals.filter(APPROVED, kind=Proposal.Kind.PROMOTION)
+        .annotate(since=_level_since("submitted_at"))
+        .values_list("target_level__track__name", "since", "cycle__effective_on")
+    )
+    days: dict[str, list[int]] = {}
+    for track, since, effective in approved:
+        days.setdefault(track, []).append((effective - since.date()).days)
+    rows = [
+        [track, len(values), round(median(values)), min(values), max(values)]
+        for track, values in sorted(days.items())
+    ]
+    return Table(
+        key="time-in-level",
+        title="Time in level at promotion (days)",
+        headers=["Track", "Promotions", "Median", "Shortest", "Longest"],
+        rows=rows,
+        chart={
+            "type": "bar",
+            "labels": [r[0] for r in rows],
+            "series": {"Median days": [r[2] for r in rows]},
+        },
+    )
+
+
+def _distribution(cycle, *, track="", grade="", manager="") -> Table:
+    """People of the cycle's ladder by grade and track, the day before its effective
+    date and on it, read from the level history; approvals not applied yet are counted
+    where they will land."""
+    changes = LevelChange.objects.filter(level__version__ladder=cycle.ladder)
+    if track:
+        changes = changes.filter(level__track__key=track)
+    if manager:
+        changes = changes.filter(person__manager__uid=manager)
+    start = timezone.make_aware(datetime.combine(cycle.effective_on, time()))
+
+    def counts(moment, inclusive):
+        at = (
+            changes.filter(changed_at__lte=moment)
+            if inclusive
+            else changes.filter(changed_at__lt=moment)
+        )
+        latest = at.order_by("person_id", "-changed_at", "-pk").distinct("person_id")
+        tally: dict[tuple, int] = {}
+        for g, t in latest.values_list("level__grade", "level__track__name"):
+            tally[(g, t)] = tally.get((g, t), 0) + 1
+        return tally
+
+    before = counts(start, inclusive=False)
+    after = counts(start + timedelta(days=1), inclusive=False)
+    pending = cycle.proposals.filter(APPROVED, applied_at__isnull=True)
+    if manager:
+        pending = pending.filter(person__manager__uid=manager)
+    for old_g, old_t, new_g, new_t in pending.values_list(
+        "current_level__grade",
+        "current_level__track__name",
+        "target_level__grade",
+        "target_level__track__name",
+    ):
+        after[(old_g, old_t)] = after.get((old_g, old_t), 0) - 1
+        after[(new_g, new_t)] = after.get((new_g, new_t), 0) + 1
+    tracks = sorted({t for _, t in before} | {t for _, t in after})
+    grades = sorted({g for g, _ in before} | {g for g, _ in after})
+    if str(grade).isdigit():
+        grades = [g for g in grades if g == int(grade)]
+    rows = [
+        [f"Grade {g}"]
+        + [value for t in tracks for value in (before.get((g, t), 0), after.get((g, t), 0))]
+        for g in grades
+    ]
+    headers = ["Grade"] + [f"{t}: {when}" for t in tracks for when in ("before", "after")]
+    series = {
+        f"{t} ({when})": [row[1 + 2 * i + j] for row in rows]
+        for i, t in enumerate(tracks)
+        for j, when in enumerate(("before", "after"))
+    }
+    return Table(
+        key="distribution",
+        title=f"People by grade and track, before and after {cycle.effective_on:%d %b %Y}",
+        headers=headers,
+        rows=rows,
+        chart={"type": "bar", "labels": [r[0] for r in rows], "series": series},
+    )
+
+
+def min_group() -> int:
+    return settings.INSIGHTS_MIN_GROUP
+
+
+def _attribute_breakdown(proposals, name: str) -> Table:
+    """Approval rate by an HR attribute. Groups under the threshold are not shown, so
+    no row can point at a person; how many were left out is said."""
+    value = PersonAttribute.objects.filter(person=OuterRef("person"), name=name).values("value")[:1]
+    grouped = list(
+        proposals.annotate(group=Subquery(value))
+        .values("group")
+        .annotate(
+            total=Count("pk"),
+            decided=Count("pk", filter=DECIDED),
+            approved=Count("pk", filter=APPROVED),
+        )
+        .order_by("group")
+    )
+    shown = [g for g in grouped if g["total"] >= min_group()]
+    hidden = sum(g["total"] for g in grouped if g["total"] < min_group())
+    rows = _rate_rows(shown, lambda g: g["group"] or "Not recorded")
+    note = f"Groups of fewer than {min_group()} proposals are not shown"
+    note += f" ({hidden} proposal{'s' if hidden != 1 else ''} left out)." if hidden else "."
+    return Table(
+        key="by-attribute",
+        title=f"Approval rate by {name}",
+        headers=[name.capitalize(), "Proposals", "Decided", "Approved", "Approval rate"],
+        rows=rows,
+        note=note,
+        chart={
+            "type": "bar",
+            "labels": [r[0] for r in rows],
+            "series": {
+                "Approved": [r[3] for r in rows],
+                "Not approved": [r[2] - r[3] for r in rows],
+            },
+            "stacked": True,
+        },
+    )
+
+
+# Parity -------------------------------------------------------------------------
+
+
+def parity_tables(ladder, *, attribute="") -> list[Table]:
+    """Can people reach the senior grades without becoming managers, as often and as
+    fast? Headcount per grade and track, time to promotion, approval rates over the
+    last cycles, and lateral moves each way."""
+    tables = [_headcount(ladder), _time_to_promotion(ladder), _trend(ladder), _laterals(ladder)]
+    if attribute:
+        tables.append(_headcount_by_attribute(ladder, attribute))
+    return tables
+
+
+def _headcount(ladder) -> Table:
+    counts = (
+        Person.objects.filter(level__version__ladder=ladder)
+        .values_list("level__grade", "level__track__kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by = {(g, k): n for g, k, n in counts}
+    grades = sorted({g for g, _ in by})
+    rows = []
+    for g in grades:
+        ic, mgmt = by.get((g, "ic"), 0), by.get((g, "management"), 0)
+        share = ic / (ic + mgmt) if ic + mgmt else None
+        rows.append([f"Grade {g}", ic, mgmt, percent(share)])
+    return Table(
+        key="headcount",
+        title="People at each grade, by track",
+        headers=["Grade", "Individual contributor", "Management", "Share on the IC track"],
+        rows=rows,
+        chart={
+            "type": "bar",
+            "labels": [r[0] for r in rows],
+            "series": {
+                "Individual contributor": [r[1] for r in rows],
+                "Management": [r[2] for r in rows],
+            },
+        },
+    )
+
+
+def _time_to_promotion(ladder) -> Table:
+    """Median days in level before an approved promotion, per track kind and target grade."""
+    promoted = (
+        Proposal.objects.filter(APPROVED, ladder=ladder, kind=Proposal.Kind.PROMOTION)
+        .annotate(since=_level_since("submitted_at"))
+        .values_list(
+            "target_level__track__kind", "target_level__grade", "since", "cycle__effective_on"
+        )
+    )
+    days: dict[tuple, list[int]] = {}
+    for kind, grade, since, effective in promoted:
+        days.setdefault((grade, kind), []).append((effective - since.date()).days)
+    grades = sorted({g for g, _ in days})
+
+    def cell(grade, kind):
+        values = days.get((grade, kind))
+        return round(median(values)) if values else "—"
+
+    rows = [[f"Grade {g}", cell(g, "ic"), cell(g, "management")] for g in grades]
+    return Table(
+        key="time-to-promotion",
+        title="Median days in level before promotion, by target grade",
+        headers=["Promoted to", "Individual contributor", "Management"],
+        rows=rows,
+        chart={
+            "type": "bar",
+            "labels": [r[0] for r in rows],
+            "series": {
+                "Individual contributor": [r[1] if r[1] != "—" else None for r in rows],
+                "Management": [r[2] if r[2] != "—" else None for r in rows],
+            },
+        },
+    )
+
+
+TREND_CYCLES = 6
+
+
+def _trend(ladder) -> Table:
+    """Approval rate per track kind in each of the last cycles, oldest first."""
+    grouped = (
+        Proposal.objects.filter(ladder=ladder, cycle__isnull=False)
+        .values("cycle_id", "cycle__name", "cycle__effective_on", "target_level__track__kind")
+        .annotate(decided=Count("pk", filter=DECIDED), approved=Count("pk", filter=APPROVED))
+        .order_by("cycle__effective_on", "cycle_id")
+    )
+    cycles: dict[int, dict] = {}
+    for g in grouped:
+        entry = cycles.setdefault(g["cycle_id"], {"name": g["cycle__name"], "rates": {}})
+        entry["rates"][g["target_level__track__kind"]] = rate(g["approved"], g["decided"])
+    last = list(cycles.values())[-TREND_CYCLES:]
+    rows = [
+        [c["name"], percent(c["rates"].get("ic")), percent(c["rates"].get("management"))]
+        for c in last
+    ]
+
+    def points(kind):
+        return [
+            round(c["rates"][kind] * 100) if c["rates"].get(kind) is not None else None
+            for c in last
+        ]
+
+    return Table(
+        key="trend",
+        title=f"Approval rate by track over the last {TREND_CYCLES} cycles",
+        headers=["Cycle", "Individual contributor", "Management"],
+        rows=rows,
+        chart={
+            "type": "line",
+            "labels": [r[0] for r in rows],
+            "series": {
+                "Individual contributor (%)": points("ic"),
+                "Management (%)": points("management"),
+            },
+        },
+    )
+
+
+def _laterals(ladder) -> Table:
+    moves = dict(
+        Proposal.objects.filter(APPROVED, ladder=ladder, kind=Proposal.Kind.LATERAL)
+        .values_list("current_level__track__kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    rows = [
+        ["Individual contributor → management", moves.get("ic", 0)],
+        ["Management → individual contributor", moves.get("management", 0)],
+    ]
+    return Table(
+        key="laterals",
+        title="Approved lateral moves, each way",
+        headers=["Move", "People"],
+        rows=rows,
+        chart={
+            "type": "bar",
+            "labels": [r[0] for r in rows],
+            "series": {"People": [r[1] for r in rows]},
+        },
+    )
+
+
+def _headcount_by_attribute(ladder, name: str) -> Table:
+    """The IC share of the senior grades per attribute value (HR only, small groups hidden)."""
+    value = PersonAttribute.objects.filter(person=OuterRef("pk"), name=name).values("value")[:1]
+    grouped = list(
+        Person.objects.filter(level__version__ladder=ladder)
+        .annotate(group=Subquery(value))
+        .values("group")
+        .annotate(
+            total=Count("pk"),
+            ic=Count("pk", filter=Q(level__track__kind="ic")),
+            management=Count("pk", filter=Q(level__track__kind="management")),
+        )
+        .order_by("group")
+    )
+    shown = [g for g in grouped if g["total"] >= min_group()]
+    hidden = sum(g["total"] for g in grouped if g["total"] < min_group())
+    rows = [
+        [
+            g["group"] or "Not recorded",
+            g["total"],
+            g["ic"],
+            g["management"],
+            percent(rate(g["ic"], g["total"])),
+        ]
+        for g in shown
+    ]
+    note = f"Groups of fewer than {min_group()} people are not shown"
+    note += f" ({hidden} {'person' if hidden == 1 else 'people'} left out)." if hidden else "."
+    return Table(
+        key="by-attribute",
+        title=f"Tracks by {name}",
+        headers=[
+            name.capitalize(),
+            "People",
+            "Individual contributor",
+            "Management",
+            "Share on the IC track",
+        ],
+        rows=rows,
+        note=note,
+    )
