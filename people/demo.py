@@ -129,8 +129,13 @@ def _level_of(name: str, manager: str | None, index: int) -> tuple[str, str]:
     return ladder, levels[index % len(levels)]
 
 
+# Attributes HR records (people import ``attr:`` columns), for the breakdowns.
+LOCATIONS = ["Lisbon", "Berlin", "Remote", "Berlin", "Lisbon"]
+
+
 def demo_rows() -> list[tuple[str, ...]]:
-    """(email, name, manager_email, role, ladder, level_code) for everyone, managers first."""
+    """(email, name, manager_email, role, ladder, level_code, location) for everyone,
+    managers first."""
     people = [(name, manager, role, 0) for name, manager, role in LEADERS + PEOPLE_TEAM]
     people += [
         (engineer, manager, "", i)
@@ -144,8 +149,9 @@ def demo_rows() -> list[tuple[str, ...]]:
             email_for(manager) if manager else "",
             role,
             *_level_of(name, manager, index),
+            LOCATIONS[position % len(LOCATIONS)],
         )
-        for name, manager, role, index in people
+        for position, (name, manager, role, index) in enumerate(people)
     ]
 
 

@@ -49,11 +49,13 @@ class Command(BaseCommand):
         placed = set(Person.objects.filter(level__isnull=False).values_list("email", flat=True))
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(["email", "name", "manager_email", "role", "ladder", "level_code"])
-        for email, name, manager, role, ladder, code in demo.demo_rows():
+        writer.writerow(
+            ["email", "name", "manager_email", "role", "ladder", "level_code", "attr:location"]
+        )
+        for email, name, manager, role, ladder, code, location in demo.demo_rows():
             if email in placed:
                 ladder = code = ""
-            writer.writerow([email, name, manager, role, ladder, code])
+            writer.writerow([email, name, manager, role, ladder, code, location])
         return buffer.getvalue().encode()
 
     def _load_ladders(self) -> int:
