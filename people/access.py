@@ -32,3 +32,13 @@ def get_person_for(viewer: Person, uid) -> Person:
         .select_related("manager", "level__track", "level__version__ladder"),
         uid=uid,
     )
+
+
+def manages(viewer: Person, person: Person) -> bool:
+    """Runs one query. Whether ``person`` is somewhere in ``viewer``'s reporting tree."""
+    return Person.objects.reporting_tree_of(viewer).filter(pk=person.pk).exists()
+
+
+def sees_growth_of(viewer: Person, person: Person) -> bool:
+    """A person's level history and growth: theirs, their managers' and HR's."""
+    return viewer.is_hr or viewer.pk == person.pk or manages(viewer, person)

@@ -11,10 +11,9 @@ from django.views.decorators.vary import vary_on_headers
 from config.access import hr_required, person_required
 from config.htmx import wants_fragment
 from ladders.models import Ladder, LadderVersion, Track
-from people.access import get_person_for
+from people.access import get_person_for, sees_growth_of
 from people.insights import cycle_tables, parity_tables
 from people.models import CalibrationCycle, Person, PersonAttribute
-from people.views import _manages
 from people.workflow import current_level_of, lateral_targets, promotion_targets
 
 
@@ -100,7 +99,7 @@ def growth(request, uid):
     level (and the equivalent on the other track) asks. Theirs, their managers', HR's."""
     viewer = request.person
     person = get_person_for(viewer, uid)
-    if not (viewer.is_hr or viewer.pk == person.pk or _manages(viewer, person)):
+    if not sees_growth_of(viewer, person):
         raise Http404("No such page.")
     history = list(
         person.level_changes.select_related("level__track", "previous_level").order_by(

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.access import person_required
 from ladders.models import Expectation, LadderVersion
-from people.access import PersonRequest, get_person_for
-from people.models import Comment, Evidence, Person, Proposal
+from people.access import PersonRequest, get_person_for, manages
+from people.models import Comment, Evidence, Proposal
 from people.proposal_access import get_proposal_for, may, require, visible_proposals
 from people.proposal_forms import (
     CommentForm,
@@ -91,7 +91,7 @@ def proposal_new(request: PersonRequest):
     person = me
     if request.GET.get("person"):
         person = get_person_for(me, request.GET["person"])
-        if person.pk != me.pk and not me.is_hr and not _manages(me, person):
+        if person.pk != me.pk and not me.is_hr and not manages(me, person):
             raise Http404("No such person.")
     level, targets = _targets(person)
     # A track with an open proposal takes no second one: offer only the others.
@@ -120,10 +120,6 @@ def proposal_new(request: PersonRequest):
         },
         status=422 if form.is_bound else 200,
     )
-
-
-def _manages(viewer, person) -> bool:
-    return Person.objects.reporting_tree_of(viewer).filter(pk=person.pk).exists()
 
 
 def _rubric_rows(proposal, *, details=None):
