@@ -4,16 +4,17 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models.functions import Lower
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from config.access import person_required
+from config.access import hr_required, person_required
 from config.htmx import wants_fragment
 from ladders.models import Level
 from people.access import PersonRequest, get_person_for, sees_growth_of
-from people.forms import LevelSetForm, ManagerChangeForm
+from people.forms import LevelSetForm, ManagerChangeForm, PeopleImportForm
 from people.levels import current_levels, person_set_level
 from people.models import LevelChange, Person
+from people.people_import import PeopleImportError, people_import
 from people.proposal_views import waiting_for
 from people.services import ReportingLineError, person_set_manager
 
@@ -135,3 +136,25 @@ def _person_page(request, person, *, manager_form=None, level_form=None, status=
             levels=current_levels(), initial={"level": person.level_id}
         )
     return render(request, "people/person_detail.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@hr_required
+def import_people(request: PersonRequest):
+    problems = []
+    if request.method == "GET":
+        form = PeopleImportForm()
+    else:
+        form = PeopleImportForm(request.POST, request.FILES)
+    if form.is_bound and form.is_valid():
+        try:
+            summary = people_import(data=form.cleaned_data["file"].read(), by=request.user)
+        except PeopleImportError as error:
+            problems = error.problems
+        else:
+            messages.success(request, f"People imported: {summary}")
+            return redirect("people:directory")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "people/import.html", {"form": form, "problems": problems}, status=status
+    )
