@@ -109,6 +109,10 @@ def growth(request, uid):
     level = current_level_of(person)
     nexts = [target for target, _ in promotion_targets(level)[:1]] if level else []
     laterals = lateral_targets(level) if level else []
+    for target in [*nexts, *laterals]:
+        # All of the same version as ``level``, whose ladder is loaded: the compare links
+        # need no two queries per target.
+        target.version = level.version
     proposals = person.proposals.select_related("target_level", "current_level", "cycle").order_by(
         "-created_at"
     )

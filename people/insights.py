@@ -120,7 +120,10 @@ def cycle_tables(cycle, *, track="", grade="", manager="", attribute="") -> list
             "Target grade",
         )
     )
-    tables.append(_managers(cycle, proposals))
+    # Managers are measured against the cycle as the other filters shape it: filtering
+    # on one manager must not make them their own yardstick.
+    baseline = filter_cycle_proposals(cycle, track=track, grade=grade)
+    tables.append(_managers(baseline, only=manager))
     tables.append(_time_in_level(proposals))
     tables.append(_distribution(cycle, track=track, grade=grade, manager=manager))
     if attribute:
@@ -146,9 +149,10 @@ def _states(proposals) -> Table:
     )
 
 
-def _managers(cycle, proposals) -> Table:
+def _managers(proposals, *, only="") -> Table:
     """Per manager: nominations (proposals per direct report) and approval rate, each
-    beside the cycle's, flagged when far from it with enough decisions to mean something."""
+    beside the cycle's, flagged when far from it with enough decisions to mean something.
+    ``only``: show just this manager's row (still measured against everyone)."""
     grouped = list(
         proposals.values("person__manager__uid", "person__manager__name")
         .annotate(
@@ -173,6 +177,22 @@ def _managers(cycle, proposals) -> Table:
     cycle_nomination = totals["total"] / people
     rows = []
     for g in grouped:
+        if only and str(g["person__manager__uid"]) != str(only):
+            continue
+        if g["person__manager__uid"] is None:
+            rows.append(
+                [
+                    "No manager",
+                    "—",
+                    g["total"],
+                    "—",
+                    g["decided"],
+                    g["approved"],
+                    percent(rate(g["approved"], g["decided"])),
+                    "",
+                ]
+            )
+            continue
         team = team_sizes.get(g["person__manager__uid"], 0) or 1
         nomination = g["total"] / team
         r = rate(g["approved"], g["decided"])
@@ -185,7 +205,8 @@ def _managers(cycle, proposals) -> Table:
             and abs(r - cycle_rate) >= FLAG_DISTANCE
         ):
             flags.append(f"approval {percent(r)} vs cycle {percent(cycle_rate)}")
-        if abs(nomination - cycle_nomination) >= FLAG_DISTANCE and g["total"] >= FLAG_MIN_DECIDED:
+        # Judged over the team, so a manager who puts forward few of many is flagged too.
+        if abs(nomination - cycle_nomination) >= FLAG_DISTANCE and team >= FLAG_MIN_DECIDED:
             flags.append(f"nominations {nomination:.0%} of team vs {cycle_nomination:.0%}")
         rows.append(
             [
@@ -227,7 +248,7 @@ def _time_in_level(proposals) -> Table:
     )
     days: dict[str, list[int]] = {}
     for track, since, effective in approved:
-        days.setdefault(track, []).append((effective - since.date()).days)
+        days.setdefault(track, []).append((effective - timezone.localdate(since)).days)
     rows = [
         [track, len(values), round(median(values)), min(values), max(values)]
         for track, values in sorted(days.items())
@@ -250,8 +271,6 @@ def _distribution(cycle, *, track="", grade="", manager="") -> Table:
     date and on it, read from the level history; approvals not applied yet are counted
     where they will land."""
     changes = LevelChange.objects.filter(level__version__ladder=cycle.ladder)
-    if track:
-        changes = changes.filter(level__track__key=track)
     if manager:
         changes = changes.filter(person__manager__uid=manager)
     start = timezone.make_aware(datetime.combine(cycle.effective_on, time()))
@@ -264,8 +283,13 @@ def _distribution(cycle, *, track="", grade="", manager="") -> Table:
         )
         latest = at.order_by("person_id", "-changed_at", "-pk").distinct("person_id")
         tally: dict[tuple, int] = {}
-        for g, t in latest.values_list("level__grade", "level__track__name"):
-            tally[(g, t)] = tally.get((g, t), 0) + 1
+        # The track filter applies to where each person stands at ``moment``: someone
+        # who left the track is no longer on it.
+        for g, t, key in latest.values_list(
+            "level__grade", "level__track__name", "level__track__key"
+        ):
+            if not track or key == track:
+                tally[(g, t)] = tally.get((g, t), 0) + 1
         return tally
 
     before = counts(start, inclusive=False)
@@ -273,14 +297,18 @@ def _distribution(cycle, *, track="", grade="", manager="") -> Table:
     pending = cycle.proposals.filter(APPROVED, applied_at__isnull=True)
     if manager:
         pending = pending.filter(person__manager__uid=manager)
-    for old_g, old_t, new_g, new_t in pending.values_list(
+    for old_g, old_t, old_key, new_g, new_t, new_key in pending.values_list(
         "current_level__grade",
         "current_level__track__name",
+        "current_level__track__key",
         "target_level__grade",
         "target_level__track__name",
+        "track_key",
     ):
-        after[(old_g, old_t)] = after.get((old_g, old_t), 0) - 1
-        after[(new_g, new_t)] = after.get((new_g, new_t), 0) + 1
+        if not track or old_key == track:
+            after[(old_g, old_t)] = after.get((old_g, old_t), 0) - 1
+        if not track or new_key == track:
+            after[(new_g, new_t)] = after.get((new_g, new_t), 0) + 1
     tracks = sorted({t for _, t in before} | {t for _, t in after})
     grades = sorted({g for g, _ in before} | {g for g, _ in after})
     if str(grade).isdigit():
@@ -310,24 +338,26 @@ def min_group() -> int:
 
 
 def _attribute_breakdown(proposals, name: str) -> Table:
-    """Approval rate by an HR attribute. Groups under the threshold are not shown, so
-    no row can point at a person; how many were left out is said."""
+    """Approval rate by an HR attribute. Groups of fewer people than the threshold are
+    not shown (counted in people, not proposals: one person may have several), so no
+    row can point at a person; how many were left out is said."""
     value = PersonAttribute.objects.filter(person=OuterRef("person"), name=name).values("value")[:1]
     grouped = list(
         proposals.annotate(group=Subquery(value))
         .values("group")
         .annotate(
             total=Count("pk"),
+            people=Count("person", distinct=True),
             decided=Count("pk", filter=DECIDED),
             approved=Count("pk", filter=APPROVED),
         )
         .order_by("group")
     )
-    shown = [g for g in grouped if g["total"] >= min_group()]
-    hidden = sum(g["total"] for g in grouped if g["total"] < min_group())
+    shown = [g for g in grouped if g["people"] >= min_group()]
+    hidden = sum(g["people"] for g in grouped if g["people"] < min_group())
     rows = _rate_rows(shown, lambda g: g["group"] or "Not recorded")
-    note = f"Groups of fewer than {min_group()} proposals are not shown"
-    note += f" ({hidden} proposal{'s' if hidden != 1 else ''} left out)." if hidden else "."
+    note = f"Groups of fewer than {min_group()} people are not shown"
+    note += f" ({hidden} {'person' if hidden == 1 else 'people'} left out)." if hidden else "."
     return Table(
         key="by-attribute",
         title=f"Approval rate by {name}",
@@ -400,7 +430,7 @@ def _time_to_promotion(ladder) -> Table:
     )
     days: dict[tuple, list[int]] = {}
     for kind, grade, since, effective in promoted:
-        days.setdefault((grade, kind), []).append((effective - since.date()).days)
+        days.setdefault((grade, kind), []).append((effective - timezone.localdate(since)).days)
     grades = sorted({g for g, _ in days})
 
     def cell(grade, kind):
