@@ -123,7 +123,7 @@ def cycle_tables(cycle, *, track="", grade="", manager="", attribute="") -> list
     # Managers are measured against the cycle as the other filters shape it: filtering
     # on one manager must not make them their own yardstick.
     baseline = filter_cycle_proposals(cycle, track=track, grade=grade)
-    tables.append(_managers(baseline, only=manager))
+    tables.append(_managers(cycle, baseline, only=manager))
     tables.append(_time_in_level(proposals))
     tables.append(_distribution(cycle, track=track, grade=grade, manager=manager))
     if attribute:
@@ -149,23 +149,24 @@ def _states(proposals) -> Table:
     )
 
 
-def _managers(proposals, *, only="") -> Table:
-    """Per manager: nominations (proposals per direct report) and approval rate, each
-    beside the cycle's, flagged when far from it with enough decisions to mean something.
+def _managers(cycle, proposals, *, only="") -> Table:
+    """Per manager of people on the cycle's ladder, including those who put nobody
+    forward: nominations (proposals per direct report on the ladder) and approval
+    rate, each beside the cycle's, flagged when far from it with enough behind it.
     ``only``: show just this manager's row (still measured against everyone)."""
-    grouped = list(
-        proposals.values("person__manager__uid", "person__manager__name")
-        .annotate(
+    grouped = {
+        g["person__manager__uid"]: g
+        for g in proposals.values("person__manager__uid").annotate(
             total=Count("pk"),
             decided=Count("pk", filter=DECIDED),
             approved=Count("pk", filter=APPROVED),
         )
-        .order_by("person__manager__name")
-    )
-    team_sizes = dict(
-        Person.objects.filter(uid__in=[g["person__manager__uid"] for g in grouped])
-        .annotate(n=Count("reports"))
-        .values_list("uid", "n")
+    }
+    teams = list(
+        Person.objects.filter(level__version__ladder=cycle.ladder, manager__isnull=False)
+        .values("manager__uid", "manager__name")
+        .annotate(size=Count("pk"))
+        .order_by("manager__name", "manager__uid")
     )
     totals = proposals.aggregate(
         decided=Count("pk", filter=DECIDED),
@@ -173,51 +174,36 @@ def _managers(proposals, *, only="") -> Table:
         total=Count("pk"),
     )
     cycle_rate = rate(totals["approved"], totals["decided"])
-    people = sum(team_sizes.values()) or 1
-    cycle_nomination = totals["total"] / people
+    cycle_nomination = totals["total"] / (sum(t["size"] for t in teams) or 1)
+    empty = {"total": 0, "decided": 0, "approved": 0}
     rows = []
-    for g in grouped:
-        if only and str(g["person__manager__uid"]) != str(only):
+    for team in teams:
+        if only and str(team["manager__uid"]) != str(only):
             continue
-        if g["person__manager__uid"] is None:
-            rows.append(
-                [
-                    "No manager",
-                    "—",
-                    g["total"],
-                    "—",
-                    g["decided"],
-                    g["approved"],
-                    percent(rate(g["approved"], g["decided"])),
-                    "",
-                ]
-            )
-            continue
-        team = team_sizes.get(g["person__manager__uid"], 0) or 1
-        nomination = g["total"] / team
+        g = grouped.get(team["manager__uid"], empty)
+        nomination = g["total"] / team["size"]
         r = rate(g["approved"], g["decided"])
         flags = []
-        enough = g["decided"] >= FLAG_MIN_DECIDED
         if (
-            enough
+            g["decided"] >= FLAG_MIN_DECIDED
             and r is not None
             and cycle_rate is not None
             and abs(r - cycle_rate) >= FLAG_DISTANCE
         ):
             flags.append(f"approval {percent(r)} vs cycle {percent(cycle_rate)}")
         # Judged over the team, so a manager who puts forward few of many is flagged too.
-        if abs(nomination - cycle_nomination) >= FLAG_DISTANCE and team >= FLAG_MIN_DECIDED:
+        if team["size"] >= FLAG_MIN_DECIDED and abs(nomination - cycle_nomination) >= FLAG_DISTANCE:
             flags.append(f"nominations {nomination:.0%} of team vs {cycle_nomination:.0%}")
         rows.append(
             [
-                g["person__manager__name"] or "No manager",
-                team,
+                team["manager__name"],
+                team["size"],
                 g["total"],
                 f"{nomination:.0%}",
                 g["decided"],
                 g["approved"],
                 percent(r),
-                "; ".join(flags) or "",
+                "; ".join(flags),
             ]
         )
     return Table(
@@ -225,7 +211,7 @@ def _managers(proposals, *, only="") -> Table:
         title="Managers: nominations and approvals",
         headers=[
             "Manager",
-            "Direct reports",
+            "Direct reports on the ladder",
             "Proposals",
             "Proposals per report",
             "Decided",
@@ -234,8 +220,10 @@ def _managers(proposals, *, only="") -> Table:
             "Flag",
         ],
         rows=rows,
-        note=f"Cycle: approval rate {percent(cycle_rate)}; flagged when a manager's rate is "
-        f"{FLAG_DISTANCE:.0%} or more away from it over at least {FLAG_MIN_DECIDED} proposals.",
+        note=f"Cycle: approval rate {percent(cycle_rate)}, {cycle_nomination:.0%} of people put "
+        f"forward. Flagged: an approval rate {FLAG_DISTANCE:.0%} or more away from the cycle's "
+        f"over at least {FLAG_MIN_DECIDED} decisions, or nominations as far from the cycle's "
+        f"in a team of at least {FLAG_MIN_DECIDED}.",
     )
 
 

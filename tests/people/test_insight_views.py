@@ -245,18 +245,19 @@ def test_a_download_follows_the_filters(client_for, cycle, hr, manager):
         url("cycle_insights", cycle.uid),
         {"track": "management", "manager": str(manager.uid), "download": "by-manager"},
     )
-    assert csv_rows(response) == [
-        [
-            "Manager",
-            "Direct reports",
-            "Proposals",
-            "Proposals per report",
-            "Decided",
-            "Approved",
-            "Approval rate",
-            "Flag",
-        ]
+    header, *rows = csv_rows(response)
+    assert header == [
+        "Manager",
+        "Direct reports on the ladder",
+        "Proposals",
+        "Proposals per report",
+        "Decided",
+        "Approved",
+        "Approval rate",
+        "Flag",
     ]
+    # Only the filtered manager, with none of their proposals on the management track.
+    assert [(row[0], row[2]) for row in rows] == [("Max Manager", "0")]
 
 
 def test_the_page_links_each_table_to_its_download_with_the_filters(client_for, cycle, hr):

@@ -196,7 +196,7 @@ def test_managers_far_from_the_cycles_approval_rate_are_flagged_with_the_numbers
     managers = tables(fairness)["by-manager"]
     assert managers.headers == [
         "Manager",
-        "Direct reports",
+        "Direct reports on the ladder",
         "Proposals",
         "Proposals per report",
         "Decided",
@@ -216,8 +216,9 @@ def test_managers_far_from_the_cycles_approval_rate_are_flagged_with_the_numbers
         ["Rae Zeta", 4, 4, "100%", 4, 3, "75%", ""],
     ]
     assert managers.note == (
-        "Cycle: approval rate 75%; flagged when a manager's rate is 25% or more away from it "
-        "over at least 3 proposals."
+        "Cycle: approval rate 75%, 100% of people put forward. Flagged: an approval rate 25% "
+        "or more away from the cycle's over at least 3 decisions, or nominations as far from "
+        "the cycle's in a team of at least 3."
     )
 
 
@@ -249,6 +250,20 @@ def test_nominations_per_report_flag_managers_far_from_the_cycle_either_way(
         # Too few is flagged like too many: a team of four is enough to judge.
         ["Ned Beta", 4, 1, "25%", 0, 0, "—", "nominations 25% of team vs 60%"],
         ["Oli Gamma", 2, 1, "50%", 0, 0, "—", ""],  # 10 points away
+    ]
+
+
+def test_a_manager_who_put_nobody_forward_is_listed_and_flagged(engineering, director, hr):
+    cycle = open_cycle(engineering, hr)
+    for manager_name, team, proposed in (("Mia Alpha", 4, 4), ("Ned Beta", 4, 0)):
+        boss = person(manager_name, director)
+        for i in range(team):
+            someone = person(f"{manager_name.split()[0]} Report {i}", boss, engineering, "IC1")
+            if i < proposed:
+                propose(someone, engineering, "IC2", by=hr)
+    assert tables(cycle)["by-manager"].rows == [
+        ["Mia Alpha", 4, 4, "100%", 0, 0, "—", "nominations 100% of team vs 50%"],
+        ["Ned Beta", 4, 0, "0%", 0, 0, "—", "nominations 0% of team vs 50%"],
     ]
 
 
@@ -512,9 +527,12 @@ def test_a_cycle_without_proposals_has_empty_tables_and_the_people_as_they_stand
     empty = open_cycle(engineering, hr, name="Engineering H2", effective_on=date(2026, 9, 1))
     dashboard = tables(empty, attribute="location")
     assert dashboard["by-state"].rows == states(0, 0, 0, 0, 0, 0, 0)
-    for key in ("by-track", "by-grade", "by-manager", "time-in-level", "by-attribute"):
+    for key in ("by-track", "by-grade", "time-in-level", "by-attribute"):
         assert dashboard[key].rows == [], key
-    assert dashboard["by-manager"].note.startswith("Cycle: approval rate —;")
+    # Every manager of the ladder is listed, having put nobody forward yet.
+    managers = dashboard["by-manager"].rows
+    assert managers and all(row[2:7] == [0, "0%", 0, 0, "—"] for row in managers)
+    assert dashboard["by-manager"].note.startswith("Cycle: approval rate —, 0% of people")
     assert dashboard["by-attribute"].note == "Groups of fewer than 5 people are not shown."
     assert dashboard["distribution"].rows == [
         ["Grade 1", 1, 1, 0, 0],
