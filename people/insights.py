@@ -73,15 +73,27 @@ def _rate_table(key, title, proposals, group_by, label, first_header):
         title=title,
         headers=[first_header, "Proposals", "Decided", "Approved", "Approval rate"],
         rows=rows,
-        chart={
-            "type": "bar",
-            "labels": [row[0] for row in rows],
-            "series": {
-                "Approved": [row[3] for row in rows],
-                "Not approved": [row[2] - row[3] for row in rows],
-            },
-            "stacked": True,
+        chart=_approvals_chart(rows),
+    )
+
+
+def _approvals_chart(rows) -> dict:
+    """Stacked bars of approved and not approved, from rows made by ``_rate_rows``."""
+    return {
+        "type": "bar",
+        "labels": [row[0] for row in rows],
+        "series": {
+            "Approved": [row[3] for row in rows],
+            "Not approved": [row[2] - row[3] for row in rows],
         },
+        "stacked": True,
+    }
+
+
+def _suppressed_note(hidden: int) -> str:
+    note = f"Groups of fewer than {min_group()} people are not shown"
+    return note + (
+        f" ({hidden} {'person' if hidden == 1 else 'people'} left out)." if hidden else "."
     )
 
 
@@ -344,23 +356,14 @@ def _attribute_breakdown(proposals, name: str) -> Table:
     shown = [g for g in grouped if g["people"] >= min_group()]
     hidden = sum(g["people"] for g in grouped if g["people"] < min_group())
     rows = _rate_rows(shown, lambda g: g["group"] or "Not recorded")
-    note = f"Groups of fewer than {min_group()} people are not shown"
-    note += f" ({hidden} {'person' if hidden == 1 else 'people'} left out)." if hidden else "."
+    note = _suppressed_note(hidden)
     return Table(
         key="by-attribute",
         title=f"Approval rate by {name}",
         headers=[name.capitalize(), "Proposals", "Decided", "Approved", "Approval rate"],
         rows=rows,
         note=note,
-        chart={
-            "type": "bar",
-            "labels": [r[0] for r in rows],
-            "series": {
-                "Approved": [r[3] for r in rows],
-                "Not approved": [r[2] - r[3] for r in rows],
-            },
-            "stacked": True,
-        },
+        chart=_approvals_chart(rows),
     )
 
 
@@ -535,8 +538,7 @@ def _headcount_by_attribute(ladder, name: str) -> Table:
         ]
         for g in shown
     ]
-    note = f"Groups of fewer than {min_group()} people are not shown"
-    note += f" ({hidden} {'person' if hidden == 1 else 'people'} left out)." if hidden else "."
+    note = _suppressed_note(hidden)
     return Table(
         key="by-attribute",
         title=f"Tracks by {name}",
