@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from people.models import Person
+from people.models import Person, Proposal
 
 
 @admin.register(Person)
@@ -15,3 +15,24 @@ class PersonAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # The email is also the account's sign-in; the CSV import matches people by it.
         return ["email", "user"] if obj else []
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    """Read-only: proposals change only through their workflow, which keeps the trail."""
+
+    list_display = ["person", "kind", "target_level", "state", "cycle", "created_at"]
+    list_filter = ["state", "kind"]
+    list_select_related = ["person", "target_level", "cycle"]
+    list_per_page = 50
+    search_fields = ["person__name"]
+    ordering = ["-created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

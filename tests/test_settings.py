@@ -102,3 +102,11 @@ def test_production_settings_pass_the_deploy_check():
     result = run_manage("check", "--deploy", "--fail-level", "DEBUG", env=production_env())
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_static_files_collect(tmp_path):
+    # Hashed, compressed static files: every file a stylesheet or script refers to
+    # must exist, or a deployment fails at collectstatic.
+    result = run_manage("collectstatic", "--noinput", env=production_env(STATIC_ROOT=str(tmp_path)))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "staticfiles.json").exists()
