@@ -10,11 +10,11 @@ from datetime import datetime, time, timedelta
 from statistics import median
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from people.models import LevelChange, Person, PersonAttribute, Proposal
+from people.models import CalibrationCycle, LevelChange, Person, PersonAttribute, Proposal
 
 DECIDED = Q(state__in=Proposal.DECIDED_STATES)
 APPROVED = Q(state=Proposal.State.APPROVED)
@@ -372,12 +372,33 @@ def _attribute_breakdown(proposals, name: str) -> Table:
 
 def parity_tables(ladder, *, attribute="") -> list[Table]:
     """Can people reach the senior grades without becoming managers, as often and as
-    fast? Headcount per grade and track, time to promotion, approval rates over the
-    last cycles, and lateral moves each way."""
-    tables = [_headcount(ladder), _time_to_promotion(ladder), _trend(ladder), _laterals(ladder)]
+    fast? Headcount per grade and track, time to promotion and approval rates over
+    the last cycles, and lateral moves each way."""
+    recent = _recent_cycles(ladder)
+    tables = [
+        _headcount(ladder),
+        _time_to_promotion(ladder, recent),
+        _trend(ladder, recent),
+        _laterals(ladder),
+    ]
     if attribute:
         tables.append(_headcount_by_attribute(ladder, attribute))
     return tables
+
+
+# Parity looks at this many of the ladder's latest cycles (those with proposals): recent
+# enough to say how things stand, and bounded however long the history grows.
+TREND_CYCLES = 6
+
+
+def _recent_cycles(ladder) -> list[int]:
+    """Runs one query. The last cycles of the ladder that had proposals."""
+    has_proposals = Exists(Proposal.objects.filter(cycle=OuterRef("pk")))
+    return list(
+        CalibrationCycle.objects.filter(has_proposals, ladder=ladder)
+        .order_by("-effective_on", "-pk")
+        .values_list("pk", flat=True)[:TREND_CYCLES]
+    )
 
 
 def _headcount(ladder) -> Table:
@@ -410,10 +431,13 @@ def _headcount(ladder) -> Table:
     )
 
 
-def _time_to_promotion(ladder) -> Table:
-    """Median days in level before an approved promotion, per track kind and target grade."""
+def _time_to_promotion(ladder, recent) -> Table:
+    """Median days in level before an approved promotion in the last cycles, per track
+    kind and target grade."""
     promoted = (
-        Proposal.objects.filter(APPROVED, ladder=ladder, kind=Proposal.Kind.PROMOTION)
+        Proposal.objects.filter(
+            APPROVED, ladder=ladder, kind=Proposal.Kind.PROMOTION, cycle_id__in=recent
+        )
         .annotate(since=_level_since("submitted_at"))
         .values_list(
             "target_level__track__kind", "target_level__grade", "since", "cycle__effective_on"
@@ -431,7 +455,8 @@ def _time_to_promotion(ladder) -> Table:
     rows = [[f"Grade {g}", cell(g, "ic"), cell(g, "management")] for g in grades]
     return Table(
         key="time-to-promotion",
-        title="Median days in level before promotion, by target grade",
+        title=f"Median days in level before promotion, by target grade (last {TREND_CYCLES} "
+        "cycles)",
         headers=["Promoted to", "Individual contributor", "Management"],
         rows=rows,
         chart={
@@ -445,13 +470,10 @@ def _time_to_promotion(ladder) -> Table:
     )
 
 
-TREND_CYCLES = 6
-
-
-def _trend(ladder) -> Table:
+def _trend(ladder, recent) -> Table:
     """Approval rate per track kind in each of the last cycles, oldest first."""
     grouped = (
-        Proposal.objects.filter(ladder=ladder, cycle__isnull=False)
+        Proposal.objects.filter(ladder=ladder, cycle_id__in=recent)
         .values("cycle_id", "cycle__name", "cycle__effective_on", "target_level__track__kind")
         .annotate(decided=Count("pk", filter=DECIDED), approved=Count("pk", filter=APPROVED))
         .order_by("cycle__effective_on", "cycle_id")

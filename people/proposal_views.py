@@ -353,10 +353,14 @@ def comment(request: PersonRequest, uid):
     return redirect(f"{proposal.get_absolute_url()}#comments")
 
 
+WAITING_SHOWN = 10
+
+
 def waiting_for(person):
-    """Runs four queries. What this person must act on, for their home page."""
+    """Runs four queries. What this person must act on, for their home page: the first
+    few of each list (one more is fetched to know whether to point to the rest)."""
     related = ("person", "target_level", "current_level", "cycle")
-    return {
+    lists = {
         "to_review": Proposal.objects.filter(state=Proposal.State.SUBMITTED, person__manager=person)
         .select_related(*related)
         .order_by("submitted_at"),
@@ -375,5 +379,11 @@ def waiting_for(person):
         .order_by("-created_at"),
         "mine": Proposal.objects.filter(Q(person=person) | Q(author=person))
         .select_related(*related)
-        .order_by("-created_at")[:10],
+        .order_by("-created_at"),
     }
+    context = {}
+    for name, queryset in lists.items():
+        items = list(queryset[: WAITING_SHOWN + 1])
+        context[name] = items[:WAITING_SHOWN]
+        context[f"{name}_more"] = len(items) > WAITING_SHOWN
+    return context
