@@ -134,3 +134,31 @@ def test_an_account_without_a_person_is_told_to_ask_hr(client, db):
     response = client.get("/")
     assert response.status_code == 403
     assert b"not linked to a person" in response.content
+
+
+def test_repeated_failed_sign_ins_lock_the_account_from_that_address(client, report, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    for _ in range(3):
+        client.post("/accounts/login/", {"username": report.email, "password": "guess"})
+    response = client.post("/accounts/login/", {"username": report.email, "password": PASSWORD})
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert "<h1>Too many attempts</h1>" in body
+    assert "locked from here for 15 minutes" in body
+    assert SESSION_KEY not in client.session
+    # The same account from another address is not locked out by someone else's guesses.
+    elsewhere = Client(REMOTE_ADDR="127.0.0.2")
+    ok = elsewhere.post("/accounts/login/", {"username": report.email, "password": PASSWORD})
+    assert ok.status_code == 302
+
+
+def test_a_successful_sign_in_resets_the_failures(client, report, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    for _ in range(2):
+        client.post("/accounts/login/", {"username": report.email, "password": "guess"})
+    client.post("/accounts/login/", {"username": report.email, "password": PASSWORD})
+    client.post("/accounts/logout/")
+    for _ in range(2):
+        client.post("/accounts/login/", {"username": report.email, "password": "guess"})
+    response = client.post("/accounts/login/", {"username": report.email, "password": PASSWORD})
+    assert response.status_code == 302
