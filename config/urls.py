@@ -10,3 +10,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "config.errors.server_error"
