@@ -20,7 +20,7 @@ from ladders.models import Ladder, LadderVersion, Track
 from people.models import CalibrationCycle, LevelChange, Person, Proposal
 from people.proposal_access import get_proposal_for, require
 from people.proposal_forms import RevisionForm, per_competency
-from people.proposal_views import _detail_page, _rubric_rows
+from people.proposal_views import detail_page, rubric_rows
 from people.workflow import WorkflowError, cycle_close, cycle_open, proposal_decide
 
 QUEUE_PAGE_SIZE = 50
@@ -225,7 +225,7 @@ def decide(request, uid):
     GET there gives the inline "not approve" form. From the proposal page, a redirect."""
     proposal, roles = get_proposal_for(request.person, uid)
     require(roles, "decide")
-    rows = _rubric_rows(proposal)
+    rows = rubric_rows(proposal)
     in_queue = bool(request.htmx) and request.GET.get("from") == "queue"
     if request.method == "GET":
         if not in_queue:
@@ -258,7 +258,7 @@ def decide(request, uid):
             status=409 if error else 200,
         )
     if error:
-        return _detail_page(request, proposal, roles, status=409, forms={"error": error})
+        return detail_page(request, proposal, roles, status=409, forms={"error": error})
     messages.success(request, f"Decision recorded: {proposal.get_state_display().lower()}.")
     return redirect("people:proposal", uid=proposal.uid)
 

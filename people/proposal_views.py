@@ -122,7 +122,7 @@ def proposal_new(request: PersonRequest):
     )
 
 
-def _rubric_rows(proposal, *, details=None):
+def rubric_rows(proposal, *, details=None):
     """Runs two queries. Per competency of the target level: its expectation, the
     evidence, and any per-competency note (a return's comment, a decision's reason)."""
     expectations = {
@@ -150,7 +150,7 @@ def _rubric_rows(proposal, *, details=None):
 @person_required
 def proposal_detail(request: PersonRequest, uid):
     proposal, roles = get_proposal_for(request.person, uid)
-    return _detail_page(request, proposal, roles)
+    return detail_page(request, proposal, roles)
 
 
 def _notes_by_competency(events) -> dict[str, list]:
@@ -162,7 +162,25 @@ def _notes_by_competency(events) -> dict[str, list]:
     return notes
 
 
-def _detail_page(request, proposal, roles, *, status=200, forms=None):
+# The states in which each action makes sense; the workflow enforces them again.
+ACTION_STATES = {
+    "edit": (Proposal.State.DRAFT, Proposal.State.RETURNED),
+    "withdraw": Proposal.OPEN_STATES,
+    "endorse": (Proposal.State.SUBMITTED,),
+    "decide": (Proposal.State.IN_CALIBRATION,),
+}
+
+
+def _available_actions(proposal, roles) -> dict[str, bool]:
+    """What this viewer may do to the proposal now: their role allows it and its
+    state admits it. The page offers exactly these."""
+    return {
+        action: may(roles, action) and proposal.state in states
+        for action, states in ACTION_STATES.items()
+    } | {"comment": may(roles, "comment")}
+
+
+def detail_page(request, proposal, roles, *, status=200, forms=None):
     events = list(proposal.events.select_related("actor").order_by("at", "pk"))
     notes = _notes_by_competency(events)
     comments = proposal.comments.select_related("author").order_by("created_at", "pk")
@@ -180,7 +198,7 @@ def _detail_page(request, proposal, roles, *, status=200, forms=None):
     context = {
         "proposal": proposal,
         "roles": roles,
-        "rows": _rubric_rows(proposal, details=notes),
+        "rows": rubric_rows(proposal, details=notes),
         "events": events,
         "endorsement": next((e for e in reversed(events) if e.action == "endorsed"), None),
         "decision": next(
@@ -193,10 +211,7 @@ def _detail_page(request, proposal, roles, *, status=200, forms=None):
         ),
         "comments": comments,
         "newer_version": newer,
-        "can": {
-            action: may(roles, action)
-            for action in ("edit", "submit", "withdraw", "endorse", "return", "decide", "comment")
-        },
+        "can": _available_actions(proposal, roles),
         "endorse_form": forms.get("endorse")
         or EndorseForm(initial={"revision": proposal.revision}),
         "comment_form": forms.get("comment") or CommentForm(),
@@ -217,7 +232,7 @@ def proposal_evidence(request: PersonRequest, uid):
         return redirect("people:proposal", uid=proposal.uid)
     # The manager's comments of a return stand beside the fields they are about.
     returns = proposal.events.filter(action="returned").select_related("actor").order_by("at")
-    rows = _rubric_rows(proposal, details=_notes_by_competency(returns))
+    rows = rubric_rows(proposal, details=_notes_by_competency(returns))
     if request.method == "POST":
         try:
             for row in rows:
@@ -239,7 +254,7 @@ def evidence_autosave(request: PersonRequest, uid, key):
     """One field, saved as the author types; answers with the field's status line."""
     proposal, roles = get_proposal_for(request.person, uid)
     require(roles, "edit")
-    if key not in {row["competency"].key for row in _rubric_rows(proposal)}:
+    if key not in {row["competency"].key for row in rubric_rows(proposal)}:
         raise Http404("No such competency at the target level.")
     try:
         evidence_save(proposal=proposal, key=key, text=request.POST.get(f"evidence-{key}", ""))
@@ -264,7 +279,7 @@ def _act(request, uid, action, perform):
     require(roles, action)
     form = RevisionForm(request.POST)
     if not form.is_valid():
-        return _detail_page(
+        return detail_page(
             request,
             proposal,
             roles,
@@ -275,7 +290,7 @@ def _act(request, uid, action, perform):
         message = perform(proposal, form.cleaned_data["revision"])
     except WorkflowError as error:
         proposal, roles = get_proposal_for(request.person, uid)
-        return _detail_page(request, proposal, roles, status=409, forms={"error": str(error)})
+        return detail_page(request, proposal, roles, status=409, forms={"error": str(error)})
     messages.success(request, message)
     return redirect("people:proposal", uid=proposal.uid)
 
@@ -319,7 +334,7 @@ def endorse(request: PersonRequest, uid):
 @person_required
 def return_to_author(request: PersonRequest, uid):
     def perform(proposal, revision):
-        keys = [row["competency"].key for row in _rubric_rows(proposal)]
+        keys = [row["competency"].key for row in rubric_rows(proposal)]
         proposal_return(
             proposal=proposal,
             actor=request.person,
@@ -339,7 +354,7 @@ def comment(request: PersonRequest, uid):
     require(roles, "comment")
     form = CommentForm(request.POST)
     if not form.is_valid():
-        return _detail_page(request, proposal, roles, status=422, forms={"comment": form})
+        return detail_page(request, proposal, roles, status=422, forms={"comment": form})
     visibility = form.cleaned_data["visibility"]
     if roles.subject and visibility == Comment.Visibility.REVIEWERS:
         visibility = Comment.Visibility.SHARED  # the subject sees all they write

@@ -8,8 +8,3 @@ register = template.Library()
 @register.filter
 def markdown(text):
     return render_markdown(text)
-
-
-@register.filter
-def get_item(mapping, key):
-    return mapping.get(key)

@@ -139,10 +139,6 @@ class Proposal(models.Model):
         return reverse("people:proposal", args=[self.uid])
 
     @property
-    def is_open(self):
-        return self.state in self.OPEN_STATES
-
-    @property
     def is_decided(self):
         return self.state in self.DECIDED_STATES
 
