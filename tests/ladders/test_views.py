@@ -184,36 +184,7 @@ def test_an_account_without_a_person_is_told_why_it_cannot_read(client, publishe
     assert "not linked to a person" in body(response)
 
 
-POST_ONLY = ["start_draft", "details", "item_add", "item_remove", "item_move", "publish", "discard"]
-GET_ONLY = [name for name, *_ in BROWSING] + ["editor", "cell_edit", "preview"]
-GET_AND_POST = ["new", "import", "cell", "item_edit"]
-
-
-def route_kwargs(name):
-    return next(kwargs for n, kwargs, *_ in BROWSING + HR_ONLY if n == name)
-
-
-def test_the_method_lists_cover_every_route():
-    routes = {pattern.name for pattern in ladder_urls.urlpatterns}
-    assert sorted(POST_ONLY + GET_ONLY + GET_AND_POST) == sorted(routes)
-
-
-@pytest.mark.parametrize("name", POST_ONLY)
-def test_changes_refuse_get(client_for, hr, draft, name):
-    assert client_for(hr).get(url(name, **route_kwargs(name))).status_code == 405
-    assert LadderVersion.objects.get(pk=draft.pk).is_draft
-
-
-@pytest.mark.parametrize("name", GET_ONLY)
-def test_pages_refuse_post(client_for, hr, draft, name):
-    assert client_for(hr).post(url(name, **route_kwargs(name))).status_code == 405
-
-
-@pytest.mark.parametrize("name", GET_AND_POST)
-def test_forms_refuse_other_methods(client_for, hr, draft, name):
-    client = client_for(hr)
-    assert client.put(url(name, **route_kwargs(name))).status_code == 405
-    assert client.delete(url(name, **route_kwargs(name))).status_code == 405
+# Wrong methods (405) for every route: tests/test_access.py.
 
 
 @pytest.mark.parametrize(

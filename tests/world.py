@@ -1,0 +1,138 @@
+"""One organisation, ladder and open cycle that the role matrices share, and the
+services that walk Riya's promotion to a given state.
+
+Roles are relative to that promotion: Riya (``report``) asks for IC2 herself, so
+she is its subject and author; Max (``manager``) is her direct manager; Dana
+(``director``) her skip-level manager; Cara (``calibrator``) calibrates the open
+cycle; Oscar (``other_calibrator``) calibrated last year's cycle of the same
+ladder; Hana is HR; Olga (``outsider``) works on another branch."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.auth import get_user_model
+
+from ladders.models import Competency, Expectation, Ladder, LadderVersion, Level, Track
+from people.levels import person_set_level
+from people.models import CalibrationCycle, Comment, Evidence, LevelChange, Person, Proposal
+from people.workflow import (
+    cycle_close,
+    cycle_open,
+    evidence_save,
+    proposal_create,
+    proposal_decide,
+    proposal_endorse,
+    proposal_submit,
+)
+from tests.factories import PersonFactory
+from tests.ladders.conftest import ladder_data, publish
+
+COMPETENCIES = ("comp-1", "comp-2", "comp-3")
+
+# States a proposal is walked to before the request (None: no proposal at all).
+DRAFT, SUBMITTED, IN_CALIBRATION, APPROVED = "draft", "submitted", "in_calibration", "approved"
+
+
+@dataclass
+class World:
+    people: dict
+    engineering: LadderVersion
+    cycle: CalibrationCycle
+    proposal: Proposal | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def give_level(person, version, code):
+    person_set_level(person=person, level=version.levels.get(code=code), by=None, source="hr")
+    person.refresh_from_db()
+
+
+def a_manager(name, email, boss):
+    """A person with a report of their own: a manager, as calibrators are."""
+    person = PersonFactory(name=name, email=email, manager=boss)
+    PersonFactory(manager=person)
+    return person
+
+
+def build_world(*, top, director, manager, report, outsider, hr) -> World:
+    engineering = publish(ladder_data())
+    give_level(report, engineering, "IC1")
+    calibrator = a_manager("Cara Calibrator", "cara@example.com", top)
+    other_calibrator = a_manager("Oscar Othercycle", "oscar@example.com", top)
+    last_year = cycle_open(
+        ladder=engineering.ladder,
+        name="Engineering 2025",
+        starts_on=date(2025, 1, 1),
+        ends_on=date(2025, 2, 1),
+        effective_on=date(2025, 3, 1),
+        calibrators=[other_calibrator],
+        by=hr,
+    )
+    cycle_close(cycle=last_year, by=hr)
+    cycle = cycle_open(
+        ladder=engineering.ladder,
+        name="Engineering H1",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 2, 1),
+        effective_on=date(2026, 3, 1),
+        calibrators=[calibrator],
+        by=hr,
+    )
+    people = {
+        "report": report,
+        "manager": manager,
+        "director": director,
+        "calibrator": calibrator,
+        "other_calibrator": other_calibrator,
+        "hr": hr,
+        "outsider": outsider,
+    }
+    return World(people=people, engineering=engineering, cycle=cycle)
+
+
+def walk(world, state):
+    """Riya's promotion to IC2, taken through the services to ``state``."""
+    if state is None:
+        return None
+    report, manager = world.people["report"], world.people["manager"]
+    ic2 = Level.objects.get(version=world.engineering, code="IC2")
+    proposal = proposal_create(person=report, author=report, kind="promotion", target=ic2)
+    for key in COMPETENCIES:
+        evidence_save(proposal=proposal, key=key, text=f"I did {key}.")
+    if state != DRAFT:
+        proposal = proposal_submit(proposal=proposal, actor=report, revision=proposal.revision)
+    if state not in (DRAFT, SUBMITTED):
+        # The cycle is open: the endorsement takes it straight into the queue.
+        proposal = proposal_endorse(
+            proposal=proposal, actor=manager, revision=proposal.revision, note="Ready."
+        )
+    if state == APPROVED:
+        proposal = proposal_decide(
+            proposal=proposal, actor=world.people["hr"], revision=proposal.revision, approve=True
+        )
+    proposal.refresh_from_db()
+    assert proposal.state == state
+    world.proposal = proposal
+    return proposal
+
+
+def snapshot(world):
+    """Everything a request could change."""
+    proposal = world.proposal and Proposal.objects.get(pk=world.proposal.pk)
+    return {
+        "proposal": proposal and (proposal.state, proposal.revision, proposal.cycle_id),
+        "events": proposal and proposal.events.count(),
+        "comments": Comment.objects.count(),
+        "evidence": sorted(Evidence.objects.values_list("competency_key", "text")),
+        "proposals": Proposal.objects.count(),
+        "cycles": sorted(CalibrationCycle.objects.values_list("name", "status")),
+        "levels": LevelChange.objects.count(),
+        "people": sorted(Person.objects.values_list("email", "manager_id", "level_id")),
+        "passwords": sorted(get_user_model().objects.values_list("username", "password")),
+        "versions": sorted(
+            LadderVersion.objects.values_list("pk", "status", "name", "description")
+        ),
+        "parts": [model.objects.count() for model in (Ladder, Track, Level)],
+        "competencies": sorted(Competency.objects.values_list("pk", "name", "position")),
+        "expectations": sorted(Expectation.objects.values_list("pk", "text")),
+    }
