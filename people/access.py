@@ -1,6 +1,8 @@
 """Who is asking, and what they may see. Views call these once, at the top."""
 
-from django.http import HttpRequest
+import uuid
+
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django_htmx.middleware import HtmxDetails
 
@@ -25,7 +27,12 @@ def current_person(request: HttpRequest) -> Person | None:
 
 
 def get_person_for(viewer: Person, uid) -> Person:
-    """The person ``uid`` if ``viewer`` may see them; otherwise 404, as if they did not exist."""
+    """The person ``uid`` if ``viewer`` may see them; otherwise 404, as if they did not exist.
+    ``uid`` may come from a query string: one that is not a UUID names nobody."""
+    try:
+        uid = uuid.UUID(str(uid))
+    except ValueError:
+        raise Http404("No such person.") from None
     return get_object_or_404(
         Person.objects.visible_to(viewer)
         .with_roles()

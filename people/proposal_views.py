@@ -26,6 +26,7 @@ from people.workflow import (
     comment_add,
     current_level_of,
     evidence_save,
+    evidence_save_all,
     lateral_targets,
     promotion_targets,
     proposal_create,
@@ -234,12 +235,10 @@ def proposal_evidence(request: PersonRequest, uid):
     returns = proposal.events.filter(action="returned").select_related("actor").order_by("at")
     rows = rubric_rows(proposal, details=_notes_by_competency(returns))
     if request.method == "POST":
+        keys = [row["competency"].key for row in rows]
+        texts = {key: request.POST.get(f"evidence-{key}", "") for key in keys}
         try:
-            for row in rows:
-                key = row["competency"].key
-                evidence_save(
-                    proposal=proposal, key=key, text=request.POST.get(f"evidence-{key}", "")
-                )
+            evidence_save_all(proposal=proposal, texts=texts)
         except WorkflowError as error:
             messages.error(request, str(error))
             return redirect("people:proposal", uid=proposal.uid)

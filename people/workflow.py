@@ -144,6 +144,16 @@ def _move(proposal: Proposal, to_state: str, **fields) -> str:
     return from_state
 
 
+def _refuse_nul(text: str, what: str) -> None:
+    """PostgreSQL text cannot hold a NUL character (it comes with text pasted from
+    binary files): refuse it with a message rather than fail while saving."""
+    if "\0" in text:
+        raise WorkflowError(
+            f"{what} contains a NUL character (\\0), which cannot be stored; nothing was "
+            "saved. Remove it and try again."
+        )
+
+
 def _expect(proposal: Proposal, *states: str, doing: str) -> None:
     if proposal.state not in states:
         raise WorkflowError(
@@ -199,6 +209,7 @@ def proposal_create(*, person: Person, author: Person, kind: str, target: Level)
 
 def evidence_save(*, proposal: Proposal, key: str, text: str) -> Evidence:
     """Save the author's evidence for one competency (drafts and returned proposals)."""
+    _refuse_nul(text, f"The evidence for {key}")
     with transaction.atomic():
         locked = _locked(proposal, None)
         _expect(locked, State.DRAFT, State.RETURNED, doing="edited")
@@ -206,6 +217,13 @@ def evidence_save(*, proposal: Proposal, key: str, text: str) -> Evidence:
             proposal=locked, competency_key=key, defaults={"text": text}
         )
     return evidence
+
+
+def evidence_save_all(*, proposal: Proposal, texts: dict[str, str]) -> None:
+    """Save the evidence for several competencies (key -> text): all of it, or none."""
+    with transaction.atomic():
+        for key, text in texts.items():
+            evidence_save(proposal=proposal, key=key, text=text)
 
 
 def proposal_submit(*, proposal: Proposal, actor: Person, revision: int) -> Proposal:
@@ -287,6 +305,7 @@ def proposal_withdraw(*, proposal: Proposal, actor: Person, revision: int) -> Pr
 def proposal_endorse(*, proposal: Proposal, actor: Person, revision: int, note: str) -> Proposal:
     if not note.strip():
         raise WorkflowError("Say why you endorse it: calibrators read your endorsement.")
+    _refuse_nul(note, "Your endorsement")
     with transaction.atomic():
         proposal = _locked(proposal, revision)
         _expect(proposal, State.SUBMITTED, doing="endorsed")
@@ -308,6 +327,9 @@ def proposal_return(
     comments = {key: text.strip() for key, text in comments.items() if text.strip()}
     if not note.strip() and not comments:
         raise WorkflowError("Tell the author what to change: a comment, overall or per competency.")
+    _refuse_nul(note, "Your comment")
+    for key, text in comments.items():
+        _refuse_nul(text, f"Your comment on {key}")
     with transaction.atomic():
         proposal = _locked(proposal, revision)
         _expect(proposal, State.SUBMITTED, doing="returned")
@@ -336,6 +358,9 @@ def proposal_decide(
         raise WorkflowError(
             "Give a reason for each competency that fell short of the target level."
         )
+    _refuse_nul(note, "Your note")
+    for key, text in reasons.items():
+        _refuse_nul(text, f"Your reason for {key}")
     with transaction.atomic():
         proposal = _locked(proposal, None)
         if proposal.is_decided:
@@ -363,6 +388,7 @@ def proposal_decide(
 def comment_add(*, proposal: Proposal, author: Person, text: str, visibility: str) -> Comment:
     if not text.strip():
         raise WorkflowError("A comment needs some text.")
+    _refuse_nul(text, "The comment")
     return Comment.objects.create(
         proposal=proposal, author=author, text=text.strip(), visibility=visibility, created_at=now()
     )

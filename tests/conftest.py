@@ -1,11 +1,19 @@
 import os
+from contextlib import contextmanager
 
+import hypothesis
 import pytest
+from django.db import transaction
 
 from tests.factories import PersonFactory
 
 # live_server and Playwright's sync API share the test thread's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Property tests try the same examples on every run and every machine: derandomized,
+# no example database carried between runs, no deadline (PostgreSQL sets the pace).
+hypothesis.settings.register_profile("ci", derandomize=True, database=None, deadline=None)
+hypothesis.settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)
@@ -56,6 +64,37 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def each_example(db):
+    """For property tests: a savepoint to run one hypothesis example in, rolled back
+    after it. Function-scoped fixtures are set up once for all of a test's examples,
+    so without it one example's writes would be the next one's starting point."""
+
+    @contextmanager
+    def savepoint():
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+
+    return savepoint
+
+
+class Outcomes(set):
+    def add(self, outcome):
+        hypothesis.event(outcome)  # counted by pytest --hypothesis-show-statistics
+        super().add(outcome)
+
+
+@pytest.fixture
+def outcomes():
+    """For property tests: each example adds its outcome ("accepted" or "refused");
+    once the last example has run, both must have been seen, or the strategies are
+    too narrow to test what the property claims."""
+    seen = Outcomes()
+    yield seen
+    assert seen >= {"accepted", "refused"}, f"the examples only reached {set(seen) or 'nothing'}"
 
 
 def pytest_collection_modifyitems(items):
