@@ -35,11 +35,23 @@ database: install
 	$(BIN)/python scripts/database.py
 
 # Browser tests drive Debian's Chromium; Playwright cannot download its own here.
-browser:
+# Their accessibility checks inject axe-core, pinned by package-lock.json.
+browser: node_modules/.installed
 	@test -x $(CHROMIUM) || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
 	@test -x $(CHROMIUM) || { echo "Chromium is missing at $(CHROMIUM): apt-get install chromium" >&2; exit 1; }
+
+# axe-core for the accessibility checks: npm ci installs exactly the lock, again
+# whenever it changes. npm comes from Debian's packages when it is missing.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; \
+	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; \
+	  fi; } || true
+	@command -v npm >/dev/null 2>&1 || { echo "npm is missing (the browser tests need it for axe-core): apt-get install nodejs npm" >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
 
 lint: install
 	$(BIN)/ruff check .
@@ -55,4 +67,4 @@ lock:
 	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements-dev.lock
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles node_modules

@@ -1,10 +1,45 @@
-// Keep keyboard focus sensible after htmx swaps: an element marked
-// data-focus-after-swap (e.g. a cell's Edit link after saving) takes focus.
 // A file of our own rather than hx-on attributes, which the CSP forbids.
+
+// Keep keyboard focus sensible after htmx swaps, so that a keyboard or screen-reader
+// user carries on where they were instead of starting again at the top of the page.
+// htmx itself focuses an [autofocus] field of the new content, and leaves focus on a
+// field outside the target (a filter being typed in). Beyond that:
+// 1. an element marked data-focus-after-swap (e.g. a cell's Edit link after Save or
+//    Cancel, a queue row's name after a decision) takes focus;
+// 2. if the element that had focus was swapped away (a pagination link inside the
+//    list it replaced), the new content of the request's target takes it, not an
+//    out-of-band update such as the status message.
+const focusWasInTarget = new WeakSet(); // of requests (their XMLHttpRequest)
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.target?.contains(document.activeElement)) {
+    focusWasInTarget.add(event.detail.xhr);
+  }
+});
 document.addEventListener("htmx:afterSettle", (event) => {
-  const target = event.detail.elt;
-  const wanted = target.matches?.("[data-focus-after-swap]")
-    ? target
-    : target.querySelector?.("[data-focus-after-swap]");
-  if (wanted) wanted.focus();
+  const settled = event.detail.elt;
+  const wanted = settled.matches?.("[data-focus-after-swap]")
+    ? settled
+    : settled.querySelector?.("[data-focus-after-swap]");
+  if (wanted) {
+    wanted.focus();
+    return;
+  }
+  const lost = !document.activeElement || document.activeElement === document.body;
+  if (
+    lost &&
+    focusWasInTarget.has(event.detail.xhr) &&
+    settled.id &&
+    settled.id === event.detail.target?.id
+  ) {
+    if (!settled.hasAttribute("tabindex")) settled.setAttribute("tabindex", "-1");
+    settled.focus();
+  }
+});
+
+// Links shown as buttons (role="button") answer Space as buttons do, not only Enter.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== " " || event.defaultPrevented) return;
+  if (!event.target.matches?.('a[role="button"][href]')) return;
+  event.preventDefault();
+  event.target.click();
 });

@@ -1,0 +1,548 @@
+"""Accessibility in a real browser. axe-core finds no serious or critical WCAG 2.2 A/AA
+violation on any key page, seen by the role that uses it, nor in the states htmx swaps
+in; and the main journeys work with the keyboard alone, focus landing somewhere
+sensible after every swap (never lost to <body>)."""
+
+import io
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from playwright.sync_api import expect
+
+from ladders.ladder_format import LevelData
+from ladders.models import Ladder
+from ladders.versions import draft_start, ladder_data, ladder_import, version_publish
+from people import demo
+from people.models import CalibrationCycle, Person, Proposal
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING = ("serious", "critical")
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    if not AXE.exists():
+        pytest.fail(f"axe-core is missing at {AXE}: `make browser` installs it (npm ci).")
+    # A trailing value the protocol can return: the script's own last value is not.
+    return AXE.read_text() + "\n;true"
+
+
+def axe_violations(page, axe_source):
+    """axe-core's serious and critical WCAG A/AA violations on the page as it is now.
+
+    The app's Content-Security-Policy allows no inline script, so page.add_script_tag
+    (which inserts an inline <script>) is refused. page.evaluate runs through the
+    DevTools protocol, which the policy does not govern: the page keeps its real CSP
+    (no bypass_csp), and the console still reports any violation of the app's own."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(axe_source)
+    results = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    return [v for v in results["violations"] if v["impact"] in BLOCKING]
+
+
+def describe(violations, where):
+    lines = [f"{len(violations)} serious or critical axe violation(s) on {where}:"]
+    for v in violations:
+        lines.append(f"- {v['id']} ({v['impact']}): {v['help']} <{v['helpUrl']}>")
+        for node in v["nodes"][:8]:
+            target = " ".join(" > ".join(t) if isinstance(t, list) else t for t in node["target"])
+            lines.append(f"    at {target}: {node['failureSummary'].splitlines()[-1].strip()}")
+        if len(v["nodes"]) > 8:
+            lines.append(f"    … and {len(v['nodes']) - 8} more")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def check_axe(page, axe_source):
+    def check(where=""):
+        violations = axe_violations(page, axe_source)
+        assert not violations, describe(violations, where or page.url)
+
+    return check
+
+
+@dataclass
+class World:
+    """The demo organisation, with what the key pages need on top."""
+
+    hr: Person  # Helen Brooks: HR, calibrates the open cycle
+    engineer: Person  # Sam Patel: IC, a submitted proposal waits for Lin Chen
+    drafter: Person  # Oliver Bennett: a draft proposal, its evidence written
+    promoted: Person  # Grace Kim: promoted last summer, nothing open
+    manager: Person  # Lin Chen: manages Sam, Oliver and Grace
+    calibrator: Person  # Priya Raman: director, calibrates the open cycle
+    draft: Proposal
+    submitted: Proposal
+    in_calibration: Proposal
+    decided: Proposal
+    open_cycle: CalibrationCycle
+    closed_cycle: CalibrationCycle
+    no_person: object  # an account linked to nobody: the 403 page
+
+
+def by_name(name):
+    return Person.objects.get(name=name)
+
+
+def publish_second_version():
+    """Engineering version 2: one expectation reworded, a level retitled, a level
+    added; readers see it in the history and the diff."""
+    ladder = Ladder.objects.get(slug="engineering")
+    data = ladder_data(ladder.versions.published().get(number=1))
+    ic = data.tracks[0]
+    first_key = data.competencies[0].key
+    ic.levels[0].expectations[first_key] += " Asks for help early, and says what they tried."
+    ic.levels[1].title = "Engineer II"
+    ic.levels.append(
+        LevelData(
+            code="IC8",
+            title="Distinguished engineer",
+            grade=ic.levels[-1].grade + 1,
+            summary="Shapes the craft across the industry.",
+            expectations={c.key: "Sets the bar for others." for c in data.competencies},
+        )
+    )
+    version_publish(
+        version=ladder_import(data=data, user=None), user=None, note="IC8, and clearer IC1."
+    )
+    return draft_start(ladder=ladder, user=None)
+
+
+@pytest.fixture
+def world(transactional_db):
+    call_command("seed_demo", stdout=io.StringIO())
+    publish_second_version()
+    user = get_user_model().objects.create_user(
+        username="nobody@example.com", email="nobody@example.com", password=demo.PASSWORD
+    )
+    return World(
+        hr=by_name("Helen Brooks"),
+        engineer=by_name("Sam Patel"),
+        drafter=by_name("Oliver Bennett"),
+        promoted=by_name("Grace Kim"),
+        manager=by_name("Lin Chen"),
+        calibrator=by_name("Priya Raman"),
+        draft=Proposal.objects.get(person__name="Oliver Bennett", state=Proposal.State.DRAFT),
+        submitted=Proposal.objects.get(person__name="Sam Patel", state=Proposal.State.SUBMITTED),
+        in_calibration=Proposal.objects.get(
+            person__name="Diego Alvarez", state=Proposal.State.IN_CALIBRATION
+        ),
+        decided=Proposal.objects.get(
+            person__name="Marco Bianchi", state=Proposal.State.NOT_APPROVED
+        ),
+        open_cycle=CalibrationCycle.objects.get(status=CalibrationCycle.Status.OPEN),
+        closed_cycle=CalibrationCycle.objects.exclude(status=CalibrationCycle.Status.OPEN)
+        .order_by("-effective_on")
+        .first(),
+        no_person=user,
+    )
+
+
+@pytest.fixture
+def visit(page, live_server, world):
+    """Open a path signed in as a persona of the world (None: signed out).
+
+    The session is made on the server and handed to the browser as its cookie: the
+    sign-in form has tests of its own, and skipping it keeps these checks quick."""
+
+    def go(persona, path):
+        if persona is not None:
+            account = world.no_person if persona == "no_person" else getattr(world, persona).user
+            client = Client()
+            client.force_login(account, backend=MODEL_BACKEND)
+            cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+            page.context.add_cookies(
+                [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
+            )
+        return page.goto(live_server.url + path)
+
+    return go
+
+
+# (name, persona, path as a function of the world, HTTP status)
+PAGES = [
+    ("sign-in", None, lambda w: "/accounts/login/", 200),
+    ("password reset", None, lambda w: "/accounts/password/reset/", 200),
+    ("home, engineer", "engineer", lambda w: "/", 200),
+    ("home, manager", "manager", lambda w: "/", 200),
+    ("home, HR", "hr", lambda w: "/", 200),
+    ("ladder list", "engineer", lambda w: "/ladders/", 200),
+    ("ladder page", "engineer", lambda w: "/ladders/engineering/", 200),
+    ("level page", "engineer", lambda w: "/ladders/engineering/levels/IC3/", 200),
+    (
+        "competency page",
+        "engineer",
+        lambda w: "/ladders/engineering/competencies/system-design/",
+        200,
+    ),
+    ("compare", "engineer", lambda w: "/ladders/engineering/compare/?a=IC2&b=M1", 200),
+    ("version history", "engineer", lambda w: "/ladders/engineering/versions/", 200),
+    ("diff", "engineer", lambda w: "/ladders/engineering/versions/diff/?from=1&to=2", 200),
+    ("ladder editor", "hr", lambda w: "/ladders/engineering/draft/", 200),
+    (
+        "cell edit page",
+        "hr",
+        lambda w: "/ladders/engineering/draft/edit-cell/system-design/IC3/",
+        200,
+    ),
+    ("publish preview", "hr", lambda w: "/ladders/engineering/draft/preview/", 200),
+    ("ladder import", "hr", lambda w: "/ladders/import/", 200),
+    ("new ladder", "hr", lambda w: "/ladders/new/", 200),
+    ("people import", "hr", lambda w: "/people/import/", 200),
+    ("directory", "manager", lambda w: "/people/", 200),
+    ("person profile", "engineer", lambda w: f"/people/{w.engineer.uid}/", 200),
+    ("person profile, HR", "hr", lambda w: f"/people/{w.promoted.uid}/", 200),
+    ("growth page", "promoted", lambda w: f"/people/{w.promoted.uid}/growth/", 200),
+    ("proposals list", "manager", lambda w: "/proposals/", 200),
+    ("new proposal", "promoted", lambda w: "/proposals/new/", 200),
+    ("proposal page, draft", "drafter", lambda w: f"/proposals/{w.draft.uid}/", 200),
+    ("evidence form", "drafter", lambda w: f"/proposals/{w.draft.uid}/evidence/", 200),
+    ("proposal page, review", "manager", lambda w: f"/proposals/{w.submitted.uid}/", 200),
+    (
+        "proposal page, decision",
+        "calibrator",
+        lambda w: f"/proposals/{w.in_calibration.uid}/",
+        200,
+    ),
+    ("proposal page, decided", "hr", lambda w: f"/proposals/{w.decided.uid}/", 200),
+    ("calibration cycles", "hr", lambda w: "/cycles/", 200),
+    ("new cycle", "hr", lambda w: "/cycles/new/", 200),
+    ("calibration queue", "calibrator", lambda w: f"/cycles/{w.open_cycle.uid}/", 200),
+    ("cycle insights", "hr", lambda w: f"/cycles/{w.closed_cycle.uid}/insights/", 200),
+    ("parity report", "hr", lambda w: "/insights/parity/", 200),
+    ("password change", "engineer", lambda w: "/accounts/password/", 200),
+    ("403", "no_person", lambda w: "/", 403),
+    ("404", "engineer", lambda w: f"/proposals/{uuid.uuid4()}/", 404),
+]
+
+
+@pytest.mark.parametrize(
+    ("persona", "path", "status"),
+    [pytest.param(persona, path, status, id=name) for name, persona, path, status in PAGES],
+)
+def test_no_serious_violation_on_the_page(
+    page, visit, world, check_axe, csp_violations, persona, path, status
+):
+    response = visit(persona, path(world))
+    assert response.status == status
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    check_axe()
+    assert csp_violations == []
+
+
+# States that htmx swaps in, checked as they appear. Each function drives the page
+# (the mouse is fine here: the keyboard has its own tests below) and calls
+# ``check(state)`` in every state worth a look.
+
+
+def queue_states(page, check):
+    page.get_by_label("State").select_option(label="In calibration")
+    expect(page).to_have_url(re.compile(r"[?&]state=in_calibration(&|$)"))
+    page.get_by_label("Track").select_option(label="Individual contributor")
+    expect(page).to_have_url(re.compile(r"[?&]track=ic(&|$)"))
+    check("the queue, filtered")
+    rows = page.locator("#queue tbody tr")
+    first, second = rows.nth(0), rows.nth(1)
+    first.get_by_role("link", name=re.compile(r"^Not approve…")).click()
+    expect(first.get_by_role("textbox").first).to_be_focused()
+    check("a row asking for reasons")
+    first.get_by_role("button", name="Not approve").click()
+    expect(first.get_by_role("alert")).to_be_visible()
+    check("a row refusing a decision without reasons")
+    second.get_by_role("button", name=re.compile(r"^Approve")).click()
+    expect(second.locator(".state")).to_have_text("Approved")
+    check("a row decided, with its status message")
+
+
+def editor_states(page, check):
+    target = page.locator("td.cell").first
+    target.get_by_role("link", name=re.compile(r"^Edit ")).click()
+    textarea = target.get_by_role("textbox")
+    expect(textarea).to_be_focused()
+    check("a cell in edit mode")
+    textarea.fill("Writes *tested* code.")
+    target.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#status")).to_contain_text("Saved")
+    check("a cell saved, with its status message")
+
+
+def directory_states(page, check):
+    page.get_by_label("Search by name or email").fill("an")
+    expect(page).to_have_url(re.compile(r"[?&]q=an$"))
+    check("the directory, searched")
+    page.get_by_label("Search by name or email").fill("")
+    expect(page.get_by_role("link", name="Next →")).to_be_visible()
+    page.get_by_role("link", name="Next →").click()
+    expect(page.get_by_text("Page 2 of")).to_be_visible()
+    check("the directory, second page")
+
+
+def compare_states(page, check):
+    page.get_by_label("To").select_option("IC4")
+    expect(page.locator("#comparison-heading")).to_contain_text("IC4")
+    check("another comparison")
+
+
+def evidence_states(page, check):
+    field = page.get_by_role("textbox", name=re.compile(r"^Your evidence for")).first
+    field.fill("I wrote the runbook, and the team uses it.")
+    expect(page.locator(".save-status").first).to_have_text(re.compile(r"^Saved at"))
+    check("a field saved")
+
+
+def insights_states(page, check):
+    page.get_by_role("combobox", name="Track").select_option(label="Individual contributor")
+    expect(page).to_have_url(re.compile(r"[?&]track=ic(&|$)"))
+    expect(page.locator("canvas[data-chart]").first).to_have_attribute("data-drawn", "1")
+    check("the dashboard, filtered")
+
+
+# (name, persona, path as a function of the world, what to do on it)
+SWAPS = [
+    ("calibration queue", "calibrator", lambda w: f"/cycles/{w.open_cycle.uid}/", queue_states),
+    ("ladder editor", "hr", lambda w: "/ladders/engineering/draft/", editor_states),
+    ("directory", "hr", lambda w: "/people/", directory_states),
+    ("compare", "engineer", lambda w: "/ladders/engineering/compare/?a=IC2&b=IC3", compare_states),
+    ("evidence form", "drafter", lambda w: f"/proposals/{w.draft.uid}/evidence/", evidence_states),
+    ("cycle insights", "hr", lambda w: f"/cycles/{w.closed_cycle.uid}/insights/", insights_states),
+]
+
+
+@pytest.mark.parametrize(
+    ("persona", "path", "states"),
+    [pytest.param(persona, path, states, id=name) for name, persona, path, states in SWAPS],
+)
+def test_no_serious_violation_after_htmx_swaps(
+    page, visit, world, check_axe, csp_violations, persona, path, states
+):
+    visit(persona, path(world))
+    page.evaluate("window.notReloaded = true")
+    states(page, lambda state: check_axe(f"{state} ({page.url})"))
+    # Every state came by a swap, not a page load.
+    assert page.evaluate("window.notReloaded") is True
+    assert csp_violations == []
+
+
+# Keyboard only: no clicks, no fills. Keys go to whatever has the focus, as they
+# would for a person without a mouse.
+
+
+def tab_to(page, locator, *, limit=120):
+    """Press Tab until ``locator`` has the focus, as a person would; fail if it never
+    gets there."""
+    element = locator.element_handle()
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(element) => document.activeElement === element", element):
+            return locator
+    raise AssertionError(f"{limit} Tab presses never reached {locator}; at {focused(page)}")
+
+
+def focused(page):
+    """What has the focus, in words, for failure messages."""
+    return page.evaluate(
+        """() => {
+            const e = document.activeElement;
+            if (!e || e === document.body) return "<body> (focus lost)";
+            const name = e.getAttribute("aria-label") || e.labels?.[0]?.innerText || e.innerText;
+            const tag = e.tagName.toLowerCase() + (e.id ? ` id=${e.id}` : "");
+            return `<${tag}> ${(name || "").trim().slice(0, 60)}`;
+        }"""
+    )
+
+
+def expect_focus_ring(page):
+    """The focused element shows app.css's focus ring: a solid outline of 3px."""
+    style = page.evaluate(
+        """() => {
+            const s = getComputedStyle(document.activeElement);
+            return {style: s.outlineStyle, width: s.outlineWidth};
+        }"""
+    )
+    assert style == {"style": "solid", "width": "3px"}, f"{focused(page)}: {style}"
+
+
+def choose_with_arrows(page, select, label, *, limit=20):
+    """Move a focused <select> down to the option ``label`` with the arrow key; each
+    step is a change, as it is for a keyboard user."""
+    for _ in range(limit):
+        if select.evaluate("(s) => s.selectedOptions[0].label") == label:
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"ArrowDown never reached {label!r} in {select}")
+
+
+def status(page):
+    return page.locator("#status")
+
+
+@pytest.mark.parametrize(
+    ("persona", "path"),
+    [
+        # Not the sign-in page: its Email field takes the focus on load, inside main.
+        pytest.param("engineer", "/", id="home"),
+        pytest.param("engineer", "/ladders/engineering/", id="ladder page"),
+    ],
+)
+def test_the_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page, visit, persona, path):
+    visit(persona, path)
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    expect_focus_ring(page)
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    # The next stop is the first one in the main content, past the site's navigation.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.querySelector('main').contains(document.activeElement)"), (
+        focused(page)
+    )
+    expect_focus_ring(page)
+
+
+def test_an_engineer_writes_evidence_and_submits_with_the_keyboard(page, visit, csp_violations):
+    visit("promoted", "/")
+    tab_to(page, page.get_by_role("button", name="Request a promotion or a lateral move"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Request a move")
+
+    promotion = page.get_by_role("radio", name=re.compile(r"^Promotion to ")).first
+    tab_to(page, promotion)
+    page.keyboard.press("Space")
+    expect(promotion).to_be_checked()
+    tab_to(page, page.get_by_role("button", name="Start the draft"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Evidence for "))
+    page.evaluate("window.notReloaded = true")
+
+    # Each field saves itself when the person moves on; the "Saved at" swap beside it
+    # must not take the focus away from where they are typing.
+    fields = page.get_by_role("textbox", name=re.compile(r"^Your evidence for "))
+    saved = page.locator(".save-status")
+    for i in range(fields.count()):
+        tab_to(page, fields.nth(i))
+        page.keyboard.type(f"Example {i + 1}: I led it, and here is the design doc.")
+    expect(saved.last).to_have_text(re.compile(r"^Saved at"))
+    expect(fields.last).to_be_focused()
+    page.keyboard.press("Tab")  # leaving the last field saves it at once
+    for i in range(fields.count()):
+        expect(saved.nth(i)).to_have_text(re.compile(r"^Saved at"))
+    assert page.evaluate("window.notReloaded") is True
+
+    tab_to(page, page.get_by_role("link", name="Back to the proposal (submit it there)"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Promotion: Grace Kim"))
+    tab_to(page, page.get_by_role("button", name="Submit", exact=True))
+    page.keyboard.press("Enter")
+    expect(status(page)).to_have_text("Submitted: submitted.")
+    assert csp_violations == []
+
+
+def test_a_calibrator_filters_the_queue_and_decides_with_the_keyboard(
+    page, visit, world, csp_violations
+):
+    visit("calibrator", f"/cycles/{world.open_cycle.uid}/")
+    page.evaluate("window.notReloaded = true")
+    rows = page.locator("#queue tbody tr")
+
+    # Filtering swaps the list; the focus stays in the filter being used.
+    search = tab_to(page, page.get_by_role("searchbox", name="Person"))
+    page.keyboard.type("o")
+    expect(page).to_have_url(re.compile(r"[?&]q=o(&|$)"))
+    expect(search).to_be_focused()
+    state = tab_to(page, page.get_by_role("combobox", name="State"))
+    choose_with_arrows(page, state, "In calibration")
+    expect(page).to_have_url(re.compile(r"[?&]state=in_calibration(&|$)"))
+    expect(state).to_be_focused()
+    expect(rows.locator(".state").filter(has_not_text="In calibration")).to_have_count(0)
+    names = rows.get_by_role("rowheader").all_inner_texts()
+    assert len(names) >= 2, names
+
+    # Approve the first: the row comes back decided, with the focus on its name.
+    first = page.locator("#queue tbody tr", has=page.get_by_role("rowheader", name=names[0]))
+    tab_to(page, first.get_by_role("button", name=f"Approve {names[0]}"))
+    page.keyboard.press("Enter")
+    expect(first.locator(".state")).to_have_text("Approved")
+    expect(first.get_by_role("link", name=names[0])).to_be_focused()
+    expect_focus_ring(page)
+    expect(status(page)).to_have_text(f"{names[0]}: approved.")
+
+    # Not approve the second: the row asks for reasons, focus on the first of them.
+    second = page.locator("#queue tbody tr", has=page.get_by_role("rowheader", name=names[1]))
+    tab_to(page, second.get_by_role("link", name=f"Not approve… {names[1]}"))
+    page.keyboard.press("Enter")
+    reasons = second.get_by_role("textbox")
+    expect(reasons.first).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(reasons.nth(1)).to_be_focused()
+    page.keyboard.type("The examples stay within the team.")
+    tab_to(page, second.get_by_role("button", name="Not approve"))
+    page.keyboard.press("Space")
+    expect(second.locator(".state")).to_have_text("Not approved")
+    expect(second.get_by_role("link", name=names[1])).to_be_focused()
+    expect(status(page)).to_have_text(f"{names[1]}: not approved.")
+    assert page.evaluate("window.notReloaded") is True
+    assert csp_violations == []
+
+
+def test_hr_edits_a_rubric_cell_in_place_with_the_keyboard(page, visit, csp_violations):
+    visit("hr", "/ladders/engineering/draft/")
+    page.evaluate("window.notReloaded = true")
+    cell = page.locator("td.cell").first
+    edit = cell.get_by_role("link", name="Edit IC1 · Technical craft")
+
+    # On the way, a <summary> shown as a button has the same ring as the rest.
+    tab_to(page, page.get_by_role("button", name="Discard draft…"))
+    expect_focus_ring(page)
+    tab_to(page, edit)
+    page.keyboard.press("Enter")
+    textarea = cell.get_by_role("textbox", name="IC1 · Technical craft")
+    expect(textarea).to_be_focused()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" Writes the test first.")
+    tab_to(page, cell.get_by_role("button", name="Save", exact=True))
+    page.keyboard.press("Enter")
+    expect(status(page)).to_have_text("Saved IC1 · Technical craft.")
+    expect(cell).to_contain_text("Writes the test first.")
+    expect(edit).to_be_focused()
+    expect_focus_ring(page)
+
+    # Cancel, with Space as on any button: the cell as it was, focus back on Edit.
+    page.keyboard.press("Enter")
+    expect(textarea).to_be_focused()
+    page.keyboard.type(" Not kept.")
+    tab_to(page, cell.get_by_role("button", name="Cancel"))
+    page.keyboard.press("Space")
+    expect(cell.get_by_role("textbox")).to_have_count(0)
+    expect(cell).not_to_contain_text("Not kept.")
+    expect(edit).to_be_focused()
+    assert page.evaluate("window.notReloaded") is True
+    assert csp_violations == []
+
+
+def test_paging_the_directory_with_the_keyboard_keeps_the_focus_in_the_results(page, visit):
+    visit("hr", "/people/")
+    tab_to(page, page.get_by_role("link", name="Next →"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Page 2 of")).to_be_visible()
+    # The link that had the focus is gone with the old page of results: the new
+    # results take it, and the next Tab is the first person on the page.
+    results = page.locator("#directory-results")
+    expect(results).to_be_focused()
+    expect_focus_ring(page)
+    page.keyboard.press("Tab")
+    expect(results.get_by_role("link").first).to_be_focused()
