@@ -1,8 +1,15 @@
+import http.client
 import json
+import secrets
+import socket
+import subprocess
+import sys
+import time
 
 import pytest
 
-from tests.subprocess_env import production_env, run_manage, run_python
+from tests.subprocess_env import ROOT, production_env, run_manage, run_python
+from tests.tcp_proxy import TcpProxy
 
 
 @pytest.mark.django_db
@@ -67,3 +74,81 @@ def test_pages_answer_a_friendly_503_when_the_database_does_not(tmp_path):
     assert answer["retry"] == "30"
     assert "<h1>We will be right back</h1>" in answer["body"]
     assert "Traceback" not in answer["body"]
+
+
+@pytest.fixture
+def app_server(transactional_db, settings, tmp_path):
+    """A real gunicorn app process whose database sits behind a proxy the test can cut.
+    The test's sessions are signed with the server's key, so it can sign in as anyone."""
+    db = settings.DATABASES["default"]
+    proxy = TcpProxy(db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432))
+    proxy.start()
+    settings.SECRET_KEY = secrets.token_urlsafe(50)
+    port = free_port()
+    env = production_env(
+        SECRET_KEY=settings.SECRET_KEY,
+        ALLOWED_HOSTS="127.0.0.1",
+        HTTPS_ONLY="false",
+        STATIC_ROOT=str(tmp_path),
+        DATABASE_URL=f"postgres://{db['USER']}@127.0.0.1:{proxy.port}/{db['NAME']}",
+    )
+    # Deployed as production is: static files collected (the pages link hashed names).
+    assert run_manage("collectstatic", "--noinput", env=env).returncode == 0
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = ("127.0.0.1", port)
+    deadline = time.monotonic() + 30
+    while get(base, "/healthz")[0] != 200:
+        assert server.poll() is None, server.stderr.read().decode()
+        assert time.monotonic() < deadline, "gunicorn did not start"
+        time.sleep(0.2)
+    yield base, proxy
+    server.terminate()
+    server.wait(timeout=10)
+    server.stderr.close()
+    proxy.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(server, path, cookie=""):
+    """Status and body of a GET to the app server, redirects not followed."""
+    connection = http.client.HTTPConnection(*server, timeout=10)
+    try:
+        connection.request("GET", path, headers={"Cookie": cookie})
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+    except ConnectionError:
+        return None, ""
+    finally:
+        connection.close()
+
+
+def test_the_app_serves_again_without_a_restart_when_the_database_comes_back(
+    app_server, client, report
+):
+    base, proxy = app_server
+    client.force_login(report.user)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    assert get(base, "/people/", cookie)[0] == 200
+
+    proxy.stop()
+    assert get(base, "/healthz")[0] == 503
+    status, body = get(base, "/people/", cookie)
+    assert status == 503
+    assert "<h1>We will be right back</h1>" in body
+
+    proxy.start()
+    assert get(base, "/healthz")[0] == 200
+    status, body = get(base, "/people/", cookie)
+    assert status == 200
+    assert report.name in body
