@@ -1,4 +1,4 @@
-"""The ladder file format, version 1 (../shared/ladder-format.md), in YAML and CSV.
+"""The ladder file format, version 1 (docs/ladder-format.md), in YAML and CSV.
 
 Both encodings are read into the same ``LadderData`` and checked by the same
 rules, so an error reads the same in either; each value remembers where it came

@@ -8,6 +8,10 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# Indexes: every ladder page looks rows up by version and key or code (a level by
+# its code, the rubric by level and competency, versions by number). The unique
+# constraints below are those indexes; the foreign keys have their own. Nothing
+# else is needed: a version holds hundreds of rows, not millions.
 class Migration(migrations.Migration):
     initial = True
 

@@ -65,6 +65,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 "indexes": [
+                    # The directory lists people by lower(name) a page at a time (HR
+                    # sees 10,000): the index gives each page without sorting them all.
                     models.Index(
                         django.db.models.functions.text.Lower("name"), name="person_name_lower_idx"
                     )

@@ -89,6 +89,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 "indexes": [
+                    # A person's level history newest first (profile, growth page) and
+                    # their latest change ("time in level" in the queue and dashboards).
                     models.Index(fields=["person", "-changed_at"], name="level_change_person_idx")
                 ],
             },

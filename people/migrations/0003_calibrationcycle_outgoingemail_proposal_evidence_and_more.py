@@ -97,6 +97,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 "indexes": [
+                    # send_pending_mail takes the oldest unsent mail; sent mail piles up
+                    # for ever, so the index holds only what is still to send.
                     models.Index(
                         condition=models.Q(("sent_at__isnull", True)),
                         fields=["created_at"],
@@ -342,10 +344,14 @@ class Migration(migrations.Migration):
                 name="cycle_ends_after_start",
             ),
         ),
+        # The calibration queue, its counters and the dashboard read one cycle's
+        # proposals filtered by state, out of 100,000 across every cycle.
         migrations.AddIndex(
             model_name="proposal",
             index=models.Index(fields=["cycle", "state"], name="proposal_cycle_state_idx"),
         ),
+        # "My proposals", a person's profile and growth page: one person's
+        # proposals, newest first.
         migrations.AddIndex(
             model_name="proposal",
             index=models.Index(fields=["person", "-created_at"], name="proposal_person_idx"),
@@ -392,6 +398,8 @@ class Migration(migrations.Migration):
                 condition=models.Q(("text", ""), _negated=True), name="comment_not_empty"
             ),
         ),
+        # A proposal page's audit trail in order, and the dashboard's time from
+        # submission to decision: one proposal's events out of 500,000.
         migrations.AddIndex(
             model_name="proposalevent",
             index=models.Index(fields=["proposal", "at"], name="event_proposal_at_idx"),

@@ -32,6 +32,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "indexes": [
+                    # HR's breakdowns group people by one attribute's values.
                     models.Index(fields=["name", "value"], name="attribute_name_value_idx")
                 ],
                 "constraints": [

@@ -1,4 +1,4 @@
-"""The ladder file format (../shared/ladder-format.md): reading, checking and writing
+"""The ladder file format (docs/ladder-format.md): reading, checking and writing
 YAML and CSV, without the database."""
 
 import csv
