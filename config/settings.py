@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Indexes with operator classes on expressions (people.Person search) need it.
+    "django.contrib.postgres",
     "django_htmx",
     "template_partials",
     "csp",

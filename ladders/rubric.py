@@ -55,6 +55,17 @@ class Rubric:
         above = [o for o in self.levels_of(level.track) if o.grade > level.grade]
         return above[0] if above else None
 
+    def load_texts(self, *, levels=None, competency=None) -> None:
+        """Runs one query: the expectations of ``levels`` (all when None), or of one
+        ``competency``. A page about one or two levels reads only theirs: the whole
+        grid of a large ladder is 36 levels x 20 competencies."""
+        expectations = Expectation.objects.filter(version=self.version)
+        if levels is not None:
+            expectations = expectations.filter(level__in=levels)
+        if competency is not None:
+            expectations = expectations.filter(competency=competency)
+        self.texts = {(e.level_id, e.competency_id): e for e in expectations}
+
     def previous_on_track(self, level: Level) -> Level | None:
         below = [o for o in self.levels_of(level.track) if o.grade < level.grade]
         return below[-1] if below else None
@@ -75,8 +86,5 @@ def load_rubric(version: LadderVersion, *, texts=True, competency=None) -> Rubri
     competencies = list(version.competencies.order_by("position", "pk"))
     rubric = Rubric(version, tracks, competencies, levels)
     if texts:
-        expectations = Expectation.objects.filter(version=version)
-        if competency is not None:
-            expectations = expectations.filter(competency=competency)
-        rubric.texts = {(e.level_id, e.competency_id): e for e in expectations}
+        rubric.load_texts(competency=competency)
     return rubric

@@ -86,10 +86,11 @@ def ladder_detail(request, slug):
 @person_required
 def level_detail(request, slug, code):
     version = _version(request, slug)
-    rubric = load_rubric(version)
+    rubric = load_rubric(version, texts=False)
     level = rubric.level(code)
     if level is None:
         raise Http404("No such level.")
+    rubric.load_texts(levels=[level])
     rows = [(c, rubric.expectation(level, c)) for c in rubric.competencies]
     return _page(
         request,
@@ -156,7 +157,7 @@ class ComparedRow:
 @person_required
 def compare(request, slug):
     version = _version(request, slug)
-    rubric = load_rubric(version)
+    rubric = load_rubric(version, texts=False)
     if not rubric.levels:
         raise Http404("This ladder has no levels yet.")
     default_a, default_b = _default_pair(request, rubric)
@@ -164,6 +165,7 @@ def compare(request, slug):
     b = rubric.level(request.GET.get("b") or default_b.code)
     if a is None or b is None:
         raise Http404("No such level.")
+    rubric.load_texts(levels=[a, b])
 
     def text(level, competency):
         expectation = rubric.expectation(level, competency)

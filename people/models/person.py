@@ -2,11 +2,12 @@ import uuid
 
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 
 # Reporting lines are walked with recursive CTEs. UNION (not UNION ALL) and the
@@ -110,7 +111,13 @@ class Person(models.Model):
             ),
             models.CheckConstraint(condition=~Q(manager=F("pk")), name="person_not_own_manager"),
         ]
-        indexes = [models.Index(Lower("name"), name="person_name_lower_idx")]
+        indexes = [
+            models.Index(Lower("name"), name="person_name_lower_idx"),
+            # Searches match part of a name or email in any case (icontains, which
+            # PostgreSQL runs as UPPER(...) LIKE '%...%'): trigram indexes serve them.
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="person_name_trgm_idx"),
+            GinIndex(OpClass(Upper("email"), name="gin_trgm_ops"), name="person_email_trgm_idx"),
+        ]
 
     def __str__(self):
         return self.name
