@@ -31,6 +31,12 @@ class Table:
     rows: list[list] = field(default_factory=list)
     chart: dict | None = None  # {"type": "bar", "labels": [...], "series": {name: [...]}}
     note: str = ""
+    # The rows the page shows when not all of them (the CSV download has every row).
+    on_page: list[list] | None = None
+
+    @property
+    def shown(self) -> list[list]:
+        return self.rows if self.on_page is None else self.on_page
 
 
 def rate(approved: int, decided: int) -> float | None:
@@ -161,6 +167,9 @@ def _states(proposals) -> Table:
     )
 
 
+MANAGERS_ON_PAGE = 50
+
+
 def _managers(cycle, proposals, *, only="") -> Table:
     """Per manager of people on the cycle's ladder, including those who put nobody
     forward: nominations (proposals per direct report on the ladder) and approval
@@ -218,9 +227,17 @@ def _managers(cycle, proposals, *, only="") -> Table:
                 "; ".join(flags),
             ]
         )
+    on_page, order = None, ""
+    if len(rows) > MANAGERS_ON_PAGE:
+        # A large organisation has a manager per handful of people: the page leads
+        # with those to look at (flagged, then the most proposals), the CSV has all.
+        on_page = sorted(rows, key=lambda row: (not row[-1], -row[2], row[0]))
+        on_page = on_page[:MANAGERS_ON_PAGE]
+        order = " Shown here: the flagged managers first, then those with the most proposals."
     return Table(
         key="by-manager",
         title="Managers: nominations and approvals",
+        on_page=on_page,
         headers=[
             "Manager",
             "Direct reports on the ladder",
@@ -235,7 +252,7 @@ def _managers(cycle, proposals, *, only="") -> Table:
         note=f"Cycle: approval rate {percent(cycle_rate)}, {cycle_nomination:.0%} of people put "
         f"forward. Flagged: an approval rate {FLAG_DISTANCE:.0%} or more away from the cycle's "
         f"over at least {FLAG_MIN_DECIDED} decisions, or nominations as far from the cycle's "
-        f"in a team of at least {FLAG_MIN_DECIDED}.",
+        f"in a team of at least {FLAG_MIN_DECIDED}.{order}",
     )
 
 

@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from people import insights
 from people.levels import person_set_level
 from people.models import LevelChange, Person, PersonAttribute, Proposal
 from people.workflow import cycle_open
@@ -258,6 +259,25 @@ def test_a_download_follows_the_filters(client_for, cycle, hr, manager):
     ]
     # Only the filtered manager, with none of their proposals on the management track.
     assert [(row[0], row[2]) for row in rows] == [("Max Manager", "0")]
+
+
+def test_a_long_managers_table_shows_part_on_the_page_and_downloads_whole(
+    client_for, cycle, hr, monkeypatch
+):
+    zed = PersonFactory(name="Zed Other")  # a second manager, with nobody put forward
+    version = cycle.ladder.versions.order_by("-number").first()
+    someone = PersonFactory(manager=zed)
+    person_set_level(person=someone, level=level(version, "IC1"), by=None, source="hr")
+    client = client_for(hr)
+    everyone = csv_rows(client.get(url("cycle_insights", cycle.uid), {"download": "by-manager"}))
+    monkeypatch.setattr(insights, "MANAGERS_ON_PAGE", 1)
+    html = body(client.get(url("cycle_insights", cycle.uid)))
+    managers = html.split('id="t-by-manager"')[1].split("</section>")[0]
+    assert managers.count('<th scope="row">') == 1
+    assert len(everyone) - 1 == 2
+    assert "Showing 1 of 2 rows; the CSV download has them all." in managers
+    again = csv_rows(client.get(url("cycle_insights", cycle.uid), {"download": "by-manager"}))
+    assert again == everyone
 
 
 def test_the_page_links_each_table_to_its_download_with_the_filters(client_for, cycle, hr):

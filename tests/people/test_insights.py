@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from ladders.models import Level
+from people import insights
 from people.insights import (
     FLAG_DISTANCE,
     FLAG_MIN_DECIDED,
@@ -265,6 +266,27 @@ def test_a_manager_who_put_nobody_forward_is_listed_and_flagged(engineering, dir
         ["Mia Alpha", 4, 4, "100%", 0, 0, "—", "nominations 100% of team vs 50%"],
         ["Ned Beta", 4, 0, "0%", 0, 0, "—", "nominations 0% of team vs 50%"],
     ]
+
+
+def test_a_large_organisation_sees_the_managers_to_look_at_first_and_downloads_all(
+    fairness, monkeypatch
+):
+    monkeypatch.setattr(insights, "MANAGERS_ON_PAGE", 3)
+    managers = tables(fairness)["by-manager"]
+    assert [row[0] for row in managers.rows] == [
+        "Mia Alpha", "Ned Beta", "Oli Gamma", "Pia Delta", "Quinn Epsilon", "Rae Zeta"
+    ]  # fmt: skip
+    # Flagged first, then the most proposals (Rae's 4 before Pia's 3), then by name.
+    assert [row[0] for row in managers.shown] == ["Mia Alpha", "Ned Beta", "Rae Zeta"]
+    assert managers.note.endswith(
+        "Shown here: the flagged managers first, then those with the most proposals."
+    )
+
+
+def test_a_table_within_the_limit_is_shown_whole(fairness):
+    managers = tables(fairness)["by-manager"]
+    assert managers.on_page is None
+    assert managers.shown == managers.rows
 
 
 def test_rate_and_percent():
