@@ -5,7 +5,10 @@
 // htmx itself focuses an [autofocus] field of the new content, and leaves focus on a
 // field outside the target (a filter being typed in). Beyond that:
 // 1. an element marked data-focus-after-swap (e.g. a cell's Edit link after Save or
-//    Cancel, a queue row's name after a decision) takes focus;
+//    Cancel, a queue row's name after a decision, its first reason when it asks for
+//    them) takes focus. Fragments use it rather than [autofocus], which the browser
+//    may honour on insertion and htmx again on settle, taking focus back from a
+//    field the person has already moved on to;
 // 2. if the element that had focus was swapped away (a pagination link inside the
 //    list it replaced), the new content of the request's target takes it, not an
 //    out-of-band update such as the status message.
