@@ -26,8 +26,18 @@ from ladders.ladder_format import to_yaml
 from ladders.models import Level
 from ladders.versions import draft_start
 from tests.factories import PASSWORD, UserFactory
-from tests.ladders.conftest import ladder_data, publish
-from tests.world import APPROVED, DRAFT, IN_CALIBRATION, SUBMITTED, build_world, snapshot, walk
+from tests.ladders.conftest import ladder_data
+from tests.world import (
+    APPROVED,
+    DRAFT,
+    IN_CALIBRATION,
+    SUBMITTED,
+    build_world,
+    new_cycle_data,
+    new_proposal_data,
+    snapshot,
+    walk,
+)
 
 ROLES = ("anonymous", "nobody", "report", "manager", "calibrator", "hr", "outsider")
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -55,23 +65,6 @@ def ladder_file(world):
 def people_file(world):
     content = b"email,name,manager_email,role\nlin@example.com,Lin Chen,hana@example.com,\n"
     return {"file": SimpleUploadedFile("people.csv", content, content_type="text/csv")}
-
-
-def new_proposal(world):
-    return {"target": Level.objects.get(version=world.engineering, code="IC2").pk}
-
-
-def new_cycle(world):
-    """A valid cycle: on a ladder with no open cycle yet."""
-    product = publish(ladder_data(slug="product", name="Product"))
-    return {
-        "name": "Product H1",
-        "ladder": product.ladder.pk,
-        "starts_on": "2026-01-01",
-        "ends_on": "2026-02-01",
-        "effective_on": "2026-03-01",
-        "calibrators": [world.people["hr"].pk],
-    }
 
 
 def new_level(world):
@@ -152,7 +145,7 @@ ROWS = [
     Row("people:proposals", "get",                    EVERYONE),
     Row("people:proposal_new", "get",                 EVERYONE),
     Row("people:proposal_new", "post",                (302, 403, 302, 302, 404, 302, 404),
-        query="?person={report}", data=new_proposal),
+        query="?person={report}", data=new_proposal_data),
     Row("people:proposal", "get",                     (302, 403, 200, 200, 200, 200, 404), PROPOSAL,
         state=IN_CALIBRATION),
     Row("people:proposal_evidence", "get",            (302, 403, 200, 403, 404, 403, 404), PROPOSAL,
@@ -182,7 +175,7 @@ ROWS = [
     # people/urls.py: calibration and insights
     Row("people:cycles", "get",                       (302, 403, 404, 404, 200, 200, 404)),
     Row("people:cycle_new", "get",                    HR_ONLY),
-    Row("people:cycle_new", "post",                   HR_CHANGES, data=new_cycle),
+    Row("people:cycle_new", "post",                   HR_CHANGES, data=new_cycle_data),
     Row("people:cycle", "get",                        (302, 403, 404, 404, 200, 200, 404), CYCLE,
         state=IN_CALIBRATION),
     Row("people:cycle", "get",                        (302, 403, 404, 404, 200, 200, 404), CYCLE,

@@ -116,6 +116,24 @@ def walk(world, state):
     return proposal
 
 
+def new_proposal_data(world):
+    """What a valid request for Riya's promotion to IC2 posts."""
+    return {"target": Level.objects.get(version=world.engineering, code="IC2").pk}
+
+
+def new_cycle_data(world):
+    """A valid cycle: on a ladder with no open cycle yet."""
+    product = publish(ladder_data(slug="product", name="Product"))
+    return {
+        "name": "Product H1",
+        "ladder": product.ladder.pk,
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-02-01",
+        "effective_on": "2026-03-01",
+        "calibrators": [world.people["hr"].pk],
+    }
+
+
 def snapshot(world):
     """Everything a request could change."""
     proposal = world.proposal and Proposal.objects.get(pk=world.proposal.pk)

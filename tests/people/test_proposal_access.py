@@ -14,7 +14,6 @@ from ladders.models import Level
 from people import urls as people_urls
 from people.workflow import evidence_save, proposal_create, proposal_endorse, proposal_submit
 from tests.factories import PersonFactory, UserFactory
-from tests.ladders.conftest import ladder_data, publish
 from tests.world import (
     APPROVED,
     COMPETENCIES,
@@ -23,6 +22,8 @@ from tests.world import (
     SUBMITTED,
     build_world,
     give_level,
+    new_cycle_data,
+    new_proposal_data,
     snapshot,
     walk,
 )
@@ -36,23 +37,6 @@ def world(top, director, manager, report, outsider, hr):
     return build_world(
         top=top, director=director, manager=manager, report=report, outsider=outsider, hr=hr
     )
-
-
-def new_proposal_data(world):
-    return {"target": Level.objects.get(version=world.engineering, code="IC2").pk}
-
-
-def new_cycle_data(world):
-    """A valid cycle: on a ladder with no open cycle yet."""
-    product = publish(ladder_data(slug="product", name="Product"))
-    return {
-        "name": "Product H1",
-        "ladder": product.ladder.pk,
-        "starts_on": "2026-01-01",
-        "ends_on": "2026-02-01",
-        "effective_on": "2026-03-01",
-        "calibrators": [world.people["hr"].pk],
-    }
 
 
 @dataclass(frozen=True)
