@@ -7,8 +7,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,7 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from config.access import hr_required, person_required
 from config.htmx import wants_fragment
 from ladders.models import Ladder, LadderVersion, Track
-from people.models import CalibrationCycle, LevelChange, Person, Proposal
+from people.models import CalibrationCycle, Person, Proposal
 from people.proposal_access import get_proposal_for, require
 from people.proposal_forms import RevisionForm, per_competency
 from people.proposal_views import detail_page, rubric_rows
@@ -112,12 +112,9 @@ def _get_cycle(person, uid):
 
 def _queue(cycle, params):
     """The filtered, sorted queue with what the page needs to render it."""
-    since = LevelChange.objects.filter(person=OuterRef("person")).order_by("-changed_at")
     proposals = cycle.proposals.select_related(
         "person__manager", "current_level", "target_level__track", "decided_by"
-    ).annotate(
-        level_since=Coalesce(Subquery(since.values("changed_at")[:1]), F("person__created_at"))
-    )
+    ).with_level_since()
     filters = {
         "track": params.get("track", ""),
         "grade": params.get("grade", ""),
@@ -268,16 +265,7 @@ def _queue_row(request, proposal, *, rows, editing=False, error=None, status=200
         proposal.cycle.proposals.select_related(
             "person__manager", "current_level", "target_level__track"
         )
-        .annotate(
-            level_since=Coalesce(
-                Subquery(
-                    LevelChange.objects.filter(person=OuterRef("person"))
-                    .order_by("-changed_at")
-                    .values("changed_at")[:1]
-                ),
-                F("person__created_at"),
-            )
-        )
+        .with_level_since()
         .get(pk=proposal.pk)
     )
     context = {

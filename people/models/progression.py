@@ -5,11 +5,12 @@ import uuid
 
 import pgtrigger
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from people.models.person import Person
+from people.models.person import LevelChange, Person
 
 
 class CalibrationCycle(models.Model):
@@ -55,6 +56,14 @@ class CalibrationCycle(models.Model):
 class ProposalQuerySet(models.QuerySet):
     def open(self):
         return self.filter(state__in=Proposal.OPEN_STATES)
+
+    def with_level_since(self):
+        """Annotates ``level_since``: when the person's latest level change happened
+        (their arrival when they have none), one index probe per row."""
+        latest = LevelChange.objects.filter(person=OuterRef("person")).order_by("-changed_at")
+        return self.annotate(
+            level_since=Coalesce(Subquery(latest.values("changed_at")[:1]), F("person__created_at"))
+        )
 
 
 class Proposal(models.Model):
