@@ -891,6 +891,37 @@ def test_the_home_page_queries_do_not_grow_with_reports_proposals(
     assert ("See every proposal waiting for review" in review) == (reports > 10)
 
 
+@pytest.mark.parametrize("reports", [2, 12])
+def test_the_proposals_list_runs_a_fixed_number_of_queries(
+    client_for, manager, engineering, django_assert_num_queries, reports
+):
+    for i in range(reports):
+        person = PersonFactory(name=f"Team Member {i:02}", manager=manager)
+        give_level(person, engineering, "IC1")
+        promotion(person, engineering, state="submitted")
+    client = client_for(manager)
+    # The manager's reporting tree is a subquery of the page's count and rows (2).
+    with django_assert_num_queries(SIGNED_IN + 2):
+        response = client.get(url("proposals"))
+    assert body(response).count("Team Member") == reports
+
+
+@pytest.mark.parametrize("cycles", [1, 6])
+def test_the_cycle_list_runs_a_fixed_number_of_queries(
+    client_for, hr, engineering, django_assert_num_queries, cycles
+):
+    for i in range(cycles):
+        cycle = open_cycle(engineering, [hr], hr)
+        cycle.name = f"Cycle {i}"
+        cycle.status = "closed"
+        cycle.save()
+    client = client_for(hr)
+    # The cycles with their ladder and counts (1).
+    with django_assert_num_queries(SIGNED_IN + 1):
+        response = client.get(url("cycles"))
+    assert body(response).count("engineering</td>") == cycles
+
+
 def test_the_new_page_shows_open_proposals_and_offers_only_free_tracks(
     client_for, report, four_levels
 ):
