@@ -18,7 +18,12 @@ from config.access import hr_required, person_required
 from config.htmx import wants_fragment
 from ladders.models import Ladder, LadderVersion, Track
 from people.models import CalibrationCycle, Person, Proposal
-from people.proposal_access import get_proposal_for, require
+from people.proposal_access import (
+    available_actions,
+    decidable_in_queue,
+    get_proposal_for,
+    require,
+)
 from people.proposal_forms import RevisionForm, per_competency
 from people.proposal_views import detail_page, rubric_rows
 from people.workflow import WorkflowError, cycle_close, cycle_open, proposal_decide
@@ -180,8 +185,7 @@ def cycle_queue(request, uid):
         .distinct()
         .order_by(Lower("name")),
         "states": Proposal.State.choices,
-        "can_decide": cycle.is_open
-        and (request.person.is_hr or cycle.calibrators.filter(pk=request.person.pk).exists()),
+        "decidable": decidable_in_queue(request.person, cycle, page.object_list),
         "query": _without_page(request.GET),
     }
     template = "people/cycles/queue.html"
@@ -227,7 +231,7 @@ def decide(request, uid):
     if request.method == "GET":
         if not in_queue:
             return redirect(f"{proposal.get_absolute_url()}#decide")
-        return _queue_row(request, proposal, rows=rows, editing=True)
+        return _queue_row(request, proposal, roles, rows=rows, editing=True)
     form = RevisionForm(request.POST)
     error = None
     if not form.is_valid():
@@ -249,6 +253,7 @@ def decide(request, uid):
         return _queue_row(
             request,
             proposal,
+            roles,
             rows=rows,
             error=error,
             editing=bool(error and proposal.state == "in_calibration"),
@@ -260,7 +265,7 @@ def decide(request, uid):
     return redirect("people:proposal", uid=proposal.uid)
 
 
-def _queue_row(request, proposal, *, rows, editing=False, error=None, status=200):
+def _queue_row(request, proposal, roles, *, rows, editing=False, error=None, status=200):
     proposal = (
         proposal.cycle.proposals.select_related(
             "person__manager", "current_level", "target_level__track"
@@ -274,7 +279,7 @@ def _queue_row(request, proposal, *, rows, editing=False, error=None, status=200
         "rows": rows,
         "editing": editing,
         "error": error,
-        "can_decide": True,
+        "decidable": {proposal.pk} if available_actions(proposal, roles)["decide"] else set(),
         "counters": _counters(proposal.cycle),
         "oob": True,
     }

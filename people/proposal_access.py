@@ -116,3 +116,43 @@ def require(roles: Roles, action: str) -> None:
 
 def may(roles: Roles, action: str) -> bool:
     return RULES[action](roles)
+
+
+# The states in which each action makes sense; the workflow enforces them again.
+ACTION_STATES = {
+    "edit": (Proposal.State.DRAFT, Proposal.State.RETURNED),
+    "withdraw": Proposal.OPEN_STATES,
+    "endorse": (Proposal.State.SUBMITTED,),
+    "decide": (Proposal.State.IN_CALIBRATION,),
+}
+
+
+def available_actions(proposal: Proposal, roles: Roles) -> dict[str, bool]:
+    """What this viewer may do to the proposal now: their role allows it and its
+    state admits it. Pages offer exactly these."""
+    return {
+        action: may(roles, action) and proposal.state in states
+        for action, states in ACTION_STATES.items()
+    } | {"comment": may(roles, "comment")}
+
+
+def decidable_in_queue(viewer: Person, cycle, proposals) -> set[int]:
+    """Runs one query (none for HR): the proposals of one cycle's queue that the
+    viewer may decide now, by the rule of a proposal's own page. In a queue the
+    viewer is a calibrator or HR; the rule still keeps their own proposal from them."""
+    if not cycle.is_open:
+        return set()
+    calibrator = not viewer.is_hr and cycle.calibrators.filter(pk=viewer.pk).exists()
+    decidable = set()
+    for proposal in proposals:
+        roles = Roles(
+            subject=proposal.person_id == viewer.pk,
+            author=proposal.author_id == viewer.pk,
+            direct_manager=False,
+            manager=False,
+            calibrator=calibrator,
+            hr=viewer.is_hr,
+        )
+        if available_actions(proposal, roles)["decide"]:
+            decidable.add(proposal.pk)
+    return decidable

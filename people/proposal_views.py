@@ -13,7 +13,7 @@ from config.access import person_required
 from ladders.models import Expectation, LadderVersion
 from people.access import PersonRequest, get_person_for, manages
 from people.models import Comment, Evidence, Proposal
-from people.proposal_access import get_proposal_for, may, require, visible_proposals
+from people.proposal_access import available_actions, get_proposal_for, require, visible_proposals
 from people.proposal_forms import (
     CommentForm,
     EndorseForm,
@@ -163,24 +163,6 @@ def _notes_by_competency(events) -> dict[str, list]:
     return notes
 
 
-# The states in which each action makes sense; the workflow enforces them again.
-ACTION_STATES = {
-    "edit": (Proposal.State.DRAFT, Proposal.State.RETURNED),
-    "withdraw": Proposal.OPEN_STATES,
-    "endorse": (Proposal.State.SUBMITTED,),
-    "decide": (Proposal.State.IN_CALIBRATION,),
-}
-
-
-def _available_actions(proposal, roles) -> dict[str, bool]:
-    """What this viewer may do to the proposal now: their role allows it and its
-    state admits it. The page offers exactly these."""
-    return {
-        action: may(roles, action) and proposal.state in states
-        for action, states in ACTION_STATES.items()
-    } | {"comment": may(roles, "comment")}
-
-
 def detail_page(request, proposal, roles, *, status=200, forms=None):
     events = list(proposal.events.select_related("actor").order_by("at", "pk"))
     notes = _notes_by_competency(events)
@@ -212,7 +194,7 @@ def detail_page(request, proposal, roles, *, status=200, forms=None):
         ),
         "comments": comments,
         "newer_version": newer,
-        "can": _available_actions(proposal, roles),
+        "can": available_actions(proposal, roles),
         "endorse_form": forms.get("endorse")
         or EndorseForm(initial={"revision": proposal.revision}),
         "comment_form": forms.get("comment") or CommentForm(),
