@@ -216,9 +216,7 @@ def test_an_engineer_sees_no_hr_navigation(client_for, report):
     assert "Your team" not in body
 
 
-def test_home_tells_someone_without_a_level_why_they_cannot_ask_for_a_promotion(
-    client_for, report
-):
+def test_home_tells_someone_without_a_level_why_no_request_is_offered(client_for, report):
     body = client_for(report).get("/").content.decode()
     assert "You have no level on a ladder yet" in body
     assert 'href="/proposals/new/"' not in body
