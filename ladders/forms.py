@@ -2,7 +2,7 @@ from django import forms
 
 from config.uploads import FileUploadForm
 from ladders.models import KEY_PATTERN, Competency, Level, Track, key_validator
-from ladders.versions import CHANGE_NOTE_MAX
+from ladders.services.versions import CHANGE_NOTE_MAX
 
 
 class LadderCreateForm(forms.Form):

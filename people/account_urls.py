@@ -8,7 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
-from people.forms import EmailAuthenticationForm, InvitingPasswordResetForm
+from people.forms.accounts import EmailAuthenticationForm, InvitingPasswordResetForm
 
 get_or_post = require_http_methods(["GET", "POST"])
 

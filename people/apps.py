@@ -6,4 +6,4 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self):
-        from people import levels  # noqa: F401  (connects the version_published receiver)
+        from people.services import levels  # noqa: F401  (connects the version_published receiver)

@@ -1,4 +1,4 @@
-from people.access import current_person
+from people.permissions.people import current_person
 
 
 class CurrentPersonMiddleware:

@@ -65,7 +65,7 @@ def build():
 
     from ladders.ladder_format import read_file
     from ladders.models import Level
-    from ladders.versions import ladder_import, version_publish
+    from ladders.services.versions import ladder_import, version_publish
     from people.models import (
         CalibrationCycle,
         LevelChange,

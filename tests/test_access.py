@@ -24,7 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from ladders.ladder_format import to_yaml
 from ladders.models import Level
-from ladders.versions import draft_start
+from ladders.services.versions import draft_start
 from tests.factories import PASSWORD, UserFactory
 from tests.ladders.conftest import ladder_data
 from tests.world import (

@@ -7,7 +7,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from people.people_import import people_import
+from people.services.people_import import people_import
 from tests.factories import PASSWORD, UserFactory
 
 

@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from ladders.models import Level
-from ladders.versions import draft_start
-from people.workflow import cycle_open, proposal_create
+from ladders.services.versions import draft_start
+from people.services.workflow import cycle_open, proposal_create
 from tests.ladders.conftest import ladder_data, publish
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,9 +13,9 @@ from datetime import date
 from django.contrib.auth import get_user_model
 
 from ladders.models import Competency, Expectation, Ladder, LadderVersion, Level, Track
-from people.levels import person_set_level
 from people.models import CalibrationCycle, Comment, Evidence, LevelChange, Person, Proposal
-from people.workflow import (
+from people.services.levels import person_set_level
+from people.services.workflow import (
     cycle_close,
     cycle_open,
     evidence_save,

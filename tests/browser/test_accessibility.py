@@ -18,8 +18,8 @@ from playwright.sync_api import expect
 
 from ladders.ladder_format import LevelData
 from ladders.models import Ladder
-from ladders.versions import draft_start, ladder_data, ladder_import, version_publish
-from people import demo
+from ladders.services.versions import draft_start, ladder_data, ladder_import, version_publish
+from people.demo import organisation as demo
 from people.models import CalibrationCycle, Person, Proposal
 
 pytestmark = pytest.mark.browser

@@ -9,9 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from ladders.models import Level
-from people.levels import person_set_level
 from people.models import LevelChange, Proposal
-from people.workflow import (
+from people.services.levels import person_set_level
+from people.services.workflow import (
     cycle_open,
     evidence_save,
     proposal_create,

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from ladders.models import Level
 from people.models import Proposal
-from people.workflow import (
+from people.services.workflow import (
     cycle_open,
     evidence_save,
     proposal_create,

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ladders.models import Competency, Level
-from ladders.versions import draft_start
+from ladders.services.versions import draft_start
 from tests.factories import PASSWORD, PersonFactory
 from tests.ladders.conftest import ladder_data, publish
 

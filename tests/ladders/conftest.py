@@ -3,7 +3,7 @@
 import pytest
 
 from ladders.ladder_format import CompetencyData, LadderData, LevelData, TrackData
-from ladders.versions import draft_start, ladder_import, version_publish
+from ladders.services.versions import draft_start, ladder_import, version_publish
 
 
 def ladder_data(*, slug="engineering", tracks=2, levels=3, competencies=3, name="Engineering"):

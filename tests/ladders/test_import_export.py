@@ -15,7 +15,6 @@ from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 import ladders
-from ladders import versions
 from ladders.ladder_format import (
     MAX_BYTES,
     LadderFormatError,
@@ -26,7 +25,8 @@ from ladders.ladder_format import (
     to_yaml,
 )
 from ladders.models import Competency, Expectation, Ladder, LadderVersion, Level, Track
-from ladders.versions import LadderError, ladder_import, version_publish
+from ladders.services import versions
+from ladders.services.versions import LadderError, ladder_import, version_publish
 from tests.ladders.conftest import ladder_data, publish
 
 DEMO_FILES = sorted((Path(ladders.__file__).parent / "demo").glob("*.yaml"))

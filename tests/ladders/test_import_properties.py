@@ -37,7 +37,7 @@ from ladders.ladder_format import (
     to_yaml,
 )
 from ladders.models import Competency, Expectation, Ladder, LadderVersion, Level, Track
-from ladders.versions import ladder_data
+from ladders.services.versions import ladder_data
 from tests.ladders.conftest import ladder_data as sample_ladder
 from tests.ladders.conftest import publish
 from tests.strategies import NASTY_TEXT, csv_text, damaged_bytes

@@ -7,7 +7,7 @@ from django.db import IntegrityError, ProgrammingError, connection, transaction
 from django.utils import timezone
 
 from ladders.models import Competency, Expectation, LadderVersion, Level, Track
-from ladders.versions import ladder_data as content_of
+from ladders.services.versions import ladder_data as content_of
 
 # The content tables' trigger raises with ERRCODE integrity_constraint_violation
 # (SQLSTATE 23000), which Django surfaces as IntegrityError. The version table's

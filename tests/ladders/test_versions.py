@@ -9,7 +9,10 @@ from django.db import connection, transaction
 from django.utils.html import escape
 
 from ladders.diffing import Change, diff_ladders, is_rewrite, word_diff
-from ladders.editing import (
+from ladders.forms import CompetencyForm, LevelForm
+from ladders.ladder_format import CompetencyData, LevelData, TrackData
+from ladders.models import Expectation, LadderVersion, Level
+from ladders.services.editing import (
     CellConflict,
     competency_add,
     details_update,
@@ -21,10 +24,7 @@ from ladders.editing import (
     level_add,
     track_add,
 )
-from ladders.forms import CompetencyForm, LevelForm
-from ladders.ladder_format import CompetencyData, LevelData, TrackData
-from ladders.models import Expectation, LadderVersion, Level
-from ladders.versions import (
+from ladders.services.versions import (
     LadderError,
     draft_discard,
     draft_start,
@@ -32,9 +32,9 @@ from ladders.versions import (
     version_publish,
     version_published,
 )
-from ladders.versions import ladder_data as content_of
-from people.levels import person_set_level
+from ladders.services.versions import ladder_data as content_of
 from people.models import LevelChange
+from people.services.levels import person_set_level
 from tests.factories import PersonFactory
 from tests.ladders.conftest import ladder_data, publish
 

@@ -9,12 +9,12 @@ from django.test import Client
 from django.urls import reverse
 
 from ladders import urls as ladder_urls
-from ladders.editing import details_update, expectation_save, ladder_create
 from ladders.ladder_format import to_yaml
 from ladders.models import Expectation, Ladder, LadderVersion
-from ladders.versions import draft_start, version_publish
-from ladders.versions import ladder_data as content_of
-from people.levels import person_set_level
+from ladders.services.editing import details_update, expectation_save, ladder_create
+from ladders.services.versions import draft_start, version_publish
+from ladders.services.versions import ladder_data as content_of
+from people.services.levels import person_set_level
 from tests.factories import PersonFactory, UserFactory
 from tests.ladders.conftest import ladder_data, publish
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from people.models import Person
-from people.people_import import (
+from people.services.people_import import (
     MAX_BYTES,
     ImportSummary,
     PeopleImportError,

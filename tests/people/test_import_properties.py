@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ladders.models import Level
-from people.levels import person_set_level
 from people.models import LevelChange, Person, PersonAttribute
-from people.people_import import PeopleImportError, parse_people_csv
+from people.services.levels import person_set_level
+from people.services.people_import import PeopleImportError, parse_people_csv
 from tests.factories import UserFactory
 from tests.ladders.conftest import ladder_data, publish
 from tests.strategies import NASTY_TEXT, csv_text, damaged_bytes

@@ -8,7 +8,7 @@ from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from people.models import Person
-from people.people_import import MAX_BYTES
+from people.services.people_import import MAX_BYTES
 from tests.factories import UserFactory
 
 URL = reverse("people:import")

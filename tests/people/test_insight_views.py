@@ -12,10 +12,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from people import insights
-from people.levels import person_set_level
 from people.models import LevelChange, Person, PersonAttribute, Proposal
-from people.workflow import cycle_open
+from people.selectors import insights
+from people.services.levels import person_set_level
+from people.services.workflow import cycle_open
 from tests.factories import PersonFactory
 from tests.ladders.conftest import ladder_data, publish
 from tests.people.test_insights import level, propose

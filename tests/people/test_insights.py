@@ -8,8 +8,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from ladders.models import Level
-from people import insights
-from people.insights import (
+from people.models import CalibrationCycle, Person, PersonAttribute, Proposal
+from people.selectors import insights
+from people.selectors.insights import (
     FLAG_DISTANCE,
     FLAG_MIN_DECIDED,
     cycle_tables,
@@ -17,10 +18,9 @@ from people.insights import (
     percent,
     rate,
 )
-from people.levels import person_set_level
-from people.models import CalibrationCycle, Person, PersonAttribute, Proposal
-from people.people_import import ImportSummary, PeopleImportError, Problem, people_import
-from people.workflow import (
+from people.services.levels import person_set_level
+from people.services.people_import import ImportSummary, PeopleImportError, Problem, people_import
+from people.services.workflow import (
     clock_at,
     cycle_close,
     cycle_open,

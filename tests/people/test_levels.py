@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from ladders.models import Ladder, LadderVersion, Level
 from people.models import LevelChange, Person
-from people.people_import import PeopleImportError, people_import
+from people.services.people_import import PeopleImportError, people_import
 from tests.ladders.conftest import ladder_data, publish
 
 

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from ladders.models import Level
 from people.models import OutgoingEmail
-from people.workflow import (
+from people.services.workflow import (
     cycle_open,
     evidence_save,
     proposal_create,
@@ -242,7 +242,7 @@ def test_a_refusing_mail_server_neither_loses_nor_blocks_the_decision(
     in_calibration, hr, committed, mailoutbox, settings, caplog
 ):
     settings.EMAIL_BACKEND = f"{__name__}.{RefusingBackend.__name__}"
-    with caplog.at_level(logging.WARNING, logger="people.notifications"):
+    with caplog.at_level(logging.WARNING, logger="people.services.notifications"):
         decided = committed(lambda: approve(in_calibration, hr))
 
     decided.refresh_from_db()
@@ -257,7 +257,7 @@ def test_a_refusing_mail_server_neither_loses_nor_blocks_the_decision(
         ("riya@example.com", None, 1),
     ]
     assert all("ConnectionRefusedError" in m.last_error for m in unsent)
-    warnings = [r for r in caplog.records if r.name == "people.notifications"]
+    warnings = [r for r in caplog.records if r.name == "people.services.notifications"]
     assert [r.levelno for r in warnings] == [logging.WARNING] * 3
     assert "Could not send mail" in warnings[0].getMessage()
     assert "Connection refused" in warnings[0].getMessage()

@@ -12,7 +12,12 @@ from django.urls import reverse
 
 from ladders.models import Level
 from people import urls as people_urls
-from people.workflow import evidence_save, proposal_create, proposal_endorse, proposal_submit
+from people.services.workflow import (
+    evidence_save,
+    proposal_create,
+    proposal_endorse,
+    proposal_submit,
+)
 from tests.factories import PersonFactory, UserFactory
 from tests.world import (
     APPROVED,

@@ -20,7 +20,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ladders.models import Level
-from people.levels import person_set_level
 from people.models import (
     CalibrationCycle,
     Comment,
@@ -31,7 +30,8 @@ from people.models import (
     Proposal,
     ProposalEvent,
 )
-from people.workflow import (
+from people.services.levels import person_set_level
+from people.services.workflow import (
     cycle_open,
     evidence_save,
     proposal_create,

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ladders.models import Expectation, Level
-from ladders.versions import draft_start, version_publish
-from people.levels import person_set_level
+from ladders.services.versions import draft_start, version_publish
 from people.models import CalibrationCycle, Comment, Evidence, LevelChange, Person, Proposal
-from people.workflow import (
+from people.services.levels import person_set_level
+from people.services.workflow import (
     apply_due_levels,
     comment_add,
     cycle_open,

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
 
 from people.models import Person
-from people.services import ReportingLineError, person_set_manager
+from people.services.reporting_lines import ReportingLineError, person_set_manager
 from tests.factories import PersonFactory
 
 

@@ -10,8 +10,7 @@ import pytest
 from django.db import ProgrammingError, connection, transaction
 
 from ladders.models import Level
-from ladders.versions import draft_start, version_publish
-from people import workflow
+from ladders.services.versions import draft_start, version_publish
 from people.models import (
     CalibrationCycle,
     LevelChange,
@@ -19,7 +18,8 @@ from people.models import (
     Proposal,
     ProposalEvent,
 )
-from people.workflow import (
+from people.services import workflow
+from people.services.workflow import (
     WorkflowError,
     apply_due_levels,
     clock_at,

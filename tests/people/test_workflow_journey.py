@@ -7,7 +7,7 @@ import pytest
 
 from ladders.models import Level
 from people.models import LevelChange, Proposal
-from people.workflow import (
+from people.services.workflow import (
     WorkflowError,
     apply_due_levels,
     cycle_close,

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ladders.ladder_format import to_csv, to_yaml
 from ladders.models import LadderVersion
-from ladders.versions import ladder_data
+from ladders.services.versions import ladder_data
 
 
 class Command(BaseCommand):

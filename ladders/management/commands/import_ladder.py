@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from ladders.ladder_format import LadderFormatError, read_file
-from ladders.versions import LadderError, ladder_import, version_publish
+from ladders.services.versions import LadderError, ladder_import, version_publish
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from people.workflow import apply_due_levels
+from people.services.workflow import apply_due_levels
 
 
 class Command(BaseCommand):

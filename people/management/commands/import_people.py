@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from people.people_import import PeopleImportError, people_import
+from people.services.people_import import PeopleImportError, people_import
 
 
 class Command(BaseCommand):

@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from ladders.ladder_format import read_file
 from ladders.models import Ladder
-from ladders.versions import ladder_import, version_publish
-from people import demo
-from people.demo_progressions import seed_progressions
+from ladders.services.versions import ladder_import, version_publish
+from people.demo import organisation as demo
+from people.demo.progressions import seed_progressions
 from people.models import OutgoingEmail, Person
-from people.people_import import people_import
+from people.services.people_import import people_import
 
 # The demo people took their first level this long ago.
 HIRED_DAYS_AGO = 700

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from people.notifications import send_pending
+from people.services.notifications import send_pending
 
 
 class Command(BaseCommand):

@@ -14,7 +14,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ladders.models import Competency, Ladder, LadderVersion, Level
-from people.levels import person_set_level
 from people.models import (
     CalibrationCycle,
     Comment,
@@ -24,9 +23,17 @@ from people.models import (
     Proposal,
     ProposalEvent,
 )
-from people.notifications import notify
+from people.selectors.targets import (
+    current_level_of,
+    lateral_targets,
+    newest_equivalent,
+    promotion_targets,
+)
+from people.services.levels import person_set_level
+from people.services.notifications import notify
 
 State = Proposal.State
+
 
 # The time every step is stamped with. Only the demo seed moves it, to write a
 # believable history of past cycles through the same code as real use.
@@ -50,57 +57,6 @@ def clock_at(moment: datetime):
 
 class WorkflowError(Exception):
     """A change refused for a reason the person can act on; nothing was written."""
-
-
-# Targets -------------------------------------------------------------------------
-
-
-def current_level_of(person: Person) -> Level | None:
-    """The person's level as it stands in their ladder's newest published version."""
-    return newest_equivalent(person.level) if person.level else None
-
-
-def newest_equivalent(level: Level) -> Level:
-    """Runs one or two queries. The same level (track key and code) in the newest
-    published version of its ladder, or ``level`` itself if that has none."""
-    newest = (
-        LadderVersion.objects.published()
-        .filter(ladder_id=level.version.ladder_id)
-        .order_by("-number")
-        .first()
-    )
-    if newest is None or newest.pk == level.version_id:
-        return level
-    return (
-        Level.objects.select_related("track", "version__ladder")
-        .filter(version=newest, code=level.code, track__key=level.track.key)
-        .first()
-    ) or level
-
-
-def promotion_targets(level: Level) -> list[tuple[Level, bool]]:
-    """Runs one query. (level, is_big_jump) for each level above on the same track:
-    the next one, and higher ones only where HR allows bigger jumps."""
-    above = list(
-        Level.objects.select_related("track")
-        .filter(track=level.track, grade__gt=level.grade)
-        .order_by("grade")
-    )
-    if not above:
-        return []
-    if not level.version.ladder.allow_multi_level_jumps:
-        above = above[:1]
-    return [(target, i > 0) for i, target in enumerate(above)]
-
-
-def lateral_targets(level: Level) -> list[Level]:
-    """Runs one query. Levels of the same grade on other tracks."""
-    return list(
-        Level.objects.select_related("track")
-        .filter(version=level.version, grade=level.grade)
-        .exclude(track=level.track)
-        .order_by("track__position")
-    )
 
 
 # Proposals -----------------------------------------------------------------------

@@ -11,10 +11,10 @@ from django.views.decorators.vary import vary_on_headers
 from config.access import hr_required, person_required
 from config.htmx import wants_fragment
 from ladders.models import Ladder, LadderVersion, Track
-from people.access import get_person_for, sees_growth_of
-from people.insights import cycle_tables, parity_tables
 from people.models import CalibrationCycle, Person, PersonAttribute
-from people.workflow import current_level_of, lateral_targets, promotion_targets
+from people.permissions.people import get_person_for, sees_growth_of
+from people.selectors.insights import cycle_tables, parity_tables
+from people.selectors.targets import current_level_of, lateral_targets, promotion_targets
 
 
 def _csv(tables, key, filename):

@@ -11,20 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from config.access import hr_required
-from ladders.access import get_draft_for
 from ladders.diffing import diff_ladders
-from ladders.editing import (
-    CellConflict,
-    competency_add,
-    details_update,
-    expectation_save,
-    item_move,
-    item_remove,
-    item_save,
-    ladder_create,
-    level_add,
-    track_add,
-)
 from ladders.forms import (
     CellForm,
     CompetencyForm,
@@ -37,8 +24,21 @@ from ladders.forms import (
 )
 from ladders.ladder_format import LadderFormatError, read_file
 from ladders.models import Competency, Ladder, Level, Track
+from ladders.permissions import get_draft_for
 from ladders.rubric import load_rubric
-from ladders.versions import (
+from ladders.services.editing import (
+    CellConflict,
+    competency_add,
+    details_update,
+    expectation_save,
+    item_move,
+    item_remove,
+    item_save,
+    ladder_create,
+    level_add,
+    track_add,
+)
+from ladders.services.versions import (
     LadderError,
     draft_discard,
     draft_start,

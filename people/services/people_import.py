@@ -22,7 +22,7 @@ from django.utils import timezone
 from config.uploads import MAX_UPLOAD_BYTES
 from ladders.models import LadderVersion, Level
 from people.models import LevelChange, Person, PersonAttribute
-from people.services import lock_reporting_lines
+from people.services.reporting_lines import lock_reporting_lines
 
 MAX_BYTES = MAX_UPLOAD_BYTES
 REQUIRED_COLUMNS = ("email", "name")

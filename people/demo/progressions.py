@@ -8,14 +8,12 @@ from django.utils import timezone
 
 from ladders.models import Competency, Ladder
 from people.models import CalibrationCycle, Person, Proposal
-from people.workflow import (
+from people.selectors.targets import lateral_targets, newest_equivalent, promotion_targets
+from people.services.workflow import (
     clock_at,
     cycle_close,
     cycle_open,
     evidence_save,
-    lateral_targets,
-    newest_equivalent,
-    promotion_targets,
     proposal_create,
     proposal_decide,
     proposal_endorse,

@@ -6,22 +6,12 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from ladders.models import LadderVersion, Level
-from ladders.versions import version_published
+from ladders.services.versions import version_published
 from people.models import LevelChange, Person
 
 
 class LevelError(Exception):
     """A level that cannot be given, with the reason."""
-
-
-def current_levels():
-    """Levels of every ladder's newest published version, in display order."""
-    current = LadderVersion.objects.current().values("pk")
-    return (
-        Level.objects.filter(version__in=current)
-        .select_related("track", "version__ladder")
-        .order_by("version__name", "version_id", "track__position", "grade")
-    )
 
 
 def person_set_level(*, person: Person, level: Level, by, source, note: str = "", at=None) -> bool:

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 
 from ladders.models import Competency, Expectation, Ladder, LadderVersion, Level, Track
-from ladders.versions import LadderError
+from ladders.services.versions import LadderError
 
 
 @dataclass

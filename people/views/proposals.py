@@ -1,35 +1,43 @@
 """Proposals: asking for a promotion or a lateral move, writing the evidence, and
-every step of review, each checked in people.proposal_access."""
+every step of review, each checked in people.permissions.proposals."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from config.access import person_required
-from ladders.models import Expectation, LadderVersion
-from people.access import PersonRequest, get_person_for, manages
-from people.models import Comment, Evidence, Proposal
-from people.proposal_access import available_actions, get_proposal_for, require, visible_proposals
-from people.proposal_forms import (
+from ladders.models import LadderVersion
+from people.forms.proposals import (
     CommentForm,
     EndorseForm,
     NewProposalForm,
     RevisionForm,
     per_competency,
 )
-from people.workflow import (
+from people.models import Comment, Proposal
+from people.permissions.people import PersonRequest, get_person_for, manages
+from people.permissions.proposals import (
+    available_actions,
+    get_proposal_for,
+    require,
+    visible_proposals,
+)
+from people.selectors.proposals import notes_by_competency, rubric_rows
+from people.selectors.queue import queue_counters
+from people.selectors.targets import (
+    targets_for,
+)
+from people.services.workflow import (
     WorkflowError,
     comment_add,
-    current_level_of,
     evidence_save,
     evidence_save_all,
-    lateral_targets,
-    promotion_targets,
     proposal_create,
+    proposal_decide,
     proposal_endorse,
     proposal_return,
     proposal_submit,
@@ -58,32 +66,6 @@ def proposal_list(request: PersonRequest):
     )
 
 
-def _targets(person):
-    """(level, kind, label) for every move ``person`` may propose."""
-    level = current_level_of(person)
-    if level is None:
-        return None, []
-    targets = [
-        (
-            target,
-            "promotion",
-            f"Promotion to {target.code} · {target.title} (grade {target.grade})"
-            + (": more than one level up, flagged for calibrators" if big else ""),
-        )
-        for target, big in promotion_targets(level)
-    ]
-    targets += [
-        (
-            target,
-            "lateral",
-            f"Lateral move to {target.code} · {target.title} on {target.track.name} "
-            f"(same grade {target.grade})",
-        )
-        for target in lateral_targets(level)
-    ]
-    return level, targets
-
-
 @require_http_methods(["GET", "POST"])
 @person_required
 def proposal_new(request: PersonRequest):
@@ -94,7 +76,7 @@ def proposal_new(request: PersonRequest):
         person = get_person_for(me, request.GET["person"])
         if person.pk != me.pk and not me.is_hr and not manages(me, person):
             raise Http404("No such person.")
-    level, targets = _targets(person)
+    level, targets = targets_for(person)
     # A track with an open proposal takes no second one: offer only the others.
     open_proposals = list(person.proposals.open().select_related("target_level__track"))
     busy = {(p.ladder_id, p.track_key) for p in open_proposals}
@@ -123,30 +105,6 @@ def proposal_new(request: PersonRequest):
     )
 
 
-def rubric_rows(proposal, *, details=None):
-    """Runs two queries. Per competency of the target level: its expectation, the
-    evidence, and any per-competency note (a return's comment, a decision's reason)."""
-    expectations = {
-        e.competency_id: e
-        for e in Expectation.objects.filter(level=proposal.target_level).select_related(
-            "competency"
-        )
-    }
-    evidence = {e.competency_key: e for e in Evidence.objects.filter(proposal=proposal)}
-    competencies = sorted(
-        (e.competency for e in expectations.values()), key=lambda c: (c.position, c.pk)
-    )
-    return [
-        {
-            "competency": c,
-            "expectation": expectations[c.pk],
-            "evidence": evidence.get(c.key),
-            "notes": (details or {}).get(c.key, []),
-        }
-        for c in competencies
-    ]
-
-
 @require_GET
 @person_required
 def proposal_detail(request: PersonRequest, uid):
@@ -154,18 +112,9 @@ def proposal_detail(request: PersonRequest, uid):
     return detail_page(request, proposal, roles)
 
 
-def _notes_by_competency(events) -> dict[str, list]:
-    """(event, text) per competency key: a return's comments, a decision's reasons."""
-    notes = {}
-    for event in events:
-        for key, text in event.details.items():
-            notes.setdefault(key, []).append((event, text))
-    return notes
-
-
 def detail_page(request, proposal, roles, *, status=200, forms=None):
     events = list(proposal.events.select_related("actor").order_by("at", "pk"))
-    notes = _notes_by_competency(events)
+    notes = notes_by_competency(events)
     comments = proposal.comments.select_related("author").order_by("created_at", "pk")
     if not roles.reviewer:
         comments = comments.filter(visibility=Comment.Visibility.SHARED)
@@ -215,7 +164,7 @@ def proposal_evidence(request: PersonRequest, uid):
         return redirect("people:proposal", uid=proposal.uid)
     # The manager's comments of a return stand beside the fields they are about.
     returns = proposal.events.filter(action="returned").select_related("actor").order_by("at")
-    rows = rubric_rows(proposal, details=_notes_by_competency(returns))
+    rows = rubric_rows(proposal, details=notes_by_competency(returns))
     if request.method == "POST":
         keys = [row["competency"].key for row in rows]
         texts = {key: request.POST.get(f"evidence-{key}", "") for key in keys}
@@ -349,37 +298,71 @@ def comment(request: PersonRequest, uid):
     return redirect(f"{proposal.get_absolute_url()}#comments")
 
 
-WAITING_SHOWN = 10
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+@person_required
+def decide(request, uid):
+    """Approve, or not approve with a reason per competency that fell short.
+
+    From the queue (htmx), the row is swapped in place and the counters refreshed;
+    GET there gives the inline "not approve" form. From the proposal page, a redirect."""
+    proposal, roles = get_proposal_for(request.person, uid)
+    require(roles, "decide")
+    rows = rubric_rows(proposal)
+    in_queue = bool(request.htmx) and request.GET.get("from") == "queue"
+    if request.method == "GET":
+        if not in_queue:
+            return redirect(f"{proposal.get_absolute_url()}#decide")
+        return _queue_row(request, proposal, roles, rows=rows, editing=True)
+    form = RevisionForm(request.POST)
+    error = None
+    if not form.is_valid():
+        error = "The form was incomplete: reload the page and try again."
+    else:
+        try:
+            proposal = proposal_decide(
+                proposal=proposal,
+                actor=request.person,
+                revision=form.cleaned_data["revision"],
+                approve=request.POST.get("decision") == "approve",
+                note=request.POST.get("note", ""),
+                reasons=per_competency(request.POST, "reason", [r["competency"].key for r in rows]),
+            )
+        except WorkflowError as refused:
+            error = str(refused)
+    if in_queue:
+        proposal, roles = get_proposal_for(request.person, uid)
+        return _queue_row(
+            request,
+            proposal,
+            roles,
+            rows=rows,
+            error=error,
+            editing=bool(error and proposal.state == "in_calibration"),
+            status=409 if error else 200,
+        )
+    if error:
+        return detail_page(request, proposal, roles, status=409, forms={"error": error})
+    messages.success(request, f"Decision recorded: {proposal.get_state_display().lower()}.")
+    return redirect("people:proposal", uid=proposal.uid)
 
 
-def waiting_for(person):
-    """Runs four queries. What this person must act on, for their home page: the first
-    few of each list (one more is fetched to know whether to point to the rest)."""
-    related = ("person", "target_level", "current_level", "cycle")
-    lists = {
-        "to_review": Proposal.objects.filter(state=Proposal.State.SUBMITTED, person__manager=person)
-        .select_related(*related)
-        .order_by("submitted_at"),
-        "to_decide": Proposal.objects.filter(
-            state=Proposal.State.IN_CALIBRATION,
-            cycle__calibrators=person,
-            cycle__status="open",
+def _queue_row(request, proposal, roles, *, rows, editing=False, error=None, status=200):
+    proposal = (
+        proposal.cycle.proposals.select_related(
+            "person__manager", "current_level", "target_level__track"
         )
-        .exclude(person=person)
-        .select_related(*related)
-        .order_by("submitted_at"),
-        "to_act": Proposal.objects.filter(
-            author=person, state__in=[Proposal.State.DRAFT, Proposal.State.RETURNED]
-        )
-        .select_related(*related)
-        .order_by("-created_at"),
-        "mine": Proposal.objects.filter(Q(person=person) | Q(author=person))
-        .select_related(*related)
-        .order_by("-created_at"),
+        .with_level_since()
+        .get(pk=proposal.pk)
+    )
+    context = {
+        "cycle": proposal.cycle,
+        "p": proposal,
+        "rows": rows,
+        "editing": editing,
+        "error": error,
+        "decidable": {proposal.pk} if available_actions(proposal, roles)["decide"] else set(),
+        "counters": queue_counters(proposal.cycle),
+        "oob": True,
     }
-    context = {}
-    for name, queryset in lists.items():
-        items = list(queryset[: WAITING_SHOWN + 1])
-        context[name] = items[:WAITING_SHOWN]
-        context[f"{name}_more"] = len(items) > WAITING_SHOWN
-    return context
+    return render(request, "people/cycles/queue.html#row", context, status=status)

@@ -1,3 +1,6 @@
+"""The people directory, a person's page, HR's changes to reporting lines and
+levels, and the people import."""
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -10,27 +13,13 @@ from django.views.decorators.vary import vary_on_headers
 from config.access import hr_required, person_required
 from config.htmx import wants_fragment
 from ladders.models import Level
-from people.access import PersonRequest, get_person_for, sees_growth_of
-from people.forms import LevelSetForm, ManagerChangeForm, PeopleImportForm
-from people.levels import current_levels, person_set_level
+from people.forms.people import LevelSetForm, ManagerChangeForm, PeopleImportForm
 from people.models import LevelChange, Person
-from people.people_import import PeopleImportError, people_import
-from people.proposal_views import waiting_for
-from people.services import ReportingLineError, person_set_manager
-
-
-@require_GET
-@person_required
-def home(request: PersonRequest):
-    person = request.person
-    context = {"person": person, "manager": person.manager}
-    if person.is_manager:
-        context["direct_reports"] = person.reports.count()
-        context["tree_size"] = Person.objects.reporting_tree_of(person).count()
-    if person.is_hr:
-        context["organisation_size"] = Person.objects.count()
-    context.update(waiting_for(person))
-    return render(request, "people/home.html", context)
+from people.permissions.people import PersonRequest, get_person_for, sees_growth_of
+from people.selectors.levels import current_levels
+from people.services.levels import person_set_level
+from people.services.people_import import PeopleImportError, people_import
+from people.services.reporting_lines import ReportingLineError, person_set_manager
 
 
 @require_GET

@@ -11,12 +11,12 @@ from django.views.decorators.vary import vary_on_headers
 
 from config.access import person_required
 from config.htmx import wants_fragment
-from ladders.access import get_version_for, is_hr
 from ladders.diffing import diff_ladders, is_rewrite, word_diff
 from ladders.ladder_format import to_csv, to_yaml
 from ladders.models import Ladder, LadderVersion
+from ladders.permissions import get_version_for, is_hr
 from ladders.rubric import load_rubric
-from ladders.versions import ladder_data
+from ladders.services.versions import ladder_data
 
 
 @require_GET

@@ -1,0 +1,1 @@
+"""Every write to ladders: versions (import, drafts, publishing) and editing a draft."""

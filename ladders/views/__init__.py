@@ -1,0 +1,1 @@
+"""The pages: reading ladders (browse) and HR's editor (editor)."""

@@ -1,0 +1,1 @@
+"""The demo organisation and its history, loaded by ``manage.py seed_demo``."""

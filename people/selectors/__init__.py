@@ -1,0 +1,1 @@
+"""Reads several pages share: targets, what waits for a person, the queue, insights."""

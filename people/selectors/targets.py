@@ -1,0 +1,80 @@
+"""The levels a person may move to: the next on their track, the same grade on another."""
+
+from ladders.models import LadderVersion, Level
+from people.models import (
+    Person,
+)
+
+
+def current_level_of(person: Person) -> Level | None:
+    """The person's level as it stands in their ladder's newest published version."""
+    return newest_equivalent(person.level) if person.level else None
+
+
+def newest_equivalent(level: Level) -> Level:
+    """Runs one or two queries. The same level (track key and code) in the newest
+    published version of its ladder, or ``level`` itself if that has none."""
+    newest = (
+        LadderVersion.objects.published()
+        .filter(ladder_id=level.version.ladder_id)
+        .order_by("-number")
+        .first()
+    )
+    if newest is None or newest.pk == level.version_id:
+        return level
+    return (
+        Level.objects.select_related("track", "version__ladder")
+        .filter(version=newest, code=level.code, track__key=level.track.key)
+        .first()
+    ) or level
+
+
+def promotion_targets(level: Level) -> list[tuple[Level, bool]]:
+    """Runs one query. (level, is_big_jump) for each level above on the same track:
+    the next one, and higher ones only where HR allows bigger jumps."""
+    above = list(
+        Level.objects.select_related("track")
+        .filter(track=level.track, grade__gt=level.grade)
+        .order_by("grade")
+    )
+    if not above:
+        return []
+    if not level.version.ladder.allow_multi_level_jumps:
+        above = above[:1]
+    return [(target, i > 0) for i, target in enumerate(above)]
+
+
+def lateral_targets(level: Level) -> list[Level]:
+    """Runs one query. Levels of the same grade on other tracks."""
+    return list(
+        Level.objects.select_related("track")
+        .filter(version=level.version, grade=level.grade)
+        .exclude(track=level.track)
+        .order_by("track__position")
+    )
+
+
+def targets_for(person):
+    """(current level, [(level, kind, label)]) for every move ``person`` may propose."""
+    level = current_level_of(person)
+    if level is None:
+        return None, []
+    targets = [
+        (
+            target,
+            "promotion",
+            f"Promotion to {target.code} · {target.title} (grade {target.grade})"
+            + (": more than one level up, flagged for calibrators" if big else ""),
+        )
+        for target, big in promotion_targets(level)
+    ]
+    targets += [
+        (
+            target,
+            "lateral",
+            f"Lateral move to {target.code} · {target.title} on {target.track.name} "
+            f"(same grade {target.grade})",
+        )
+        for target in lateral_targets(level)
+    ]
+    return level, targets

@@ -1,0 +1,1 @@
+"""The pages, one module per area: home, people, proposals, calibration, insights."""
