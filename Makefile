@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: run test install database browser lint format lock clean
+.PHONY: run test test-fast install database browser lint format lock clean
 
 run: install database
 	$(BIN)/python manage.py migrate --noinput
@@ -19,6 +19,10 @@ run: install database
 # ruff check and ruff format --check run inside the suite (tests/test_guards.py).
 test: install database browser
 	$(BIN)/pytest
+
+# Everything but the browser tests: no Chromium needed, a few minutes faster.
+test-fast: install database
+	$(BIN)/pytest -m "not browser"
 
 install: $(VENV)/.installed .env
 

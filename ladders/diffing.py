@@ -26,7 +26,7 @@ def is_rewrite(before: str, after: str) -> bool:
 
 def word_diff(before: str, after: str) -> SafeString:
     old, new = _TOKENS.findall(before or ""), _TOKENS.findall(after or "")
-    parts = []
+    parts: list[str] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if op == "equal":
             parts.append(escape("".join(old[i1:i2])))

@@ -2,8 +2,9 @@
 
 In order: DATABASE_URL from the environment or .env; else the PostgreSQL on
 127.0.0.1:5432 (started with pg_ctlcluster if this machine has a cluster that is
-down); else a project-local cluster under .pgdata/ if PostgreSQL's binaries are
-installed; else a message saying how to get one. The URL chosen is written to
+down); else a project-local cluster under .pgdata/ with PostgreSQL's binaries,
+installing Debian's server package first when they are missing (as root, or with
+sudo); else a message saying how to get one. The URL chosen is written to
 .env so that manage.py, pytest and the dev server all use the same database.
 """
 
@@ -123,6 +124,29 @@ def start_local_cluster() -> bool:
     return wait_for(LOCAL_URL)
 
 
+def install_postgresql() -> bool:
+    """Debian's server package, as root or through sudo without a password prompt, the
+    way `make test` installs Chromium. Its binaries then run the project-local cluster
+    (trust auth on loopback), whatever the package's own cluster allows."""
+    if not shutil.which("apt-get"):
+        return False
+    if os.geteuid() == 0:
+        as_root = []
+    elif (
+        shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"], check=False).returncode == 0
+    ):
+        as_root = ["sudo", "-n"]
+    else:
+        return False
+    print("PostgreSQL is not installed: installing Debian's postgresql package...")
+    quiet = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    steps = [["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "postgresql"]]
+    for step in steps:
+        if subprocess.run([*as_root, *step], env=quiet, check=False).returncode != 0:
+            return False
+    return bool(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+
+
 def wait_for(url: str, seconds: float = 20) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -159,11 +183,12 @@ def main() -> int:
             return 1
     elif server_answers(DEFAULT_URL) or start_system_cluster():
         url = DEFAULT_URL
-    elif start_local_cluster():
+    elif start_local_cluster() or (install_postgresql() and start_local_cluster()):
         url = LOCAL_URL
     else:
         print(
-            "No PostgreSQL found. Either:\n"
+            "No PostgreSQL found, and it could not be installed here (that needs apt-get,\n"
+            "as root or with sudo). Either:\n"
             "  - start one on 127.0.0.1:5432 (user postgres), e.g. `docker compose up -d db`;\n"
             "  - install PostgreSQL's binaries (apt-get install postgresql) so `make` can run\n"
             "    a project-local one under .pgdata/;\n"

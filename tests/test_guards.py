@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from ladders.models import Level
 from ladders.services.versions import draft_start
 from people.services.workflow import cycle_open, proposal_create
-from tests.ladders.conftest import ladder_data, publish
+from tests.builders import ladder_data, publish
 
 ROOT = Path(__file__).resolve().parent.parent
 RUFF = Path(sys.executable).parent / "ruff"
@@ -30,6 +30,15 @@ def test_no_model_change_is_missing_its_migration(db):
 def test_ruff_is_clean(args):
     result = subprocess.run(
         [str(RUFF), *args, "."], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_types_check():
+    """mypy with the Django plugin, as configured in pyproject.toml (lenient to start,
+    only ever tightened)."""
+    result = subprocess.run(
+        [str(RUFF.parent / "mypy")], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

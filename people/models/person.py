@@ -141,7 +141,8 @@ class Person(models.Model):
     def management_chain(self) -> list["Person"]:
         """Runs one query. From this person's manager up to the top of the organisation."""
         above = {p.pk: p for p in Person.objects.management_chain_of(self)}
-        chain, current = [], above.get(self.manager_id)
+        chain: list[Person] = []
+        current = above.get(self.manager_id)
         while current is not None and len(chain) < len(above):
             chain.append(current)
             current = above.get(current.manager_id)

@@ -31,12 +31,17 @@ ATTRIBUTE_PREFIX = "attr:"
 ATTRIBUTE_COLUMN = re.compile(r"attr:[a-z0-9][a-z0-9 _-]{0,39}")
 ATTRIBUTE_VALUE_MAX = 120
 ROLES = {"": False, "engineer": False, "manager": False, "hr": True}
-NAME_MAX_LENGTH = Person._meta.get_field("name").max_length
+
+
+def _max_length(model, name: str) -> int:
+    length = model._meta.get_field(name).max_length
+    assert length is not None, f"{model.__name__}.{name} has a max_length"
+    return length
+
+
+NAME_MAX_LENGTH = _max_length(Person, "name")
 # The email is also the account's username, the shorter of the two columns.
-EMAIL_MAX_LENGTH = min(
-    Person._meta.get_field("email").max_length,
-    get_user_model()._meta.get_field("username").max_length,
-)
+EMAIL_MAX_LENGTH = min(_max_length(Person, "email"), _max_length(get_user_model(), "username"))
 
 
 @dataclass(frozen=True)
@@ -155,7 +160,8 @@ def parse_people_csv(data: bytes) -> ParsedFile:
 
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[Problem] = []
-    rows, seen = [], {}
+    rows: list[Row] = []
+    seen: dict[str, int] = {}
     try:
         header = next(reader, None)
         if header is None:
@@ -220,7 +226,7 @@ def _read_header(header: list[str], problems: list[Problem]) -> list[str]:
     return columns
 
 
-def _read_row(line, fields, columns, problems) -> Row | None:
+def _read_row(line, fields, columns, problems) -> Row | None:  # noqa: C901
     if len(fields) != len(columns):
         problems.append(Problem(line, f"Expected {len(columns)} fields, found {len(fields)}."))
         return None
@@ -308,7 +314,9 @@ def _is_email(value: str) -> bool:
 def _check_managers(parsed: ParsedFile, existing: dict[str, Person]) -> list[Problem]:
     """Unknown managers and cycles, judged on the organisation as it would be afterwards."""
     by_pk = {p.pk: p.email for p in existing.values()}
-    manager_of = {email: by_pk.get(p.manager_id) for email, p in existing.items()}
+    manager_of = {
+        email: by_pk.get(p.manager_id) if p.manager_id else None for email, p in existing.items()
+    }
     for row in parsed.rows:
         if row.manager_email is None:
             manager_of.setdefault(row.email, None)
@@ -346,10 +354,12 @@ def _check_managers(parsed: ParsedFile, existing: dict[str, Person]) -> list[Pro
 
 def _cycles(manager_of: dict[str, str | None]) -> list[list[str]]:
     """Every cycle in the manager graph, each listed once, from a walk up from each person."""
-    done, cycles = set(), []
+    done: set[str] = set()
+    cycles: list[list[str]] = []
     for start in manager_of:
-        path, on_path = [], {}
-        current = start
+        path: list[str] = []
+        on_path: dict[str, int] = {}
+        current: str | None = start
         while current is not None and current not in done and current not in on_path:
             on_path[current] = len(path)
             path.append(current)
@@ -391,7 +401,7 @@ def _apply(rows: list[Row], existing: dict[str, Person], levels: dict, by, at) -
         if row.manager_email is not None:
             manager_id = existing[row.manager_email].pk if row.manager_email else None
         level_id = levels[row.level].pk if row.level else person.level_id
-        if level_id != person.level_id:
+        if level_id is not None and level_id != person.level_id:
             history.append(
                 LevelChange(
                     person=person,
