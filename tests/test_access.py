@@ -25,19 +25,19 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from ladders.ladder_format import to_yaml
 from ladders.models import Level
 from ladders.services.versions import draft_start
-from tests.factories import PASSWORD, UserFactory
-from tests.ladders.conftest import ladder_data
-from tests.world import (
+from tests.builders import (
     APPROVED,
     DRAFT,
     IN_CALIBRATION,
     SUBMITTED,
     build_world,
+    ladder_data,
     new_cycle_data,
     new_proposal_data,
     snapshot,
     walk,
 )
+from tests.factories import PASSWORD, UserFactory
 
 ROLES = ("anonymous", "nobody", "report", "manager", "calibrator", "hr", "outsider")
 HTMX = {"HTTP_HX_REQUEST": "true"}

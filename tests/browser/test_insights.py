@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime
 import pytest
 from playwright.sync_api import expect
 
-from ladders.models import Level
 from people.models import LevelChange, Proposal
 from people.services.levels import person_set_level
 from people.services.workflow import (
@@ -19,8 +18,8 @@ from people.services.workflow import (
     proposal_endorse,
     proposal_submit,
 )
+from tests.builders import ladder_data, level, publish
 from tests.factories import PersonFactory
-from tests.ladders.conftest import ladder_data, publish
 
 pytestmark = pytest.mark.browser
 
@@ -41,10 +40,6 @@ def engineering(transactional_db):
 def product(transactional_db):
     """A second published ladder, Product, with the same shape."""
     return publish(ladder_data(slug="product", name="Product"))
-
-
-def level(version, code):
-    return Level.objects.get(version=version, code=code)
 
 
 def set_level(person, version, code, *, at=LEVELLED_AT, source=LevelChange.Source.IMPORT):

@@ -17,8 +17,8 @@ from people.services.workflow import (
     proposal_endorse,
     proposal_submit,
 )
+from tests.builders import ladder_data, publish
 from tests.factories import PASSWORD, PersonFactory
-from tests.ladders.conftest import ladder_data, publish
 
 pytestmark = pytest.mark.browser
 

@@ -5,8 +5,8 @@ from playwright.sync_api import expect
 
 from ladders.models import Competency, Level
 from ladders.services.versions import draft_start
+from tests.builders import ladder_data, publish
 from tests.factories import PASSWORD, PersonFactory
-from tests.ladders.conftest import ladder_data, publish
 
 pytestmark = pytest.mark.browser
 

@@ -27,7 +27,7 @@ from ladders.ladder_format import (
 from ladders.models import Competency, Expectation, Ladder, LadderVersion, Level, Track
 from ladders.services import versions
 from ladders.services.versions import LadderError, ladder_import, version_publish
-from tests.ladders.conftest import ladder_data, publish
+from tests.builders import ladder_data, publish
 
 DEMO_FILES = sorted((Path(ladders.__file__).parent / "demo").glob("*.yaml"))
 IMPORT_URL = reverse("ladders:import")

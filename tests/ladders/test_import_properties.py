@@ -38,8 +38,8 @@ from ladders.ladder_format import (
 )
 from ladders.models import Competency, Expectation, Ladder, LadderVersion, Level, Track
 from ladders.services.versions import ladder_data
-from tests.ladders.conftest import ladder_data as sample_ladder
-from tests.ladders.conftest import publish
+from tests.builders import ladder_data as sample_ladder
+from tests.builders import publish
 from tests.strategies import NASTY_TEXT, csv_text, damaged_bytes
 
 IMPORT_URL = reverse("ladders:import")

@@ -28,7 +28,7 @@ from ladders.ladder_format import (
     to_document,
     to_yaml,
 )
-from tests.ladders.conftest import ladder_data
+from tests.builders import ladder_data
 
 DEMO_FILES = sorted((Path(ladders.__file__).parent / "demo").glob("*.yaml"))
 BOM = b"\xef\xbb\xbf"

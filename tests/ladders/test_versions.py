@@ -35,8 +35,8 @@ from ladders.services.versions import (
 from ladders.services.versions import ladder_data as content_of
 from people.models import LevelChange
 from people.services.levels import person_set_level
+from tests.builders import ladder_data, publish
 from tests.factories import PersonFactory
-from tests.ladders.conftest import ladder_data, publish
 
 
 def cell(version, code, key):

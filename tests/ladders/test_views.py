@@ -15,8 +15,8 @@ from ladders.services.editing import details_update, expectation_save, ladder_cr
 from ladders.services.versions import draft_start, version_publish
 from ladders.services.versions import ladder_data as content_of
 from people.services.levels import person_set_level
+from tests.builders import ladder_data, publish
 from tests.factories import PersonFactory, UserFactory
-from tests.ladders.conftest import ladder_data, publish
 
 SLUG = {"slug": "engineering"}
 HTMX = {"HX-Request": "true"}

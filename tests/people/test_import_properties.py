@@ -22,8 +22,8 @@ from ladders.models import Level
 from people.models import LevelChange, Person, PersonAttribute
 from people.services.levels import person_set_level
 from people.services.people_import import PeopleImportError, parse_people_csv
+from tests.builders import ladder_data, publish
 from tests.factories import UserFactory
-from tests.ladders.conftest import ladder_data, publish
 from tests.strategies import NASTY_TEXT, csv_text, damaged_bytes
 
 URL = reverse("people:import")

@@ -3,19 +3,15 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from ladders.models import Ladder, LadderVersion, Level
+from ladders.models import Ladder, LadderVersion
 from people.models import LevelChange, Person
 from people.services.people_import import PeopleImportError, people_import
-from tests.ladders.conftest import ladder_data, publish
+from tests.builders import ladder_data, level, publish
 
 
 @pytest.fixture
 def engineering(db):
     return publish(ladder_data())
-
-
-def level(version, code):
-    return Level.objects.get(version=version, code=code)
 
 
 def url(person):

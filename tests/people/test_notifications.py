@@ -21,7 +21,7 @@ from people.services.workflow import (
     proposal_return,
     proposal_submit,
 )
-from tests.ladders.conftest import ladder_data, publish
+from tests.builders import ladder_data, publish
 
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 

@@ -18,8 +18,7 @@ from people.services.workflow import (
     proposal_endorse,
     proposal_submit,
 )
-from tests.factories import PersonFactory, UserFactory
-from tests.world import (
+from tests.builders import (
     APPROVED,
     COMPETENCIES,
     DRAFT,
@@ -32,6 +31,7 @@ from tests.world import (
     snapshot,
     walk,
 )
+from tests.factories import PersonFactory, UserFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 ROLES = ("report", "manager", "director", "calibrator", "other_calibrator", "hr", "outsider")

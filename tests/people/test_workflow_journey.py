@@ -19,7 +19,7 @@ from people.services.workflow import (
     proposal_return,
     proposal_submit,
 )
-from tests.ladders.conftest import ladder_data, publish
+from tests.builders import ladder_data, publish
 
 
 @pytest.fixture
