@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 import yaml
 
 from config.uploads import MAX_UPLOAD_BYTES
+from ladders.models import Track
 
 FORMAT = "career-ladder/1"
 MAX_BYTES = MAX_UPLOAD_BYTES
 KEY_RE = re.compile(r"[a-z0-9-]{1,64}")
-KINDS = ("ic", "management")
+KINDS = tuple(Track.Kind.values)  # the format names the kinds the app knows
 # Summaries and descriptions have no length limit of their own: let one CSV field
 # be as large as a whole file may be (the csv module stops at 128 KiB by default).
 csv.field_size_limit(MAX_BYTES)
@@ -134,7 +135,7 @@ def read_yaml(data: bytes) -> LadderData:
     reader = _YamlReader()
     ladder = reader.read(document)
     problems = reader.problems + (check(ladder) if ladder else [])
-    if problems:
+    if problems or ladder is None:
         raise LadderFormatError(problems)
     return ladder
 
@@ -363,7 +364,7 @@ CSV_OPTIONAL = ("level_summary", "competency_group", "competency_description", "
 CSV_REQUIRED = tuple(column for column in CSV_COLUMNS if column not in CSV_OPTIONAL)
 
 
-def read_csv(data: bytes) -> LadderData:
+def read_csv(data: bytes) -> LadderData:  # noqa: C901
     text = _decode(data)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[FormatProblem] = []
@@ -404,7 +405,7 @@ def read_csv(data: bytes) -> LadderData:
         problems.append(FormatProblem("line 2", "the file has a header but no rows."))
     if builder.ladder is not None:
         problems += check(builder.ladder)
-    if problems:
+    if problems or builder.ladder is None:
         raise LadderFormatError(problems)
     return builder.ladder
 
@@ -437,7 +438,7 @@ class _CsvBuilder:
         self.seen: dict[str, dict] = {"ladder": {}, "track": {}, "level": {}, "competency": {}}
         self.cells: dict[tuple[str, str], int] = {}
 
-    def add(self, line: int, row: dict[str, str]) -> None:
+    def add(self, line: int, row: dict[str, str]) -> None:  # noqa: C901
         def at(column):
             return f"line {line}, column {column}"
 
@@ -548,7 +549,7 @@ class _CsvBuilder:
 # Checking: the same rules whichever encoding the ladder came in -----------------
 
 
-def check(ladder: LadderData) -> list[FormatProblem]:
+def check(ladder: LadderData) -> list[FormatProblem]:  # noqa: C901
     problems: list[FormatProblem] = []
 
     def problem(where, message):
@@ -610,7 +611,12 @@ def check(ladder: LadderData) -> list[FormatProblem]:
             _unique(codes, level.code, level.where.get("code", "code"), "level code", problem)
             if level.grade is not None and not 1 <= level.grade <= 99:
                 problem(level.where.get("grade", "grade"), f"is {level.grade}; expected 1 to 99.")
-            if previous is not None and level.grade is not None and level.grade <= previous.grade:
+            if (
+                previous is not None
+                and level.grade is not None
+                and previous.grade is not None
+                and level.grade <= previous.grade
+            ):
                 problem(
                     level.where.get("grade", "grade"),
                     f"is {level.grade}, not above {previous.grade} of {previous.code}: grades "

@@ -63,6 +63,15 @@ class LadderVersionQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(status=LadderVersion.Status.DRAFT)
 
+    def newest(self):
+        """Runs one query. The newest published version among these, or None."""
+        return self.published().order_by("-number").first()
+
+    def newest_for(self, ladder):
+        """Runs one query. The newest published version of ``ladder`` (or a ladder's
+        id), or None: what people read and what proposals are pinned to."""
+        return self.filter(ladder_id=getattr(ladder, "pk", ladder)).newest()
+
     def current(self):
         """The newest published version of each ladder (PostgreSQL DISTINCT ON)."""
         return self.published().order_by("ladder_id", "-number").distinct("ladder_id")

@@ -29,7 +29,7 @@ def get_version_for(request, slug: str, number=None) -> LadderVersion:
             return versions.get(number=int(number))
         except (ValueError, LadderVersion.DoesNotExist):
             raise Http404("No such version.") from None
-    version = versions.published().order_by("-number").first() or versions.drafts().first()
+    version = versions.newest() or versions.drafts().first()
     if version is None:
         raise Http404("Nothing published yet.")
     return version

@@ -73,7 +73,7 @@ def ladder_import(*, data: LadderData, user) -> LadderVersion:
                     f"{draft.name} already has a draft (version {draft.number}). Publish or "
                     "discard it before importing a new one."
                 )
-        previous = ladder.versions.published().order_by("-number").first()
+        previous = ladder.versions.newest()
         return _new_draft(ladder, data, based_on=previous, user=user)
 
 
@@ -120,7 +120,7 @@ def _write_content(version: LadderVersion, data: LadderData) -> None:
             track=track,
             code=d.code,
             title=d.title,
-            grade=d.grade,
+            grade=d.grade,  # type: ignore[misc]  # every grade is set once check() passed
             summary=d.summary,
         )
         for d, track in pairs
@@ -139,7 +139,7 @@ def draft_start(*, ladder: Ladder, user) -> LadderVersion:
         existing = ladder.versions.drafts().first()
         if existing is not None:
             return existing
-        current = ladder.versions.published().order_by("-number").first()
+        current = ladder.versions.newest()
         if current is None:
             raise LadderError("This ladder has nothing published to start a draft from.")
         return _new_draft(ladder, ladder_data(current), based_on=current, user=user)
@@ -164,7 +164,7 @@ def version_publish(*, version: LadderVersion, user, note: str) -> LadderVersion
             raise LadderError(f"Version {version.number} is already published.")
         for problem in publish_blockers(version):
             raise LadderError(problem)
-        previous = version.ladder.versions.published().order_by("-number").first()
+        previous = version.ladder.versions.newest()
         version.status = LadderVersion.Status.PUBLISHED
         version.published_by = user
         version.published_at = timezone.now()

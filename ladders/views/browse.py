@@ -45,7 +45,7 @@ def _page(request, template, version, **context):
     Runs one query: the ladder's newest published number, to say whether this
     version is current and to keep ``?version=N`` on links when it is not; for HR
     one more, for the draft in progress (the Edit link continues it)."""
-    newest = version.ladder.versions.published().order_by("-number").first()
+    newest = version.ladder.versions.newest()
     is_current = newest is not None and newest.pk == version.pk
     hr = is_hr(request)
     context |= {

@@ -13,10 +13,13 @@ from django.utils import timezone
 from people.models.person import LevelChange, Person
 
 
+class CycleStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
 class CalibrationCycle(models.Model):
-    class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+    Status = CycleStatus
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     ladder = models.ForeignKey("ladders.Ladder", on_delete=models.PROTECT, related_name="+")
@@ -38,7 +41,9 @@ class CalibrationCycle(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["ladder"], condition=Q(status="open"), name="one_open_cycle_per_ladder"
+                fields=["ladder"],
+                condition=Q(status=CycleStatus.OPEN),
+                name="one_open_cycle_per_ladder",
             ),
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")), name="cycle_ends_after_start"
@@ -53,9 +58,51 @@ class CalibrationCycle(models.Model):
         return self.status == self.Status.OPEN
 
 
+class ProposalState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    ENDORSED = "endorsed", "Endorsed"
+    RETURNED = "returned", "Returned to author"
+    IN_CALIBRATION = "in_calibration", "In calibration"
+    APPROVED = "approved", "Approved"
+    NOT_APPROVED = "not_approved", "Not approved"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# Built once: the constraints, the workflow and the queries all read these.
+OPEN_STATES = [
+    ProposalState.DRAFT,
+    ProposalState.SUBMITTED,
+    ProposalState.ENDORSED,
+    ProposalState.RETURNED,
+    ProposalState.IN_CALIBRATION,
+]
+DECIDED_STATES = [ProposalState.APPROVED, ProposalState.NOT_APPROVED]
+
+
 class ProposalQuerySet(models.QuerySet):
     def open(self):
-        return self.filter(state__in=Proposal.OPEN_STATES)
+        return self.filter(state__in=OPEN_STATES)
+
+    def to_review_by(self, manager):
+        """Submitted proposals about ``manager``'s direct reports: theirs to endorse or return."""
+        return self.filter(state=ProposalState.SUBMITTED, person__manager=manager)
+
+    def to_decide_by(self, calibrator):
+        """Proposals in the open cycles ``calibrator`` calibrates, except their own."""
+        return self.filter(
+            state=ProposalState.IN_CALIBRATION,
+            cycle__calibrators=calibrator,
+            cycle__status=CycleStatus.OPEN,
+        ).exclude(person=calibrator)
+
+    def to_write_by(self, author):
+        """Drafts and returned proposals ``author`` wrote: theirs to finish and submit."""
+        return self.filter(author=author, state__in=[ProposalState.DRAFT, ProposalState.RETURNED])
+
+    def about_or_by(self, person):
+        """Proposals about ``person`` or written by them."""
+        return self.filter(Q(person=person) | Q(author=person))
 
     def with_level_since(self):
         """Annotates ``level_since``: when the person's latest level change happened
@@ -71,18 +118,9 @@ class Proposal(models.Model):
         PROMOTION = "promotion", "Promotion"
         LATERAL = "lateral", "Lateral move"
 
-    class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        ENDORSED = "endorsed", "Endorsed"
-        RETURNED = "returned", "Returned to author"
-        IN_CALIBRATION = "in_calibration", "In calibration"
-        APPROVED = "approved", "Approved"
-        NOT_APPROVED = "not_approved", "Not approved"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-
-    OPEN_STATES = ("draft", "submitted", "endorsed", "returned", "in_calibration")
-    DECIDED_STATES = ("approved", "not_approved")
+    State = ProposalState
+    OPEN_STATES = OPEN_STATES
+    DECIDED_STATES = DECIDED_STATES
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="proposals")
@@ -122,17 +160,15 @@ class Proposal(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "ladder", "track_key"],
-                condition=Q(
-                    state__in=["draft", "submitted", "endorsed", "returned", "in_calibration"]
-                ),
+                condition=Q(state__in=OPEN_STATES),
                 name="one_open_proposal_per_person_and_track",
             ),
             models.CheckConstraint(
-                condition=Q(applied_at__isnull=True) | Q(state="approved"),
+                condition=Q(applied_at__isnull=True) | Q(state=ProposalState.APPROVED),
                 name="only_approvals_are_applied",
             ),
             models.CheckConstraint(
-                condition=~Q(state__in=["approved", "not_approved"]) | Q(decided_at__isnull=False),
+                condition=~Q(state__in=DECIDED_STATES) | Q(decided_at__isnull=False),
                 name="decisions_have_a_date",
             ),
         ]
@@ -150,6 +186,10 @@ class Proposal(models.Model):
     @property
     def is_decided(self):
         return self.state in self.DECIDED_STATES
+
+    @property
+    def is_lateral(self):
+        return self.kind == self.Kind.LATERAL
 
 
 class Evidence(models.Model):
@@ -175,11 +215,23 @@ class ProposalEvent(models.Model):
     """The audit trail: one row per transition or decision. The database refuses to
     change or delete a row once written, whoever asks."""
 
+    class Action(models.TextChoices):
+        # The values are stored in an append-only table: they never change.
+        CREATED = "created", "Started"
+        SUBMITTED = "submitted", "Submitted"
+        ENDORSED = "endorsed", "Endorsed"
+        RETURNED = "returned", "Returned"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        ENTERED_CALIBRATION = "entered calibration", "Entered calibration"
+        APPROVED = "approved", "Approved"
+        NOT_APPROVED = "not_approved", "Not approved"
+        LEVEL_APPLIED = "level applied", "Level applied"
+
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, related_name="+")
-    action = models.CharField(max_length=24)
-    from_state = models.CharField(max_length=16, blank=True)
-    to_state = models.CharField(max_length=16)
+    action = models.CharField(max_length=24, choices=Action)
+    from_state = models.CharField(max_length=16, blank=True, choices=ProposalState)
+    to_state = models.CharField(max_length=16, choices=ProposalState)
     note = models.TextField(blank=True)
     # Per-competency comments of a return, or reasons of a decision: {key: text}.
     details = models.JSONField(default=dict, blank=True)
@@ -195,7 +247,31 @@ class ProposalEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.action} {self.from_state}→{self.to_state}"
+        return f"{self.get_action_display()}: {self.from_state}→{self.to_state}"
+
+    @property
+    def is_decision(self) -> bool:
+        return self.action in (self.Action.APPROVED, self.Action.NOT_APPROVED)
+
+    @property
+    def changes_state(self) -> bool:
+        """Whether the timeline should say which state it led to: only when that is not
+        what the action says already (a manager's nomination, submitted, is endorsed)."""
+        return self.to_state != IMPLIED_STATE.get(self.action)
+
+
+# The state each action leads to, as its name says.
+IMPLIED_STATE: dict[str, str] = {
+    ProposalEvent.Action.CREATED: ProposalState.DRAFT,
+    ProposalEvent.Action.SUBMITTED: ProposalState.SUBMITTED,
+    ProposalEvent.Action.ENDORSED: ProposalState.ENDORSED,
+    ProposalEvent.Action.RETURNED: ProposalState.RETURNED,
+    ProposalEvent.Action.WITHDRAWN: ProposalState.WITHDRAWN,
+    ProposalEvent.Action.ENTERED_CALIBRATION: ProposalState.IN_CALIBRATION,
+    ProposalEvent.Action.APPROVED: ProposalState.APPROVED,
+    ProposalEvent.Action.NOT_APPROVED: ProposalState.NOT_APPROVED,
+    ProposalEvent.Action.LEVEL_APPLIED: ProposalState.APPROVED,
+}
 
 
 class Comment(models.Model):

@@ -14,11 +14,13 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from ladders.models import Track
 from people.models import CalibrationCycle, LevelChange, Person, PersonAttribute, Proposal
 
 DECIDED = Q(state__in=Proposal.DECIDED_STATES)
 APPROVED = Q(state=Proposal.State.APPROVED)
 # A manager's rate this far (in points) from the cycle's, over enough decisions, is flagged.
+IC, MANAGEMENT = Track.Kind.IC, Track.Kind.MANAGEMENT
 FLAG_DISTANCE = 0.25
 FLAG_MIN_DECIDED = 3
 
@@ -429,7 +431,7 @@ def _headcount(ladder) -> Table:
     grades = sorted({g for g, _ in by})
     rows = []
     for g in grades:
-        ic, mgmt = by.get((g, "ic"), 0), by.get((g, "management"), 0)
+        ic, mgmt = by.get((g, IC), 0), by.get((g, MANAGEMENT), 0)
         share = ic / (ic + mgmt) if ic + mgmt else None
         rows.append([f"Grade {g}", ic, mgmt, percent(share)])
     return Table(
@@ -469,7 +471,7 @@ def _time_to_promotion(ladder, recent) -> Table:
         values = days.get((grade, kind))
         return round(median(values)) if values else "—"
 
-    rows = [[f"Grade {g}", cell(g, "ic"), cell(g, "management")] for g in grades]
+    rows = [[f"Grade {g}", cell(g, IC), cell(g, MANAGEMENT)] for g in grades]
     return Table(
         key="time-to-promotion",
         title=f"Median days in level before promotion, by target grade (last {TREND_CYCLES} "
@@ -501,8 +503,7 @@ def _trend(ladder, recent) -> Table:
         entry["rates"][g["target_level__track__kind"]] = rate(g["approved"], g["decided"])
     last = list(cycles.values())[-TREND_CYCLES:]
     rows = [
-        [c["name"], percent(c["rates"].get("ic")), percent(c["rates"].get("management"))]
-        for c in last
+        [c["name"], percent(c["rates"].get(IC)), percent(c["rates"].get(MANAGEMENT))] for c in last
     ]
 
     def points(kind):
@@ -520,8 +521,8 @@ def _trend(ladder, recent) -> Table:
             "type": "line",
             "labels": [r[0] for r in rows],
             "series": {
-                "Individual contributor (%)": points("ic"),
-                "Management (%)": points("management"),
+                "Individual contributor (%)": points(IC),
+                "Management (%)": points(MANAGEMENT),
             },
         },
     )
@@ -535,8 +536,8 @@ def _laterals(ladder) -> Table:
         .order_by()
     )
     rows = [
-        ["Individual contributor → management", moves.get("ic", 0)],
-        ["Management → individual contributor", moves.get("management", 0)],
+        ["Individual contributor → management", moves.get(IC, 0)],
+        ["Management → individual contributor", moves.get(MANAGEMENT, 0)],
     ]
     return Table(
         key="laterals",
@@ -560,8 +561,8 @@ def _headcount_by_attribute(ladder, name: str) -> Table:
         .values("group")
         .annotate(
             total=Count("pk"),
-            ic=Count("pk", filter=Q(level__track__kind="ic")),
-            management=Count("pk", filter=Q(level__track__kind="management")),
+            ic=Count("pk", filter=Q(level__track__kind=IC)),
+            management=Count("pk", filter=Q(level__track__kind=MANAGEMENT)),
         )
         .order_by("group")
     )

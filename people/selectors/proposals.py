@@ -1,8 +1,6 @@
 """Reads about proposals that several pages share: the rubric beside the
 evidence, and what waits for a person."""
 
-from django.db.models import Q
-
 from ladders.models import Expectation
 from people.models import Evidence, Proposal
 
@@ -33,7 +31,7 @@ def rubric_rows(proposal, *, details=None):
 
 def notes_by_competency(events) -> dict[str, list]:
     """(event, text) per competency key: a return's comments, a decision's reasons."""
-    notes = {}
+    notes: dict[str, list] = {}
     for event in events:
         for key, text in event.details.items():
             notes.setdefault(key, []).append((event, text))
@@ -46,27 +44,12 @@ WAITING_SHOWN = 10
 def waiting_for(person):
     """Runs four queries. What this person must act on, for their home page: the first
     few of each list (one more is fetched to know whether to point to the rest)."""
-    related = ("person", "target_level", "current_level", "cycle")
+    proposals = Proposal.objects.select_related("person", "target_level", "current_level", "cycle")
     lists = {
-        "to_review": Proposal.objects.filter(state=Proposal.State.SUBMITTED, person__manager=person)
-        .select_related(*related)
-        .order_by("submitted_at"),
-        "to_decide": Proposal.objects.filter(
-            state=Proposal.State.IN_CALIBRATION,
-            cycle__calibrators=person,
-            cycle__status="open",
-        )
-        .exclude(person=person)
-        .select_related(*related)
-        .order_by("submitted_at"),
-        "to_act": Proposal.objects.filter(
-            author=person, state__in=[Proposal.State.DRAFT, Proposal.State.RETURNED]
-        )
-        .select_related(*related)
-        .order_by("-created_at"),
-        "mine": Proposal.objects.filter(Q(person=person) | Q(author=person))
-        .select_related(*related)
-        .order_by("-created_at"),
+        "to_review": proposals.to_review_by(person).order_by("submitted_at"),
+        "to_decide": proposals.to_decide_by(person).order_by("submitted_at"),
+        "to_act": proposals.to_write_by(person).order_by("-created_at"),
+        "mine": proposals.about_or_by(person).order_by("-created_at"),
     }
     context = {}
     for name, queryset in lists.items():

@@ -1,9 +1,7 @@
 """The levels a person may move to: the next on their track, the same grade on another."""
 
 from ladders.models import LadderVersion, Level
-from people.models import (
-    Person,
-)
+from people.models import Person, Proposal
 
 
 def current_level_of(person: Person) -> Level | None:
@@ -14,12 +12,7 @@ def current_level_of(person: Person) -> Level | None:
 def newest_equivalent(level: Level) -> Level:
     """Runs one or two queries. The same level (track key and code) in the newest
     published version of its ladder, or ``level`` itself if that has none."""
-    newest = (
-        LadderVersion.objects.published()
-        .filter(ladder_id=level.version.ladder_id)
-        .order_by("-number")
-        .first()
-    )
+    newest = LadderVersion.objects.newest_for(level.version.ladder_id)
     if newest is None or newest.pk == level.version_id:
         return level
     return (
@@ -62,7 +55,7 @@ def targets_for(person):
     targets = [
         (
             target,
-            "promotion",
+            Proposal.Kind.PROMOTION,
             f"Promotion to {target.code} · {target.title} (grade {target.grade})"
             + (": more than one level up, flagged for calibrators" if big else ""),
         )
@@ -71,7 +64,7 @@ def targets_for(person):
     targets += [
         (
             target,
-            "lateral",
+            Proposal.Kind.LATERAL,
             f"Lateral move to {target.code} · {target.title} on {target.track.name} "
             f"(same grade {target.grade})",
         )

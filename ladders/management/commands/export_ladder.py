@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, slug: str, format: str, number: int | None, **options):
         versions = LadderVersion.objects.filter(ladder__slug=slug).select_related("ladder")
         if number is None:
-            version = versions.published().order_by("-number").first()
+            version = versions.newest()
             missing = f"The ladder '{slug}' has no published version (or does not exist)."
         else:
             version = versions.filter(number=number).first()
