@@ -1,16 +1,17 @@
 """The demo's life: two closed calibration cycles with their decisions, an open
 cycle with a queue, and proposals at every other step, all made through the
-workflow (with its clock moved back) so history reads as real use would write it."""
+workflow at past dates (time-machine moves the clock) so history reads as real use
+would write it."""
 
 from datetime import datetime, time, timedelta
 
+import time_machine
 from django.utils import timezone
 
 from ladders.models import Competency, Ladder
 from people.models import CalibrationCycle, Person, Proposal
-from people.selectors.targets import lateral_targets, newest_equivalent, promotion_targets
+from people.selectors.targets import current_level_of, lateral_targets, promotion_targets
 from people.services.workflow import (
-    clock_at,
     cycle_close,
     cycle_open,
     evidence_save,
@@ -78,8 +79,10 @@ EVIDENCE = [
 ]
 
 
-def _moment(day) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(10)))
+def _on(day):
+    """Everything inside the block happens at 10:00 on ``day``: the workflow, the
+    database defaults and the mail all read that clock."""
+    return time_machine.travel(timezone.make_aware(datetime.combine(day, time(10))), tick=False)
 
 
 def _by_name(name: str) -> Person:
@@ -99,21 +102,28 @@ def _write_evidence(proposal: Proposal) -> None:
 
 def _start(name: str, kind: str, day) -> Proposal:
     person = _by_name(name)
-    level = newest_equivalent(person.level)
+    level = current_level_of(person)
+    assert level is not None, f"{name} has a level in the demo organisation"
     target = lateral_targets(level)[0] if kind == "lateral" else promotion_targets(level)[0][0]
-    with clock_at(_moment(day)):
+    with _on(day):
         proposal = proposal_create(person=person, author=person, kind=kind, target=target)
         _write_evidence(proposal)
     return proposal
 
 
+def _manager_of(proposal: Proposal) -> Person:
+    manager = proposal.person.manager
+    assert manager is not None, f"{proposal.person} has a manager in the demo organisation"
+    return manager
+
+
 def _submit_and_endorse(proposal: Proposal, day) -> Proposal:
-    with clock_at(_moment(day)):
+    with _on(day):
         proposal = proposal_submit(proposal=proposal, actor=proposal.person, revision=1)
-    with clock_at(_moment(day + timedelta(days=3))):
+    with _on(day + timedelta(days=3)):
         return proposal_endorse(
             proposal=proposal,
-            actor=proposal.person.manager,
+            actor=_manager_of(proposal),
             revision=proposal.revision,
             note=f"{proposal.person.name} has worked at {proposal.target_level.code} scope "
             "for two quarters; the evidence matches what I see every week.",
@@ -123,8 +133,8 @@ def _submit_and_endorse(proposal: Proposal, day) -> Proposal:
 def _decide(proposal: Proposal, outcome: str, decider: Person, day) -> None:
     proposal.refresh_from_db()
     competencies = Competency.objects.filter(expectations__level=proposal.target_level)
-    first = competencies.order_by("position").first()
-    with clock_at(_moment(day)):
+    first = competencies.order_by("position")[0]
+    with _on(day):
         proposal_decide(
             proposal=proposal,
             actor=decider,
@@ -157,7 +167,7 @@ def seed_progressions(*, today) -> int:
                 _start(person_name, kind, opened - timedelta(days=20)), opened - timedelta(days=15)
             )
             proposals.append((proposal, outcome))
-        with clock_at(_moment(opened)):
+        with _on(opened):
             cycle = cycle_open(
                 ladder=ladder,
                 name=f"{name} {effective.year}",
@@ -171,12 +181,12 @@ def seed_progressions(*, today) -> int:
             _decide(
                 proposal, outcome, calibrators[i % len(calibrators)], opened + timedelta(days=20)
             )
-        with clock_at(_moment(effective)):
+        with _on(effective):
             cycle_close(cycle=cycle, by=hr, today=effective)
         created += len(proposals)
 
     opened = today - timedelta(days=20)
-    with clock_at(_moment(opened)):
+    with _on(opened):
         cycle = cycle_open(
             ladder=ladder,
             name=f"Engineering promotions, autumn {today.year}",
@@ -193,14 +203,14 @@ def seed_progressions(*, today) -> int:
         if outcome == "draft":
             continue
         if outcome in ("submitted", "returned"):
-            with clock_at(_moment(day)):
+            with _on(day):
                 proposal = proposal_submit(proposal=proposal, actor=proposal.person, revision=1)
             if outcome == "returned":
-                key = proposal.target_level.expectations.order_by("competency__position").first()
-                with clock_at(_moment(day + timedelta(days=1))):
+                key = proposal.target_level.expectations.order_by("competency__position")[0]
+                with _on(day + timedelta(days=1)):
                     proposal_return(
                         proposal=proposal,
-                        actor=proposal.person.manager,
+                        actor=_manager_of(proposal),
                         revision=proposal.revision,
                         note="Nearly there: make the impact beyond our team concrete.",
                         comments={key.competency.key: "Which other team relied on this, and how?"},

@@ -7,6 +7,7 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from people.models import OutgoingEmail
@@ -15,8 +16,14 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
 
 
-def notify(people, *, subject: str, body: str, proposal=None) -> None:
-    """Queue one mail per person (each once) and send them after the commit."""
+def notify(people, *, template: str, context: dict, proposal=None) -> None:
+    """Queue one mail per person (each once) and send them after the commit. The
+    subject and body are ``templates/emails/<template>_subject.txt`` and ``<template>.txt``,
+    rendered with ``context`` and the ``proposal``."""
+    context = {"proposal": proposal, **context}
+    # A subject is one header line, whatever the names in it hold.
+    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+    body = render_to_string(f"emails/{template}.txt", context).rstrip()
     link = ""
     if proposal is not None:
         link = f"\n\n{settings.SITE_URL}{proposal.get_absolute_url()}"

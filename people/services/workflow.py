@@ -7,7 +7,6 @@ Every function locks the proposal row, checks its state and the revision the
 person's form was made from, writes the change and its event in one transaction,
 and raises WorkflowError with a message for the person when it refuses."""
 
-from contextlib import contextmanager
 from datetime import date, datetime, time
 
 from django.db import IntegrityError, transaction
@@ -33,26 +32,7 @@ from people.services.levels import person_set_level
 from people.services.notifications import notify
 
 State = Proposal.State
-
-
-# The time every step is stamped with. Only the demo seed moves it, to write a
-# believable history of past cycles through the same code as real use.
-_clock = timezone.now
-
-
-def now():
-    return _clock()
-
-
-@contextmanager
-def clock_at(moment: datetime):
-    """Stamp every step taken inside the block with ``moment``."""
-    global _clock
-    previous, _clock = _clock, (lambda: moment)
-    try:
-        yield
-    finally:
-        _clock = previous
+Action = ProposalEvent.Action
 
 
 class WorkflowError(Exception):
@@ -64,7 +44,6 @@ class WorkflowError(Exception):
 
 def _event(proposal, actor, action, from_state, note="", details=None):
     ProposalEvent.objects.create(
-        at=now(),
         proposal=proposal,
         actor=actor,
         action=action,
@@ -144,7 +123,6 @@ def proposal_create(*, person: Person, author: Person, kind: str, target: Level)
     try:
         with transaction.atomic():
             proposal = Proposal.objects.create(
-                created_at=now(),
                 person=person,
                 author=author,
                 kind=kind,
@@ -154,7 +132,7 @@ def proposal_create(*, person: Person, author: Person, kind: str, target: Level)
                 target_level=target,
                 is_big_jump=is_big_jump,
             )
-            _event(proposal, author, "created", "")
+            _event(proposal, author, Action.CREATED, "")
     except IntegrityError:
         raise WorkflowError(
             f"{person.name} already has an open proposal on the {target.track.name} track: "
@@ -197,39 +175,35 @@ def proposal_submit(*, proposal: Proposal, actor: Person, revision: int) -> Prop
                 + "; ".join(missing)
                 + "."
             )
-        fields["submitted_at"] = now()
+        fields["submitted_at"] = timezone.now()
         manager = proposal.person.manager
         if manager is not None and manager.pk == actor.pk and actor.pk != proposal.person_id:
             # A nomination by the direct manager carries their endorsement.
             from_state = _move(proposal, State.ENDORSED, **fields)
-            _event(proposal, actor, "submitted", from_state, note="Nominated by their manager.")
+            _event(
+                proposal, actor, Action.SUBMITTED, from_state, note="Nominated by their manager."
+            )
             _enter_open_cycle(proposal, actor)
             notify(
                 [proposal.person],
-                subject=f"{actor.name} nominated you for {proposal.target_level.code}",
-                body=f"{actor.name} nominated you for {proposal.target_level}.",
+                template="proposal_nominated",
+                context={"actor": actor},
                 proposal=proposal,
             )
             return proposal
         from_state = _move(proposal, State.SUBMITTED, **fields)
-        _event(proposal, actor, "submitted", from_state)
+        _event(proposal, actor, Action.SUBMITTED, from_state)
         notify(
             [manager],
-            subject=f"{proposal.person.name} asks for your review",
-            body=f"{proposal.person.name}'s proposal for {proposal.target_level} waits for "
-            "your endorsement.",
+            template="proposal_submitted",
+            context={},
             proposal=proposal,
         )
     return proposal
 
 
 def _pin(proposal: Proposal) -> dict:
-    version = (
-        LadderVersion.objects.published()
-        .filter(ladder_id=proposal.ladder_id)
-        .order_by("-number")
-        .first()
-    )
+    version = LadderVersion.objects.newest_for(proposal.ladder_id)
     target = (
         Level.objects.select_related("track", "version")
         .filter(version=version, code=proposal.target_level.code, track__key=proposal.track_key)
@@ -254,7 +228,7 @@ def proposal_withdraw(*, proposal: Proposal, actor: Person, revision: int) -> Pr
         proposal = _locked(proposal, revision)
         _expect(proposal, *Proposal.OPEN_STATES, doing="withdrawn")
         from_state = _move(proposal, State.WITHDRAWN)
-        _event(proposal, actor, "withdrawn", from_state)
+        _event(proposal, actor, Action.WITHDRAWN, from_state)
     return proposal
 
 
@@ -266,12 +240,12 @@ def proposal_endorse(*, proposal: Proposal, actor: Person, revision: int, note: 
         proposal = _locked(proposal, revision)
         _expect(proposal, State.SUBMITTED, doing="endorsed")
         from_state = _move(proposal, State.ENDORSED)
-        _event(proposal, actor, "endorsed", from_state, note=note.strip())
+        _event(proposal, actor, Action.ENDORSED, from_state, note=note.strip())
         _enter_open_cycle(proposal, actor)
         notify(
             [proposal.person, proposal.author],
-            subject=f"{actor.name} endorsed the proposal for {proposal.target_level.code}",
-            body=f"{actor.name} endorsed it:\n\n{note.strip()}",
+            template="proposal_endorsed",
+            context={"actor": actor, "note": note.strip()},
             proposal=proposal,
         )
     return proposal
@@ -290,11 +264,11 @@ def proposal_return(
         proposal = _locked(proposal, revision)
         _expect(proposal, State.SUBMITTED, doing="returned")
         from_state = _move(proposal, State.RETURNED)
-        _event(proposal, actor, "returned", from_state, note=note.strip(), details=comments)
+        _event(proposal, actor, Action.RETURNED, from_state, note=note.strip(), details=comments)
         notify(
             [proposal.author],
-            subject=f"{actor.name} returned the proposal for {proposal.target_level.code}",
-            body=f"{actor.name} asks for changes before endorsing:\n\n{note.strip()}",
+            template="proposal_returned",
+            context={"actor": actor, "note": note.strip()},
             proposal=proposal,
         )
     return proposal
@@ -327,15 +301,17 @@ def proposal_decide(
             )
         _check_revision(proposal, revision)
         _expect(proposal, State.IN_CALIBRATION, doing="decided")
-        to_state = State.APPROVED if approve else State.NOT_APPROVED
-        from_state = _move(proposal, to_state, decided_at=now(), decided_by=actor)
-        _event(proposal, actor, to_state, from_state, note=note.strip(), details=reasons)
-        verdict = "approved" if approve else "not approved"
+        to_state, action = (
+            (State.APPROVED, Action.APPROVED)
+            if approve
+            else (State.NOT_APPROVED, Action.NOT_APPROVED)
+        )
+        from_state = _move(proposal, to_state, decided_at=timezone.now(), decided_by=actor)
+        _event(proposal, actor, action, from_state, note=note.strip(), details=reasons)
         notify(
             [proposal.person, proposal.author, proposal.person.manager],
-            subject=f"Proposal for {proposal.target_level.code}: {verdict}",
-            body=f"The calibration decided: {verdict}."
-            + (f"\n\n{note.strip()}" if note.strip() else ""),
+            template="proposal_decided",
+            context={"note": note.strip()},
             proposal=proposal,
         )
     return proposal
@@ -346,7 +322,7 @@ def comment_add(*, proposal: Proposal, author: Person, text: str, visibility: st
         raise WorkflowError("A comment needs some text.")
     _refuse_nul(text, "The comment")
     return Comment.objects.create(
-        proposal=proposal, author=author, text=text.strip(), visibility=visibility, created_at=now()
+        proposal=proposal, author=author, text=text.strip(), visibility=visibility
     )
 
 
@@ -366,7 +342,7 @@ def _enter_open_cycle(proposal: Proposal, actor: Person | None) -> None:
     ).first()
     if cycle is not None:
         from_state = _move(proposal, State.IN_CALIBRATION, cycle=cycle)
-        _event(proposal, actor, "entered calibration", from_state, note=cycle.name)
+        _event(proposal, actor, Action.ENTERED_CALIBRATION, from_state, note=cycle.name)
 
 
 def cycle_open(*, ladder, name, starts_on, ends_on, effective_on, calibrators, by: Person):
@@ -377,7 +353,6 @@ def cycle_open(*, ladder, name, starts_on, ends_on, effective_on, calibrators, b
         with transaction.atomic():
             _lock_ladder(ladder.pk)
             cycle = CalibrationCycle.objects.create(
-                opened_at=now(),
                 ladder=ladder,
                 name=name,
                 starts_on=starts_on,
@@ -413,7 +388,7 @@ def cycle_close(*, cycle: CalibrationCycle, by: Person, today: date | None = Non
                 "decide every proposal before closing the cycle."
             )
         cycle.status = CalibrationCycle.Status.CLOSED
-        cycle.closed_by, cycle.closed_at = by, now()
+        cycle.closed_by, cycle.closed_at = by, timezone.now()
         cycle.save(update_fields=["status", "closed_by", "closed_at"])
     return apply_due_levels(today=today)
 
@@ -421,7 +396,7 @@ def cycle_close(*, cycle: CalibrationCycle, by: Person, today: date | None = Non
 def apply_due_levels(*, today: date | None = None) -> int:
     """Give approved people their new level, once, when their closed cycle's effective
     date has come. Safe to run again and concurrently (``manage.py apply_due_levels``)."""
-    today = today or timezone.localdate(now())
+    today = today or timezone.localdate()
     applied = 0
     with transaction.atomic():
         due = (
@@ -451,13 +426,12 @@ def apply_due_levels(*, today: date | None = None) -> int:
                 note=f"{proposal.cycle.name}",
                 at=effective,
             )
-            proposal.applied_at = now()
+            proposal.applied_at = timezone.now()
             proposal.save(update_fields=["applied_at"])
             ProposalEvent.objects.create(
-                at=now(),
                 proposal=proposal,
                 actor=None,
-                action="level applied",
+                action=Action.LEVEL_APPLIED,
                 from_state=proposal.state,
                 to_state=proposal.state,
                 note=f"{proposal.person.name} is {proposal.target_level.code} from "

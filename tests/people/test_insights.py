@@ -3,11 +3,10 @@ approval rates, managers and their flags, time in level, the distribution before
 after), its filters, the parity report, the HR-only breakdowns that hide small groups,
 and the people import's attribute columns."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
-from ladders.models import Level
 from people.models import CalibrationCycle, Person, PersonAttribute, Proposal
 from people.selectors import insights
 from people.selectors.insights import (
@@ -21,91 +20,24 @@ from people.selectors.insights import (
 from people.services.levels import person_set_level
 from people.services.people_import import ImportSummary, PeopleImportError, Problem, people_import
 from people.services.workflow import (
-    clock_at,
     cycle_close,
-    cycle_open,
-    evidence_save,
-    proposal_create,
-    proposal_decide,
-    proposal_endorse,
-    proposal_submit,
-    proposal_withdraw,
+)
+from tests.builders import (
+    EFFECTIVE,
+    ladder_data,
+    level,
+    moment,
+    open_cycle,
+    person,
+    propose,
+    publish,
 )
 from tests.factories import PersonFactory
-from tests.ladders.conftest import ladder_data, publish
 
-COMPETENCIES = ("comp-1", "comp-2", "comp-3")
-EFFECTIVE = date(2026, 3, 1)  # the cycle's effective date
-HIRED = date(2025, 1, 1)  # when most people got their level: 424 days before EFFECTIVE
-SUBMITTED = date(2025, 11, 3)
 STATES = ["Submitted", "Endorsed", "Returned to author", "In calibration", "Approved"]
 STATES += ["Not approved", "Withdrawn"]
 IC, M = "Individual contributor", "Management 1"
 BOTH_TRACKS = ["Grade", f"{IC}: before", f"{IC}: after", f"{M}: before", f"{M}: after"]
-
-
-# Building scenarios through the same services as real use ---------------------------
-
-
-def moment(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
-
-
-def level(version, code):
-    return Level.objects.select_related("track", "version__ladder").get(version=version, code=code)
-
-
-def person(name, manager=None, version=None, code=None, *, since=HIRED):
-    """``name``, at ``code`` since ``since`` (a level history entry), reporting to ``manager``."""
-    someone = PersonFactory(
-        name=name, email=f"{name.lower().replace(' ', '.')}@example.com", manager=manager
-    )
-    if code:
-        person_set_level(
-            person=someone, level=level(version, code), by=None, source="hr", at=moment(since)
-        )
-        someone.refresh_from_db()
-    return someone
-
-
-def propose(someone, version, code, outcome="open", *, by, kind="promotion", on=SUBMITTED):
-    """``someone``'s proposal for ``code``, submitted on ``on`` and endorsed by their
-    manager into the open cycle; then approved ("yes"), not approved ("no"),
-    withdrawn, or left in calibration ("open")."""
-    with clock_at(moment(on)):
-        proposal = proposal_create(
-            person=someone, author=someone, kind=kind, target=level(version, code)
-        )
-        for key in COMPETENCIES:
-            evidence_save(proposal=proposal, key=key, text=f"I did {key}.")
-        proposal = proposal_submit(proposal=proposal, actor=someone, revision=proposal.revision)
-        proposal = proposal_endorse(
-            proposal=proposal, actor=someone.manager, revision=proposal.revision, note="Ready."
-        )
-    assert proposal.state == "in_calibration"
-    if outcome == "withdrawn":
-        proposal = proposal_withdraw(proposal=proposal, actor=someone, revision=proposal.revision)
-    elif outcome in ("yes", "no"):
-        proposal = proposal_decide(
-            proposal=proposal,
-            actor=by,
-            revision=proposal.revision,
-            approve=outcome == "yes",
-            reasons=None if outcome == "yes" else {"comp-1": "Not yet at that scope."},
-        )
-    return proposal
-
-
-def open_cycle(version, hr, *, name="Engineering H1", effective_on=EFFECTIVE):
-    return cycle_open(
-        ladder=version.ladder,
-        name=name,
-        starts_on=date(effective_on.year - 1, 12, 1),
-        ends_on=date(effective_on.year, 2, 1),
-        effective_on=effective_on,
-        calibrators=[hr],
-        by=hr,
-    )
 
 
 def tables(cycle, **filters):

@@ -7,9 +7,9 @@ import threading
 from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from django.db import ProgrammingError, connection, transaction
 
-from ladders.models import Level
 from ladders.services.versions import draft_start, version_publish
 from people.models import (
     CalibrationCycle,
@@ -22,7 +22,6 @@ from people.services import workflow
 from people.services.workflow import (
     WorkflowError,
     apply_due_levels,
-    clock_at,
     comment_add,
     cycle_close,
     cycle_open,
@@ -34,8 +33,8 @@ from people.services.workflow import (
     proposal_submit,
     proposal_withdraw,
 )
+from tests.builders import ladder_data, level, publish
 from tests.factories import PersonFactory
-from tests.ladders.conftest import ladder_data, publish
 
 COMPETENCIES = ("comp-1", "comp-2", "comp-3")
 
@@ -47,10 +46,6 @@ COMPETENCIES = ("comp-1", "comp-2", "comp-3")
 def engineering(db):
     """Engineering version 1: IC1-IC3 (grades 1-3), M1-M3 (grades 2-4)."""
     return publish(ladder_data())
-
-
-def level(version, code):
-    return Level.objects.get(version=version, code=code)
 
 
 def on_level(person, version, code):
@@ -252,10 +247,10 @@ def test_an_approval_and_a_withdrawal_are_events_too(engineering, report, outsid
     assert withdrawn.decided_by is None
 
 
-def test_events_are_stamped_with_the_workflow_clock(engineering, report):
+def test_events_are_stamped_with_the_time_they_happen(engineering, report):
     on_level(report, engineering, "IC1")
     moment = datetime(2025, 6, 1, 9, 30, tzinfo=UTC)
-    with clock_at(moment):
+    with time_machine.travel(moment, tick=False):
         proposal = submit(draft_for(report, engineering))
     assert proposal.submitted_at == moment
     assert set(proposal.events.values_list("at", flat=True)) == {moment}
