@@ -1,12 +1,14 @@
-"""Who is asking, and what they may see. Views call these once, at the top."""
+"""Who is asking, whom they may see, and what they may do about a person. Views
+call these once, at the top; templates read the answers the views pass."""
 
 import uuid
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django_htmx.middleware import HtmxDetails
 
-from people.models import Person
+from people.models import CalibrationCycle, Person
 
 
 class PersonRequest(HttpRequest):
@@ -15,11 +17,17 @@ class PersonRequest(HttpRequest):
 
 
 def current_person(request: HttpRequest) -> Person | None:
-    """Runs one query: the signed-in user's person, with roles and level."""
+    """Runs one query: the signed-in user's person, with roles, level and whether
+    they calibrate any cycle (for the navigation)."""
     if not request.user.is_authenticated:
         return None
     return (
         Person.objects.with_roles()
+        .annotate(
+            calibrates=Exists(
+                CalibrationCycle.calibrators.through.objects.filter(person_id=OuterRef("pk"))
+            )
+        )
         .select_related("level__track", "level__version__ladder")
         .filter(user_id=request.user.pk)
         .first()
@@ -49,3 +57,25 @@ def manages(viewer: Person, person: Person) -> bool:
 def sees_growth_of(viewer: Person, person: Person) -> bool:
     """A person's level history and growth: theirs, their managers' and HR's."""
     return viewer.is_hr or viewer.pk == person.pk or manages(viewer, person)
+
+
+def people_visible_to(viewer: Person):
+    """Everyone ``viewer`` may see: HR everyone; anyone else themselves, their
+    management chain and their whole reporting tree."""
+    return Person.objects.visible_to(viewer)
+
+
+def may_propose_for(viewer: Person, person: Person) -> bool:
+    """Runs a query unless it is about oneself or HR asks. Anyone asks for themselves;
+    a manager nominates someone in their reporting tree; HR nominates anyone."""
+    return person.pk == viewer.pk or viewer.is_hr or manages(viewer, person)
+
+
+def may_edit_people(viewer: Person) -> bool:
+    """Reporting lines, levels and the people import are HR's."""
+    return viewer.is_hr
+
+
+def sees_organisation(viewer: Person) -> bool:
+    """The size of the whole organisation, and every person in it: HR's view."""
+    return viewer.is_hr

@@ -29,6 +29,11 @@ class Roles:
         return any((self.subject, self.author, self.manager, self.calibrator, self.hr))
 
     @property
+    def sees_cycle(self) -> bool:
+        """Opens the proposal's cycle and its queue: its calibrators and HR."""
+        return self.calibrator or self.hr
+
+    @property
     def reviewer(self) -> bool:
         """Sees reviewer-only comments: everyone entitled to look, except the subject."""
         return self.can_view and not self.subject
@@ -70,9 +75,8 @@ def visible_proposals(viewer: Person):
 def roles_for(viewer: Person, proposal: Proposal) -> Roles:
     """Runs two queries: the subject's management chain and the cycle's calibrators."""
     chain = set(Person.objects.management_chain_of(proposal.person).values_list("pk", flat=True))
-    calibrator = bool(
-        proposal.cycle_id and proposal.cycle.calibrators.filter(pk=viewer.pk).exists()
-    )
+    cycle = proposal.cycle
+    calibrator = cycle is not None and cycle.calibrators.filter(pk=viewer.pk).exists()
     return Roles(
         subject=proposal.person_id == viewer.pk,
         author=proposal.author_id == viewer.pk,

@@ -15,7 +15,13 @@ from config.htmx import wants_fragment
 from ladders.models import Level
 from people.forms.people import LevelSetForm, ManagerChangeForm, PeopleImportForm
 from people.models import LevelChange, Person
-from people.permissions.people import PersonRequest, get_person_for, sees_growth_of
+from people.permissions.people import (
+    PersonRequest,
+    get_person_for,
+    may_edit_people,
+    people_visible_to,
+    sees_growth_of,
+)
 from people.selectors.levels import current_levels
 from people.services.levels import person_set_level
 from people.services.people_import import PeopleImportError, people_import
@@ -28,7 +34,7 @@ from people.services.reporting_lines import ReportingLineError, person_set_manag
 def directory(request: PersonRequest):
     query = request.GET.get("q", "").strip()[:100]
     people = (
-        Person.objects.visible_to(request.person)
+        people_visible_to(request.person)
         .search(query)
         .with_roles()
         .select_related("manager", "level")
@@ -51,7 +57,7 @@ def person_detail(request: PersonRequest, uid):
 @person_required
 def change_manager(request: PersonRequest, uid):
     person = get_person_for(request.person, uid)
-    if not request.person.is_hr:
+    if not may_edit_people(request.person):
         raise PermissionDenied("Only HR changes reporting lines.")
     form = ManagerChangeForm(request.POST)
     if form.is_valid():
@@ -73,7 +79,7 @@ def change_manager(request: PersonRequest, uid):
 @person_required
 def set_level(request: PersonRequest, uid):
     person = get_person_for(request.person, uid)
-    if not request.person.is_hr:
+    if not may_edit_people(request.person):
         raise PermissionDenied("Only HR sets levels directly; promotions go through proposals.")
     form = LevelSetForm(request.POST, levels=current_levels())
     if form.is_valid():
@@ -117,7 +123,7 @@ def _person_page(request, person, *, manager_form=None, level_form=None, status=
         context["history"] = person.level_changes.select_related(
             "level__track", "previous_level", "changed_by__person"
         ).order_by("-changed_at", "-pk")
-    if viewer.is_hr:
+    if may_edit_people(viewer):
         context["manager_form"] = manager_form or ManagerChangeForm(
             initial={"manager_email": getattr(person.manager, "email", "")}
         )
