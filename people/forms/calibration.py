@@ -1,11 +1,13 @@
-"""Opening a calibration cycle."""
+"""Opening a calibration cycle, and filtering its proposals."""
+
+from functools import partial
 
 from django import forms
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from ladders.models import Ladder, LadderVersion
-from people.models import Person
+from ladders.models import Ladder, LadderVersion, Track
+from people.models import Person, Proposal
 
 
 class CycleForm(forms.Form):
@@ -42,3 +44,101 @@ class CycleForm(forms.Form):
         ):
             self.add_error("ends_on", "The cycle must end on or after the day it starts.")
         return cleaned
+
+
+class CycleFilterForm(forms.Form):
+    """The filters over one cycle's proposals, shared by its queue and its dashboard.
+
+    Filters come from links people share and keep: a value that is no longer a
+    choice (a manager who left, a grade nobody targets, a mangled URL) filters
+    nothing instead of failing the page."""
+
+    SORTS = [
+        ("name", "Name"),
+        ("time", "Longest in level"),
+        ("grade", "Target grade, highest first"),
+        ("state", "State"),
+    ]
+
+    q = forms.CharField(
+        label="Person",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    track = forms.ChoiceField(label="Track", required=False)
+    grade = forms.TypedChoiceField(label="Target grade", required=False, coerce=int)
+    manager = forms.ChoiceField(label="Manager", required=False)
+    state = forms.ChoiceField(label="State", required=False)
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=SORTS)
+    attribute = forms.ChoiceField(label="Break down by (HR)", required=False)
+
+    EMPTY = {
+        "track": "Any track",
+        "grade": "Any grade",
+        "manager": "Any manager",
+        "state": "Any state",
+        "attribute": "Nothing",
+    }
+
+    def __init__(self, data, *, cycle, fields, attributes=(), **kwargs):
+        """``fields`` names the filters the page offers, in order. The tracks, target
+        grades and managers of ``cycle`` are read (a query each) only when a value is
+        checked or the filters are rendered: an htmx swap of the results reads none."""
+        super().__init__(data, label_suffix="", **kwargs)
+        self.fields = {name: self.fields[name] for name in fields}
+        self.cycle = cycle
+        self.attributes = list(attributes)
+        self._read: dict[str, list[tuple]] = {}
+        for name in self.fields:
+            if name in self.EMPTY:
+                self.fields[name].choices = partial(self._choices, name)
+
+    def _choices(self, name: str) -> list[tuple]:
+        """Read once per form, however often validation and rendering ask."""
+        if name not in self._read:
+            self._read[name] = [("", self.EMPTY[name]), *self._read_choices(name)]
+        return self._read[name]
+
+    def _read_choices(self, name: str) -> list[tuple]:
+        cycle = self.cycle
+        if name == "track":
+            current = LadderVersion.objects.current().filter(ladder=cycle.ladder).values("pk")
+            tracks = Track.objects.filter(version__in=current).order_by("position")
+            choices = [(track.key, track.name) for track in tracks]
+        elif name == "grade":
+            grades = cycle.proposals.values_list("target_level__grade", flat=True)
+            choices = [(grade, grade) for grade in sorted(set(grades))]
+        elif name == "manager":
+            managers = (
+                Person.objects.filter(reports__proposals__cycle=cycle)
+                .distinct()
+                .order_by(Lower("name"))
+            )
+            choices = [(str(manager.uid), manager.name) for manager in managers]
+        elif name == "state":
+            choices = list(Proposal.State.choices)
+        else:
+            choices = [(attribute, attribute) for attribute in self.attributes]
+        return choices
+
+    def values(self) -> dict:
+        """Each filter's value, "" where it is empty or not a valid choice."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            name: "" if name in self.errors else cleaned.get(name, "")
+            for name in self.fields
+            if name != "sort"
+        }
+
+    @property
+    def chosen_sort(self) -> str:
+        """The chosen sort; by name unless a valid one was chosen."""
+        self.is_valid()
+        valid = "sort" in self.fields and "sort" not in self.errors
+        return (valid and getattr(self, "cleaned_data", {}).get("sort")) or "name"
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(self.values().values())

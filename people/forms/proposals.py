@@ -1,6 +1,16 @@
+"""The forms of a proposal's pages: asking, evidence, review, decision, comments.
+
+Per-competency fields are named ``<prefix>-<competency key>`` (``evidence-``,
+``comment-``, ``reason-``), one per competency the target level states; a bound
+form re-shows everything the person typed when it is refused."""
+
 from django import forms
 
 from people.models import Comment
+
+# Notes, comments and reasons; evidence may be longer (it carries examples and links).
+TEXT_MAX = 5000
+EVIDENCE_MAX = 20000
 
 
 class RevisionForm(forms.Form):
@@ -22,18 +32,133 @@ class NewProposalForm(forms.Form):
         return self.targets[self.cleaned_data["target"]]
 
 
+class PerCompetencyForm(forms.Form):
+    """A form with one optional text per competency, ``<prefix>-<key>``."""
+
+    prefix_of_texts = ""
+    max_length = TEXT_MAX
+    rows = 2
+
+    def __init__(self, *args, competencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.competencies = list(competencies)
+        for competency in self.competencies:
+            self.fields[f"{self.prefix_of_texts}-{competency.key}"] = forms.CharField(
+                label=self.label_for(competency),
+                required=False,
+                strip=False,  # Markdown, kept as typed: the workflow decides what is blank
+                max_length=self.max_length,
+                widget=forms.Textarea(attrs={"rows": self.rows}),
+            )
+
+    def label_for(self, competency) -> str:
+        return competency.name
+
+    def focus_first(self):
+        """Mark the first text for app.js to focus once htmx has swapped it in."""
+        if self.competencies:
+            key = f"{self.prefix_of_texts}-{self.competencies[0].key}"
+            self.fields[key].widget.attrs["data-focus-after-swap"] = ""
+        return self
+
+    @property
+    def competency_fields(self) -> list[tuple]:
+        """(competency, bound field) in rubric order, for templates."""
+        return [(c, self[f"{self.prefix_of_texts}-{c.key}"]) for c in self.competencies]
+
+    def texts(self) -> dict[str, str]:
+        """Competency key -> the text given (cleaned), for the workflow."""
+        return {
+            c.key: self.cleaned_data.get(f"{self.prefix_of_texts}-{c.key}", "")
+            for c in self.competencies
+        }
+
+
+class EvidenceForm(PerCompetencyForm):
+    prefix_of_texts = "evidence"
+    max_length = EVIDENCE_MAX
+    rows = 6
+
+    def label_for(self, competency) -> str:
+        return f"Your evidence for {competency.name}"
+
+    def autosaving(self, url_for):
+        """With htmx, each field saves itself to ``url_for(key)`` as the author types,
+        and says so in its status line (``#status-<key>``)."""
+        for competency in self.competencies:
+            key = competency.key
+            self.fields[f"evidence-{key}"].widget.attrs.update(
+                {
+                    "aria-describedby": f"status-{key}",
+                    "hx-post": url_for(key),
+                    "hx-trigger": "input changed delay:700ms, change",
+                    "hx-target": f"#status-{key}",
+                    "hx-swap": "innerHTML",
+                    "hx-sync": "this:replace",
+                }
+            )
+        return self
+
+
 class EndorseForm(RevisionForm):
+    # Presence is the workflow's rule ("say why"), which every caller meets.
     note = forms.CharField(
         label="Your endorsement",
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
+        max_length=TEXT_MAX,
+        required=False,
         help_text="Why they are ready: calibrators read it beside the evidence.",
     )
 
 
+class ReturnForm(RevisionForm, PerCompetencyForm):
+    prefix_of_texts = "comment"
+    note = forms.CharField(
+        label="Return to the author",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX,
+        required=False,
+        help_text="What to change, overall; add a comment per competency beside the "
+        "evidence below.",
+    )
+
+    def __init__(self, *args, auto_id="return-%s", **kwargs):
+        super().__init__(*args, auto_id=auto_id, **kwargs)
+
+    def label_for(self, competency) -> str:
+        return f"On {competency.name}"
+
+
+class DecisionForm(RevisionForm, PerCompetencyForm):
+    APPROVE, NOT_APPROVE = "approve", "not_approve"
+
+    prefix_of_texts = "reason"
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[(APPROVE, "Approve"), (NOT_APPROVE, "Not approve")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_MAX,
+        required=False,
+    )
+
+    def __init__(self, *args, auto_id="decide-%s", **kwargs):
+        super().__init__(*args, auto_id=auto_id, **kwargs)
+
+    def label_for(self, competency) -> str:
+        return f"Where “{competency.name}” fell short"
+
+    @property
+    def approves(self) -> bool:
+        return self.cleaned_data["decision"] == self.APPROVE
+
+
 class CommentForm(forms.Form):
     text = forms.CharField(
-        label="Comment", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label="Comment", widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX
     )
     visibility = forms.ChoiceField(
         label="Who sees it",
@@ -41,8 +166,3 @@ class CommentForm(forms.Form):
         initial=Comment.Visibility.SHARED,
         widget=forms.RadioSelect,
     )
-
-
-def per_competency(data, prefix: str, keys) -> dict[str, str]:
-    """Texts posted as ``<prefix>-<competency key>``."""
-    return {key: data.get(f"{prefix}-{key}", "") for key in keys}

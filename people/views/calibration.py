@@ -2,20 +2,23 @@
 work through the queue, filtering it and deciding proposals in place."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.db.models.functions import Lower
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from config.access import hr_required, person_required
 from config.htmx import wants_fragment
-from ladders.models import LadderVersion, Track
-from people.forms.calibration import CycleForm
-from people.models import CalibrationCycle, Person, Proposal
+from people.forms.calibration import CycleFilterForm, CycleForm
+from people.models import Proposal
+from people.permissions.calibration import (
+    can_calibrate,
+    cycles_visible_to,
+    get_cycle_for,
+    require_cycle_runner,
+)
 from people.permissions.proposals import (
     decidable_in_queue,
 )
@@ -23,26 +26,22 @@ from people.selectors.queue import query_without_page, queue_counters, queue_for
 from people.services.workflow import WorkflowError, cycle_close, cycle_open
 
 QUEUE_PAGE_SIZE = 50
-
-
-def _cycles_for(person):
-    cycles = CalibrationCycle.objects.select_related("ladder")
-    return cycles if person.is_hr else cycles.filter(calibrators=person)
+QUEUE_FILTERS = ("q", "track", "grade", "manager", "state", "sort")
 
 
 @require_GET
 @person_required
 def cycle_list(request):
+    if not can_calibrate(request.person):
+        raise Http404("No cycles for you.")
     cycles = (
-        _cycles_for(request.person)
+        cycles_visible_to(request.person)
         .annotate(
             total=Count("proposals"),
             undecided=Count("proposals", filter=Q(proposals__state=Proposal.State.IN_CALIBRATION)),
         )
         .order_by("-opened_at")
     )
-    if not request.person.is_hr and not cycles.exists():
-        raise Http404("No cycles for you.")
     return render(request, "people/cycles/list.html", {"cycles": cycles})
 
 
@@ -63,30 +62,19 @@ def cycle_new(request):
     )
 
 
-def _get_cycle(person, uid):
-    return get_object_or_404(_cycles_for(person), uid=uid)
-
-
 @require_GET
 @vary_on_headers("HX-Request")
 @person_required
 def cycle_queue(request, uid):
-    cycle = _get_cycle(request.person, uid)
-    proposals, filters, sort = queue_for(cycle, request.GET)
+    cycle = get_cycle_for(request.person, uid)
+    form = CycleFilterForm(request.GET, cycle=cycle, fields=QUEUE_FILTERS, auto_id="queue-%s")
+    proposals = queue_for(cycle, **form.values(), sort=form.chosen_sort)
     page = Paginator(proposals, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    current = LadderVersion.objects.current().filter(ladder=cycle.ladder).values("pk")
     context = {
         "cycle": cycle,
         "page": page,
-        "filters": filters,
-        "sort": sort,
+        "form": form,
         "counters": queue_counters(cycle),
-        "tracks": Track.objects.filter(version__in=current).order_by("position"),
-        "grades": sorted(set(cycle.proposals.values_list("target_level__grade", flat=True))),
-        "managers": Person.objects.filter(reports__proposals__cycle=cycle)
-        .distinct()
-        .order_by(Lower("name")),
-        "states": Proposal.State.choices,
         "decidable": decidable_in_queue(request.person, cycle, page.object_list),
         "query": query_without_page(request.GET),
     }
@@ -99,10 +87,9 @@ def cycle_queue(request, uid):
 @require_POST
 @person_required
 def cycle_finish(request, uid):
-    cycle = _get_cycle(request.person, uid)
-    if not request.person.is_hr:
-        # Its calibrators see the cycle (a 404 would pretend it does not exist).
-        raise PermissionDenied("Only HR closes a calibration cycle.")
+    cycle = get_cycle_for(request.person, uid)
+    # Its calibrators see the cycle (a 404 would pretend it does not exist): a 403.
+    require_cycle_runner(request.person)
     try:
         applied = cycle_close(cycle=cycle, by=request.person)
     except WorkflowError as error:

@@ -4,14 +4,16 @@ report (HR), and a person's growth page. Every table downloads as CSV."""
 import csv
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from config.access import hr_required, person_required
 from config.htmx import wants_fragment
-from ladders.models import Ladder, LadderVersion, Track
-from people.models import CalibrationCycle, Person, PersonAttribute
+from people.forms.calibration import CycleFilterForm
+from people.forms.insights import ParityFilterForm
+from people.models import PersonAttribute
+from people.permissions.calibration import get_cycle_for, sees_breakdowns
 from people.permissions.people import get_person_for, sees_growth_of
 from people.selectors.insights import cycle_tables, parity_tables
 from people.selectors.targets import current_level_of, lateral_targets, promotion_targets
@@ -39,27 +41,23 @@ def _attribute_names():
 @person_required
 def cycle_insights(request, uid):
     person = request.person
-    cycles = CalibrationCycle.objects.select_related("ladder")
-    if not person.is_hr:
-        cycles = cycles.filter(calibrators=person)
-    cycle = get_object_or_404(cycles, uid=uid)
-    filters = {key: request.GET.get(key, "") for key in ("track", "grade", "manager", "attribute")}
-    if not person.is_hr:
-        filters["attribute"] = ""  # attributes and their breakdowns are HR's alone
-    tables = cycle_tables(cycle, **filters)
+    cycle = get_cycle_for(person, uid)
+    # Attributes and the breakdowns by them are HR's: for anyone else the filter is absent.
+    breakdowns = sees_breakdowns(person)
+    form = CycleFilterForm(
+        request.GET,
+        cycle=cycle,
+        fields=("track", "grade", "manager", *(("attribute",) if breakdowns else ())),
+        attributes=_attribute_names() if breakdowns else (),
+        auto_id="f-%s",
+    )
+    tables = cycle_tables(cycle, **form.values())
     if request.GET.get("download"):
         return _csv(tables, request.GET["download"], cycle.name.lower().replace(" ", "-"))
-    current = LadderVersion.objects.current().filter(ladder=cycle.ladder).values("pk")
     context = {
         "cycle": cycle,
         "tables": tables,
-        "filters": filters,
-        "tracks": Track.objects.filter(version__in=current).order_by("position"),
-        "grades": sorted(set(cycle.proposals.values_list("target_level__grade", flat=True))),
-        "managers": Person.objects.filter(reports__proposals__cycle=cycle)
-        .distinct()
-        .order_by("name"),
-        "attributes": _attribute_names() if person.is_hr else [],
+        "form": form,
         "query": request.GET.urlencode(),
     }
     template = "people/insights/cycle.html" + ("#insights" if wants_fragment(request) else "")
@@ -70,22 +68,17 @@ def cycle_insights(request, uid):
 @vary_on_headers("HX-Request")
 @hr_required
 def parity(request):
-    ladders = Ladder.objects.filter(
-        pk__in=LadderVersion.objects.published().values("ladder_id")
-    ).order_by("slug")
-    ladder = ladders.filter(slug=request.GET.get("ladder", "")).first() or ladders.first()
+    form = ParityFilterForm(request.GET, attributes=_attribute_names())
+    ladder, attribute = form.values()
     if ladder is None:
-        return render(request, "people/insights/parity.html", {"ladders": [], "tables": []})
-    attribute = request.GET.get("attribute", "")
+        return render(request, "people/insights/parity.html", {"form": None, "tables": []})
     tables = parity_tables(ladder, attribute=attribute)
     if request.GET.get("download"):
         return _csv(tables, request.GET["download"], f"parity-{ladder.slug}")
     context = {
         "ladder": ladder,
-        "ladders": ladders,
+        "form": form,
         "tables": tables,
-        "attribute": attribute,
-        "attributes": _attribute_names(),
         "query": request.GET.urlencode(),
     }
     template = "people/insights/parity.html" + ("#insights" if wants_fragment(request) else "")

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -13,13 +14,16 @@ from config.access import person_required
 from ladders.models import LadderVersion
 from people.forms.proposals import (
     CommentForm,
+    DecisionForm,
     EndorseForm,
+    EvidenceForm,
     NewProposalForm,
+    PerCompetencyForm,
+    ReturnForm,
     RevisionForm,
-    per_competency,
 )
-from people.models import Comment, Proposal
-from people.permissions.people import PersonRequest, get_person_for, manages
+from people.models import Comment, Proposal, ProposalEvent
+from people.permissions.people import PersonRequest, get_person_for, may_propose_for
 from people.permissions.proposals import (
     available_actions,
     get_proposal_for,
@@ -74,7 +78,7 @@ def proposal_new(request: PersonRequest):
     person = me
     if request.GET.get("person"):
         person = get_person_for(me, request.GET["person"])
-        if person.pk != me.pk and not me.is_hr and not manages(me, person):
+        if not may_propose_for(me, person):
             raise Http404("No such person.")
     level, targets = targets_for(person)
     # A track with an open proposal takes no second one: offer only the others.
@@ -112,6 +116,24 @@ def proposal_detail(request: PersonRequest, uid):
     return detail_page(request, proposal, roles)
 
 
+def _form(form_class, proposal, rows, data=None, **kwargs):
+    """A proposal form for the page as it is now: unbound with the current revision,
+    or bound to what the person sent. Per-competency forms get the rubric's rows."""
+    if issubclass(form_class, PerCompetencyForm):
+        kwargs["competencies"] = [row["competency"] for row in rows]
+    if data is None:
+        return form_class(initial={"revision": proposal.revision}, **kwargs)
+    return form_class(data, **kwargs)
+
+
+def _kept(form, proposal, rows):
+    """The refused form again, everything typed kept, for the proposal as it is now:
+    the page shows its latest state, so the next try is made from that."""
+    data = form.data.copy()
+    data["revision"] = proposal.revision
+    return _form(type(form), proposal, rows, data, **({"auto_id": form.auto_id}))
+
+
 def detail_page(request, proposal, roles, *, status=200, forms=None):
     events = list(proposal.events.select_related("actor").order_by("at", "pk"))
     notes = notes_by_competency(events)
@@ -120,32 +142,26 @@ def detail_page(request, proposal, roles, *, status=200, forms=None):
         comments = comments.filter(visibility=Comment.Visibility.SHARED)
     newer = None
     if proposal.pinned_version_id:
-        newer = (
-            LadderVersion.objects.published()
-            .filter(ladder_id=proposal.ladder_id, number__gt=proposal.pinned_version.number)
-            .order_by("-number")
-            .first()
-        )
+        newest = LadderVersion.objects.newest_for(proposal.ladder_id)
+        if newest is not None and newest.number > proposal.pinned_version.number:
+            newer = newest
     forms = forms or {}
+    rows = rubric_rows(proposal, details=notes)
     context = {
         "proposal": proposal,
         "roles": roles,
-        "rows": rubric_rows(proposal, details=notes),
+        "rows": rows,
         "events": events,
-        "endorsement": next((e for e in reversed(events) if e.action == "endorsed"), None),
-        "decision": next(
-            (
-                e
-                for e in reversed(events)
-                if e.to_state in Proposal.DECIDED_STATES and e.action in Proposal.DECIDED_STATES
-            ),
-            None,
+        "endorsement": next(
+            (e for e in reversed(events) if e.action == ProposalEvent.Action.ENDORSED), None
         ),
+        "decision": next((e for e in reversed(events) if e.is_decision), None),
         "comments": comments,
         "newer_version": newer,
         "can": available_actions(proposal, roles),
-        "endorse_form": forms.get("endorse")
-        or EndorseForm(initial={"revision": proposal.revision}),
+        "endorse_form": forms.get("endorse") or _form(EndorseForm, proposal, rows),
+        "return_form": forms.get("return") or _form(ReturnForm, proposal, rows),
+        "decision_form": forms.get("decide") or _form(DecisionForm, proposal, rows),
         "comment_form": forms.get("comment") or CommentForm(),
         "error": forms.get("error"),
     }
@@ -163,19 +179,40 @@ def proposal_evidence(request: PersonRequest, uid):
         messages.info(request, "The evidence is settled once submitted; it is shown here.")
         return redirect("people:proposal", uid=proposal.uid)
     # The manager's comments of a return stand beside the fields they are about.
-    returns = proposal.events.filter(action="returned").select_related("actor").order_by("at")
+    returns = (
+        proposal.events.filter(action=ProposalEvent.Action.RETURNED)
+        .select_related("actor")
+        .order_by("at")
+    )
     rows = rubric_rows(proposal, details=notes_by_competency(returns))
-    if request.method == "POST":
-        keys = [row["competency"].key for row in rows]
-        texts = {key: request.POST.get(f"evidence-{key}", "") for key in keys}
-        try:
-            evidence_save_all(proposal=proposal, texts=texts)
-        except WorkflowError as error:
-            messages.error(request, str(error))
-            return redirect("people:proposal", uid=proposal.uid)
-        messages.success(request, "Evidence saved.")
-        return redirect("people:proposal_evidence", uid=proposal.uid)
-    return render(request, "people/proposals/evidence.html", {"proposal": proposal, "rows": rows})
+    competencies = [row["competency"] for row in rows]
+    if request.method == "GET":
+        initial = {
+            f"evidence-{row['competency'].key}": row["evidence"].text
+            for row in rows
+            if row["evidence"]
+        }
+        form = EvidenceForm(initial=initial, competencies=competencies, auto_id="%s")
+    else:
+        form = EvidenceForm(request.POST, competencies=competencies, auto_id="%s")
+        if form.is_valid():
+            try:
+                evidence_save_all(proposal=proposal, texts=form.texts())
+            except WorkflowError as error:
+                messages.error(request, str(error))
+                return redirect("people:proposal", uid=proposal.uid)
+            messages.success(request, "Evidence saved.")
+            return redirect("people:proposal_evidence", uid=proposal.uid)
+    form.autosaving(lambda key: reverse("people:evidence_autosave", args=[proposal.uid, key]))
+    fields = dict(form.competency_fields)
+    for row in rows:
+        row["field"] = fields[row["competency"]]
+    return render(
+        request,
+        "people/proposals/evidence.html",
+        {"proposal": proposal, "rows": rows, "form": form},
+        status=422 if form.errors else 200,
+    )
 
 
 @require_POST
@@ -184,10 +221,21 @@ def evidence_autosave(request: PersonRequest, uid, key):
     """One field, saved as the author types; answers with the field's status line."""
     proposal, roles = get_proposal_for(request.person, uid)
     require(roles, "edit")
-    if key not in {row["competency"].key for row in rubric_rows(proposal)}:
+    competency = next(
+        (row["competency"] for row in rubric_rows(proposal) if row["competency"].key == key), None
+    )
+    if competency is None:
         raise Http404("No such competency at the target level.")
+    form = EvidenceForm(request.POST, competencies=[competency])
+    if not form.is_valid():
+        return render(
+            request,
+            "people/proposals/_save_status.html",
+            {"key": key, "error": " ".join(map(str, form.errors[f"evidence-{key}"]))},
+            status=422,
+        )
     try:
-        evidence_save(proposal=proposal, key=key, text=request.POST.get(f"evidence-{key}", ""))
+        evidence_save(proposal=proposal, key=key, text=form.texts()[key])
     except WorkflowError as error:
         return render(
             request,
@@ -202,25 +250,32 @@ def evidence_autosave(request: PersonRequest, uid, key):
     )
 
 
-def _act(request, uid, action, perform):
-    """Shared shape of every action: check the role (403), run the transition, say
-    what happened; a refused transition re-shows the page with its reason (409)."""
+INCOMPLETE = "The form was incomplete: reload the page and try again."
+CORRECT_BELOW = "Nothing was changed: correct what is marked below and send it again."
+
+
+def _refused_form_message(form) -> str:
+    return INCOMPLETE if "revision" in form.errors else CORRECT_BELOW
+
+
+def _act(request, uid, action, perform, form_class=RevisionForm):
+    """Shared shape of every action: check the role (403), read the form (422 with
+    what was typed, errors beside their fields), run the transition, say what
+    happened; a refused transition re-shows the page with its reason (409), and
+    with what was typed."""
     proposal, roles = get_proposal_for(request.person, uid)
     require(roles, action)
-    form = RevisionForm(request.POST)
+    rows = rubric_rows(proposal)
+    form = _form(form_class, proposal, rows, request.POST)
     if not form.is_valid():
-        return detail_page(
-            request,
-            proposal,
-            roles,
-            status=422,
-            forms={"error": "The form was incomplete: reload the page and try again."},
-        )
+        forms = {action: form, "error": _refused_form_message(form)}
+        return detail_page(request, proposal, roles, status=422, forms=forms)
     try:
-        message = perform(proposal, form.cleaned_data["revision"])
+        message = perform(proposal, form)
     except WorkflowError as error:
         proposal, roles = get_proposal_for(request.person, uid)
-        return detail_page(request, proposal, roles, status=409, forms={"error": str(error)})
+        forms = {action: _kept(form, proposal, rows), "error": str(error)}
+        return detail_page(request, proposal, roles, status=409, forms=forms)
     messages.success(request, message)
     return redirect("people:proposal", uid=proposal.uid)
 
@@ -228,8 +283,10 @@ def _act(request, uid, action, perform):
 @require_POST
 @person_required
 def submit(request: PersonRequest, uid):
-    def perform(proposal, revision):
-        proposal = proposal_submit(proposal=proposal, actor=request.person, revision=revision)
+    def perform(proposal, form):
+        proposal = proposal_submit(
+            proposal=proposal, actor=request.person, revision=form.cleaned_data["revision"]
+        )
         return f"Submitted: {proposal.get_state_display().lower()}."
 
     return _act(request, uid, "submit", perform)
@@ -238,8 +295,10 @@ def submit(request: PersonRequest, uid):
 @require_POST
 @person_required
 def withdraw(request: PersonRequest, uid):
-    def perform(proposal, revision):
-        proposal_withdraw(proposal=proposal, actor=request.person, revision=revision)
+    def perform(proposal, form):
+        proposal_withdraw(
+            proposal=proposal, actor=request.person, revision=form.cleaned_data["revision"]
+        )
         return "Withdrawn."
 
     return _act(request, uid, "withdraw", perform)
@@ -248,33 +307,32 @@ def withdraw(request: PersonRequest, uid):
 @require_POST
 @person_required
 def endorse(request: PersonRequest, uid):
-    def perform(proposal, revision):
+    def perform(proposal, form):
         proposal = proposal_endorse(
             proposal=proposal,
             actor=request.person,
-            revision=revision,
-            note=request.POST.get("note", ""),
+            revision=form.cleaned_data["revision"],
+            note=form.cleaned_data["note"],
         )
         return f"Endorsed: {proposal.get_state_display().lower()}."
 
-    return _act(request, uid, "endorse", perform)
+    return _act(request, uid, "endorse", perform, EndorseForm)
 
 
 @require_POST
 @person_required
 def return_to_author(request: PersonRequest, uid):
-    def perform(proposal, revision):
-        keys = [row["competency"].key for row in rubric_rows(proposal)]
+    def perform(proposal, form):
         proposal_return(
             proposal=proposal,
             actor=request.person,
-            revision=revision,
-            note=request.POST.get("note", ""),
-            comments=per_competency(request.POST, "comment", keys),
+            revision=form.cleaned_data["revision"],
+            note=form.cleaned_data["note"],
+            comments=form.texts(),
         )
         return "Returned to the author with your comments."
 
-    return _act(request, uid, "return", perform)
+    return _act(request, uid, "return", perform, ReturnForm)
 
 
 @require_POST
@@ -309,45 +367,55 @@ def decide(request, uid):
     proposal, roles = get_proposal_for(request.person, uid)
     require(roles, "decide")
     rows = rubric_rows(proposal)
+    competencies = [row["competency"] for row in rows]
     in_queue = bool(request.htmx) and request.GET.get("from") == "queue"
     if request.method == "GET":
         if not in_queue:
             return redirect(f"{proposal.get_absolute_url()}#decide")
-        return _queue_row(request, proposal, roles, rows=rows, editing=True)
-    form = RevisionForm(request.POST)
-    error = None
+        form = _form(DecisionForm, proposal, rows, auto_id=f"{proposal.uid}-%s").focus_first()
+        return _queue_row(request, proposal, roles, form=form)
+    auto_id = f"{proposal.uid}-%s" if in_queue else "decide-%s"
+    form = DecisionForm(request.POST, competencies=competencies, auto_id=auto_id)
+    status, error = 200, None
     if not form.is_valid():
-        error = "The form was incomplete: reload the page and try again."
+        status, error = 422, _refused_form_message(form)
     else:
         try:
             proposal = proposal_decide(
                 proposal=proposal,
                 actor=request.person,
                 revision=form.cleaned_data["revision"],
-                approve=request.POST.get("decision") == "approve",
-                note=request.POST.get("note", ""),
-                reasons=per_competency(request.POST, "reason", [r["competency"].key for r in rows]),
+                approve=form.approves,
+                note=form.cleaned_data["note"],
+                reasons=form.texts(),
             )
         except WorkflowError as refused:
-            error = str(refused)
-    if in_queue:
+            status, error = 409, str(refused)
+    if error:
         proposal, roles = get_proposal_for(request.person, uid)
+        form = _kept(form, proposal, rows)
+    if in_queue:
         return _queue_row(
             request,
             proposal,
             roles,
-            rows=rows,
+            form=form.focus_first()
+            if error and proposal.state == Proposal.State.IN_CALIBRATION
+            else None,
             error=error,
-            editing=bool(error and proposal.state == "in_calibration"),
-            status=409 if error else 200,
+            status=status,
         )
     if error:
-        return detail_page(request, proposal, roles, status=409, forms={"error": error})
+        return detail_page(
+            request, proposal, roles, status=status, forms={"decide": form, "error": error}
+        )
     messages.success(request, f"Decision recorded: {proposal.get_state_display().lower()}.")
     return redirect("people:proposal", uid=proposal.uid)
 
 
-def _queue_row(request, proposal, roles, *, rows, editing=False, error=None, status=200):
+def _queue_row(request, proposal, roles, *, form=None, error=None, status=200):
+    """The queue's row for ``proposal``, swapped in place: with the inline "not
+    approve" ``form`` when one is being filled in, and the counters refreshed."""
     proposal = (
         proposal.cycle.proposals.select_related(
             "person__manager", "current_level", "target_level__track"
@@ -358,8 +426,8 @@ def _queue_row(request, proposal, roles, *, rows, editing=False, error=None, sta
     context = {
         "cycle": proposal.cycle,
         "p": proposal,
-        "rows": rows,
-        "editing": editing,
+        "form": form,
+        "editing": form is not None,
         "error": error,
         "decidable": {proposal.pk} if available_actions(proposal, roles)["decide"] else set(),
         "counters": queue_counters(proposal.cycle),

@@ -1,0 +1,35 @@
+"""Filtering the parity report."""
+
+from django import forms
+
+from ladders.models import Ladder, LadderVersion
+
+
+class ParityFilterForm(forms.Form):
+    """Which ladder, broken down by which attribute. A value that is not a choice
+    (an old link, a mangled URL) falls back to the default instead of failing."""
+
+    ladder = forms.ModelChoiceField(
+        label="Ladder",
+        queryset=Ladder.objects.none(),
+        to_field_name="slug",
+        empty_label=None,
+        required=False,
+    )
+    attribute = forms.ChoiceField(label="Break down by", required=False)
+
+    def __init__(self, data, *, attributes, **kwargs):
+        super().__init__(data, label_suffix="", auto_id="f-%s", **kwargs)
+        published = LadderVersion.objects.published().values("ladder_id")
+        self.ladders = Ladder.objects.filter(pk__in=published).order_by("slug")
+        self.fields["ladder"].queryset = self.ladders
+        self.fields["attribute"].choices = [("", "Nothing"), *((name, name) for name in attributes)]
+
+    def values(self) -> tuple[Ladder | None, str]:
+        """The ladder (the first published one by default, None when there is none)
+        and the attribute ("" for no breakdown)."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        ladder = None if "ladder" in self.errors else cleaned.get("ladder")
+        attribute = "" if "attribute" in self.errors else cleaned.get("attribute", "")
+        return ladder or self.ladders.first(), attribute
