@@ -22,6 +22,7 @@ from people.services.workflow import (
     proposal_submit,
 )
 
+PROMOTION, LATERAL = Proposal.Kind.PROMOTION, Proposal.Kind.LATERAL
 CALIBRATORS = ["Helen Brooks", "Priya Raman", "Marcus Lindqvist", "Tomás Herrera"]
 # (name, move, outcome): outcome is "approve", "not approve", or for the open cycle
 # "queue" (waiting in calibration), "submitted", "returned" or "draft".
@@ -30,41 +31,41 @@ PAST_CYCLES = [
         "Engineering promotions, spring",
         300,
         [
-            ("Hannah Schmidt", "promotion", "approve"),
-            ("Noah Fischer", "promotion", "approve"),
-            ("Julia Nowak", "promotion", "approve"),
-            ("Ingrid Halvorsen", "promotion", "approve"),
-            ("Victor Huang", "promotion", "not approve"),
+            ("Hannah Schmidt", PROMOTION, "approve"),
+            ("Noah Fischer", PROMOTION, "approve"),
+            ("Julia Nowak", PROMOTION, "approve"),
+            ("Ingrid Halvorsen", PROMOTION, "approve"),
+            ("Victor Huang", PROMOTION, "not approve"),
         ],
     ),
     (
         "Engineering promotions, summer",
         120,
         [
-            ("Grace Kim", "promotion", "approve"),
-            ("Erik Johansson", "promotion", "approve"),
-            ("Mateo García", "promotion", "approve"),
-            ("Victor Huang", "promotion", "approve"),
-            ("Ben Carter", "promotion", "not approve"),
+            ("Grace Kim", PROMOTION, "approve"),
+            ("Erik Johansson", PROMOTION, "approve"),
+            ("Mateo García", PROMOTION, "approve"),
+            ("Victor Huang", PROMOTION, "approve"),
+            ("Ben Carter", PROMOTION, "not approve"),
         ],
     ),
 ]
 OPEN_CYCLE = [
-    ("Diego Alvarez", "promotion", "queue"),
-    ("Aisha Bello", "promotion", "queue"),
-    ("Kofi Asante", "promotion", "approve"),
-    ("Isabella Costa", "promotion", "queue"),
-    ("Marco Bianchi", "promotion", "not approve"),
-    ("Sara Lindgren", "promotion", "queue"),
-    ("Adaeze Obi", "promotion", "queue"),
-    ("Pavel Novak", "promotion", "queue"),
-    ("Arjun Mehta", "lateral", "queue"),
-    ("Omar Farouk", "promotion", "queue"),
-    ("Jakub Kowalski", "promotion", "queue"),
-    ("Noah Fischer", "promotion", "queue"),
-    ("Sam Patel", "promotion", "submitted"),
-    ("Yusuf Demir", "promotion", "returned"),
-    ("Oliver Bennett", "promotion", "draft"),
+    ("Diego Alvarez", PROMOTION, "queue"),
+    ("Aisha Bello", PROMOTION, "queue"),
+    ("Kofi Asante", PROMOTION, "approve"),
+    ("Isabella Costa", PROMOTION, "queue"),
+    ("Marco Bianchi", PROMOTION, "not approve"),
+    ("Sara Lindgren", PROMOTION, "queue"),
+    ("Adaeze Obi", PROMOTION, "queue"),
+    ("Pavel Novak", PROMOTION, "queue"),
+    ("Arjun Mehta", LATERAL, "queue"),
+    ("Omar Farouk", PROMOTION, "queue"),
+    ("Jakub Kowalski", PROMOTION, "queue"),
+    ("Noah Fischer", PROMOTION, "queue"),
+    ("Sam Patel", PROMOTION, "submitted"),
+    ("Yusuf Demir", PROMOTION, "returned"),
+    ("Oliver Bennett", PROMOTION, "draft"),
 ]
 EVIDENCE = [
     "Led {topic} for the payments migration: scoped it with product, split it into three "
@@ -104,7 +105,7 @@ def _start(name: str, kind: str, day) -> Proposal:
     person = _by_name(name)
     level = current_level_of(person)
     assert level is not None, f"{name} has a level in the demo organisation"
-    target = lateral_targets(level)[0] if kind == "lateral" else promotion_targets(level)[0][0]
+    target = lateral_targets(level)[0] if kind == LATERAL else promotion_targets(level)[0][0]
     with _on(day):
         proposal = proposal_create(person=person, author=person, kind=kind, target=target)
         _write_evidence(proposal)

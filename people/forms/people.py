@@ -1,6 +1,7 @@
 """HR's forms about people: the import, reporting lines, levels."""
 
 from django import forms
+from django.urls import reverse_lazy
 
 from config.uploads import FileUploadForm
 from people.models import Person
@@ -54,3 +55,32 @@ class LevelSetForm(forms.Form):
 
     def clean_level(self):
         return self.levels[self.cleaned_data["level"]]
+
+
+class DirectorySearchForm(forms.Form):
+    """The directory's search. Text that cannot be searched for (over 100 characters,
+    a NUL) searches nothing rather than failing: everyone visible is listed."""
+
+    q = forms.CharField(
+        label="Search by name or email",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={
+                "id": "people-search",
+                "type": "search",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("people:directory"),
+                "hx-trigger": "input changed delay:250ms, search",
+                "hx-target": "#directory-results",
+                "hx-swap": "outerHTML",
+                "hx-push-url": "true",
+                "hx-sync": "closest form:replace",
+                "hx-indicator": "#search-indicator",
+                "aria-controls": "directory-results",
+            }
+        ),
+    )
+
+    def query(self) -> str:
+        return self.cleaned_data["q"] if self.is_valid() else ""

@@ -6,7 +6,7 @@ form re-shows everything the person typed when it is refused."""
 
 from django import forms
 
-from people.models import Comment
+from people.models import Comment, Proposal
 
 # Notes, comments and reasons; evidence may be longer (it carries examples and links).
 TEXT_MAX = 5000
@@ -154,6 +154,20 @@ class DecisionForm(RevisionForm, PerCompetencyForm):
     @property
     def approves(self) -> bool:
         return self.cleaned_data["decision"] == self.APPROVE
+
+
+class ProposalFilterForm(forms.Form):
+    """The proposals list's state filter; a state that is no choice filters nothing."""
+
+    state = forms.ChoiceField(
+        label="State",
+        required=False,
+        choices=[("", "Any state"), *Proposal.State.choices],
+        widget=forms.Select(attrs={"id": "state-filter"}),
+    )
+
+    def chosen_state(self) -> str:
+        return self.cleaned_data["state"] if self.is_valid() else ""
 
 
 class CommentForm(forms.Form):

@@ -13,7 +13,12 @@ from django.views.decorators.vary import vary_on_headers
 from config.access import hr_required, person_required
 from config.htmx import wants_fragment
 from ladders.models import Level
-from people.forms.people import LevelSetForm, ManagerChangeForm, PeopleImportForm
+from people.forms.people import (
+    DirectorySearchForm,
+    LevelSetForm,
+    ManagerChangeForm,
+    PeopleImportForm,
+)
 from people.models import LevelChange, Person
 from people.permissions.people import (
     PersonRequest,
@@ -32,7 +37,8 @@ from people.services.reporting_lines import ReportingLineError, person_set_manag
 @vary_on_headers("HX-Request")
 @person_required
 def directory(request: PersonRequest):
-    query = request.GET.get("q", "").strip()[:100]
+    form = DirectorySearchForm(request.GET)
+    query = form.query()
     people = (
         people_visible_to(request.person)
         .search(query)
@@ -44,7 +50,7 @@ def directory(request: PersonRequest):
     template = "people/directory.html"
     if wants_fragment(request):
         template += "#results"
-    return render(request, template, {"page": page, "query": query})
+    return render(request, template, {"page": page, "query": query, "form": form})
 
 
 @require_GET

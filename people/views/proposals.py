@@ -19,6 +19,7 @@ from people.forms.proposals import (
     EvidenceForm,
     NewProposalForm,
     PerCompetencyForm,
+    ProposalFilterForm,
     ReturnForm,
     RevisionForm,
 )
@@ -59,14 +60,13 @@ def proposal_list(request: PersonRequest):
         .select_related("person", "target_level", "current_level", "cycle")
         .order_by("-created_at", "-pk")
     )
-    state = request.GET.get("state", "")
-    if state in Proposal.State.values:
+    form = ProposalFilterForm(request.GET)
+    state = form.chosen_state()
+    if state:
         proposals = proposals.filter(state=state)
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
-        request,
-        "people/proposals/list.html",
-        {"page": page, "state": state, "states": Proposal.State.choices},
+        request, "people/proposals/list.html", {"page": page, "state": state, "form": form}
     )
 
 

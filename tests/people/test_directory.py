@@ -69,6 +69,15 @@ def test_search_never_reveals_people_outside_what_one_may_see(client_for, report
     assert "Olga" not in response.content.decode()
 
 
+@pytest.mark.parametrize("query", ["a\x00b", "x" * 101])
+def test_a_search_that_cannot_be_run_lists_everyone_visible(client_for, hr, report, query):
+    client = client_for(hr)
+    response = client.get("/people/", {"q": query})
+    assert response.status_code == 200
+    assert names_on(response) == names_on(client.get("/people/"))
+    assert len(names_on(response)) == 5  # Ada, Dana, Hana, Max, Riya
+
+
 def test_a_search_with_no_match_says_so(client_for, hr):
     response = client_for(hr).get("/people/", {"q": "zzz-nobody"})
     body = response.content.decode()

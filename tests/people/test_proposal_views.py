@@ -681,9 +681,20 @@ def test_inline_not_approve_asks_a_reason_per_competency(client_for, calibrator,
     assert response.status_code == 200
     assert html.lstrip().startswith(f'<tr id="row-{alice.uid}">')
     for n in (1, 2, 3):
-        assert f'<label for="{alice.uid}-reason-comp-{n}">Competency {n}</label>' in html
-        assert f'name="reason-comp-{n}"' in html
-    assert 'name="decision" value="not_approve"' in html
+        field = f"{alice.uid}-reason-comp-{n}"
+        assertContains(response, f'<label for="{field}">Competency {n}</label>', html=True)
+        assertContains(
+            response,
+            f'<textarea name="reason-comp-{n}" cols="40" rows="2" maxlength="5000" id="{field}"'
+            f"{' data-focus-after-swap' if n == 1 else ''}></textarea>",
+            html=True,
+        )
+    assertContains(
+        response,
+        '<button type="submit" class="compact" name="decision" value="not_approve">'
+        "Not approve</button>",
+        html=True,
+    )
 
 
 def test_inline_not_approve_without_reasons_records_nothing(client_for, calibrator, queue):
