@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 
 KEY_PATTERN = r"^[a-z0-9-]{1,64}$"
 key_validator = RegexValidator(
@@ -42,6 +43,23 @@ def _frozen_with_version(name):
     )
 
 
+class LadderQuerySet(models.QuerySet):
+    def with_name(self):
+        """Annotates ``name``: its newest published version's, the name people read
+        (the slug where nothing is published yet). One subquery, no query per ladder."""
+        return self.annotate(name=Coalesce(newest_name(models.OuterRef("pk")), models.F("slug")))
+
+
+def newest_name(ladder):
+    """A subquery: the name of the newest published version of ``ladder`` (an OuterRef)."""
+    return models.Subquery(
+        LadderVersion.objects.published()
+        .filter(ladder=ladder)
+        .order_by("-number")
+        .values("name")[:1]
+    )
+
+
 class Ladder(models.Model):
     """The stable identity of a ladder; everything people read is in its versions."""
 
@@ -52,8 +70,11 @@ class Ladder(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = LadderQuerySet.as_manager()
+
     def __str__(self):
-        return self.slug
+        """Its name where annotated (``with_name()``), else its slug."""
+        return getattr(self, "name", None) or self.slug
 
 
 class LadderVersionQuerySet(models.QuerySet):

@@ -9,7 +9,7 @@ fails the suite. Each row states one request and the status each role gets:
 
 A refused request (403, 404, 405, or an anonymous visitor sent to sign in)
 changes nothing; an allowed change changes something. The roles are those of
-tests/world.py plus an anonymous visitor and an account with no person. The
+tests/builders.py (build_world) plus an anonymous visitor and an account with no person. The
 state-by-state detail of proposals (409s, the director, last year's calibrator)
 lives in tests/people/test_proposal_access.py; the ladder editor's in
 tests/ladders/test_views.py."""
@@ -45,7 +45,8 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def world(top, director, manager, report, outsider, hr):
-    """tests/world.py's organisation, with version 2 of Engineering as HR's draft."""
+    """The organisation of tests/builders.py's build_world, with version 2 of
+    Engineering as HR's draft."""
     world = build_world(
         top=top, director=director, manager=manager, report=report, outsider=outsider, hr=hr
     )

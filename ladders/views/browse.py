@@ -24,7 +24,8 @@ from ladders.services.versions import ladder_data
 def ladder_list(request):
     current = {v.ladder_id: v for v in LadderVersion.objects.current()}
     drafts = {}
-    if is_hr(request):
+    hr = is_hr(request)
+    if hr:
         drafts = {v.ladder_id: v for v in LadderVersion.objects.drafts()}
     ladders = [
         (ladder, current.get(ladder.pk), drafts.get(ladder.pk))
@@ -32,7 +33,7 @@ def ladder_list(request):
         if ladder.pk in current or ladder.pk in drafts
     ]
     ladders.sort(key=lambda row: (row[1] or row[2]).name.lower())
-    return render(request, "ladders/ladder_list.html", {"ladders": ladders})
+    return render(request, "ladders/ladder_list.html", {"ladders": ladders, "hr": hr})
 
 
 def _version(request, slug):

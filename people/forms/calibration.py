@@ -28,7 +28,9 @@ class CycleForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         published = LadderVersion.objects.published().values("ladder_id")
-        self.fields["ladder"].queryset = Ladder.objects.filter(pk__in=published).order_by("slug")
+        self.fields["ladder"].queryset = (
+            Ladder.objects.filter(pk__in=published).with_name().order_by("name")
+        )
         self.fields["calibrators"].queryset = (
             Person.objects.with_roles()
             .filter(Q(is_hr=True) | Q(has_reports=True))

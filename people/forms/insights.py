@@ -21,7 +21,7 @@ class ParityFilterForm(forms.Form):
     def __init__(self, data, *, attributes, **kwargs):
         super().__init__(data, label_suffix="", auto_id="f-%s", **kwargs)
         published = LadderVersion.objects.published().values("ladder_id")
-        self.ladders = Ladder.objects.filter(pk__in=published).order_by("slug")
+        self.ladders = Ladder.objects.filter(pk__in=published).with_name().order_by("name")
         self.fields["ladder"].queryset = self.ladders
         self.fields["attribute"].choices = [("", "Nothing"), *((name, name) for name in attributes)]
 

@@ -2,14 +2,18 @@
 the cycles they calibrate and decides in them; anyone else sees none (404)."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef
 from django.shortcuts import get_object_or_404
 
+from ladders.models import newest_name
 from people.models import CalibrationCycle, Person
 
 
 def cycles_visible_to(person: Person):
     """The cycles ``person`` may open: all for HR, those they calibrate otherwise."""
-    cycles = CalibrationCycle.objects.select_related("ladder")
+    cycles = CalibrationCycle.objects.select_related("ladder").annotate(
+        ladder_name=newest_name(OuterRef("ladder"))
+    )
     return cycles if person.is_hr else cycles.filter(calibrators=person)
 
 

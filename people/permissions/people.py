@@ -71,6 +71,14 @@ def may_propose_for(viewer: Person, person: Person) -> bool:
     return person.pk == viewer.pk or viewer.is_hr or manages(viewer, person)
 
 
+def nomination_rights(viewer: Person, person: Person) -> tuple[bool, bool]:
+    """Runs a query unless HR or the person asks. Whether ``viewer`` may nominate
+    ``person``, and each of ``person``'s direct reports: HR may, and so may anyone
+    above them (the reports of someone in your tree, or your own, are in your tree)."""
+    oversees = viewer.is_hr or viewer.pk == person.pk or manages(viewer, person)
+    return oversees and viewer.pk != person.pk, oversees
+
+
 def may_edit_people(viewer: Person) -> bool:
     """Reporting lines, levels and the people import are HR's."""
     return viewer.is_hr

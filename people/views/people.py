@@ -24,6 +24,7 @@ from people.permissions.people import (
     PersonRequest,
     get_person_for,
     may_edit_people,
+    nomination_rights,
     people_visible_to,
     sees_growth_of,
 )
@@ -125,6 +126,7 @@ def _person_page(request, person, *, manager_form=None, level_form=None, status=
             .exclude(track_id=level.track_id)
             .select_related("track")
         )
+    context["may_nominate"], context["may_nominate_reports"] = nomination_rights(viewer, person)
     if sees_growth_of(viewer, person):
         context["history"] = person.level_changes.select_related(
             "level__track", "previous_level", "changed_by__person"

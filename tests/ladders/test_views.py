@@ -163,6 +163,14 @@ def test_hr_opens_every_page_and_makes_every_change(client_for, hr, draft, route
     assert response.status_code == HR_STATUS.get((name, method), 200)
 
 
+def test_hr_finds_new_ladder_and_import_on_the_ladder_list(client_for, hr, report, published):
+    new, upload = 'href="/ladders/new/"', 'href="/ladders/import/"'
+    hr_list = client_for(hr).get("/ladders/").content.decode()
+    assert new in hr_list and upload in hr_list
+    reader_list = client_for(report).get("/ladders/").content.decode()
+    assert new not in reader_list and upload not in reader_list
+
+
 def test_hr_reads_a_draft_by_number(client_for, hr, draft):
     response = client_for(hr).get(url("detail", **SLUG), {"version": draft.number})
     assert response.status_code == 200

@@ -200,6 +200,7 @@ def test_a_person_page_runs_a_fixed_number_of_queries(
     client = client_for(hr)
     # Session, user, viewer, the person, their chain, the reporting-tree size, the reports,
     # their level history, the levels HR may give, and the session's idle expiry (three).
+    # HR's nomination rights need no query.
     with django_assert_num_queries(12):
         client.get(f"/people/{manager.uid}/")
     PersonFactory.create_batch(20, manager=manager)
@@ -229,3 +230,23 @@ def test_home_tells_someone_without_a_level_why_no_request_is_offered(client_for
     body = client_for(report).get("/").content.decode()
     assert "You have no level on a ladder yet" in body
     assert 'href="/proposals/new/"' not in body
+
+
+def test_a_manager_finds_nominate_on_their_reports(client_for, director, manager, report):
+    nominate = f'href="/proposals/new/?person={report.uid}"'
+    # On Max's own page, beside each of his reports; on Riya's page, as its action.
+    for client, page in (
+        (client_for(manager), f"/people/{manager.uid}/"),
+        (client_for(director), f"/people/{manager.uid}/"),  # a skip-level manager too
+        (client_for(manager), f"/people/{report.uid}/"),
+    ):
+        html = client.get(page).content.decode()
+        assert nominate in html
+        assert client.get(f"/proposals/new/?person={report.uid}").status_code == 200
+
+
+def test_nobody_is_offered_to_nominate_themselves_or_their_managers(client_for, manager, report):
+    riya = client_for(report)
+    assert "Nominate" not in riya.get(f"/people/{report.uid}/").content.decode()
+    assert "Nominate" not in riya.get(f"/people/{manager.uid}/").content.decode()
+    assert riya.get(f"/proposals/new/?person={manager.uid}").status_code == 404

@@ -1,6 +1,6 @@
 """Who may open and do what with a proposal or a calibration cycle: every role x
 every proposal and cycle URL of people/urls.py, in each state that matters. The
-roles are those of tests/world.py.
+roles are those of tests/builders.py (build_world).
 
 200 a page, 302 done (or refused with a message on the next page), 403 "may see
 but not act", 404 "cannot see", 409 "allowed, but not in this state"."""

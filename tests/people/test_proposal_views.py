@@ -957,7 +957,7 @@ def test_the_cycle_list_runs_a_fixed_number_of_queries(
     # The cycles with their ladder and counts (1).
     with django_assert_num_queries(SIGNED_IN + 1):
         response = client.get(url("cycles"))
-    assert body(response).count("engineering</td>") == cycles
+    assert body(response).count("Engineering</td>") == cycles  # the name, not the slug
 
 
 def test_the_new_page_shows_open_proposals_and_offers_only_free_tracks(
@@ -998,3 +998,19 @@ def test_hr_pages_are_in_the_navigation_only_for_hr(client_for, hr, manager):
     assert {"Parity", "Import people"} <= set(nav_links(body(client_for(hr).get(url("home")))))
     links = set(nav_links(body(client_for(manager).get(url("home")))))
     assert not links & {"Parity", "Import people", "Calibration"}
+
+
+def test_cycles_name_their_ladder_instead_of_its_slug(client_for, hr, engineering):
+    cycle = open_cycle(engineering, [hr], hr)
+    client = client_for(hr)
+    assert "<p>Engineering · " in body(client.get(url("cycle", cycle.uid)))
+    cycle.status = "closed"
+    cycle.save()
+    assertContains(
+        client.get(url("cycle_new")),
+        f'<option value="{engineering.ladder.pk}">Engineering</option>',
+        html=True,
+    )
+    assertContains(
+        client.get(url("parity")), '<option value="engineering">Engineering</option>', html=True
+    )
