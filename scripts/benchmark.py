@@ -171,6 +171,7 @@ def build():
             cycle=cycle,
             created_at=now - timedelta(days=60),
             submitted_at=now - timedelta(days=50),
+            level_since=now - timedelta(days=800),  # as the level changes above
             decided_at=now - timedelta(days=20) if state in ("approved", "not_approved") else None,
             decided_by=hr if state in ("approved", "not_approved") else None,
             applied_at=now - timedelta(days=10) if state == "approved" else None,

@@ -5,12 +5,11 @@ import uuid
 
 import pgtrigger
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from people.models.person import LevelChange, Person
+from people.models.person import Person
 
 
 class CycleStatus(models.TextChoices):
@@ -104,14 +103,6 @@ class ProposalQuerySet(models.QuerySet):
         """Proposals about ``person`` or written by them."""
         return self.filter(Q(person=person) | Q(author=person))
 
-    def with_level_since(self):
-        """Annotates ``level_since``: when the person's latest level change happened
-        (their arrival when they have none), one index probe per row."""
-        latest = LevelChange.objects.filter(person=OuterRef("person")).order_by("-changed_at")
-        return self.annotate(
-            level_since=Coalesce(Subquery(latest.values("changed_at")[:1]), F("person__created_at"))
-        )
-
 
 class Proposal(models.Model):
     class Kind(models.TextChoices):
@@ -146,6 +137,10 @@ class Proposal(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Since when the person held the level they were at, recorded at each submission:
+    # every time-in-level figure derives from it, never from the level history later
+    # (which the approval itself extends, dated on the cycle's effective date).
+    level_since = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -170,6 +165,10 @@ class Proposal(models.Model):
             models.CheckConstraint(
                 condition=~Q(state__in=DECIDED_STATES) | Q(decided_at__isnull=False),
                 name="decisions_have_a_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(submitted_at__isnull=True) | Q(level_since__isnull=False),
+                name="submissions_record_time_in_level",
             ),
         ]
         indexes = [

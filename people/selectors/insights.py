@@ -10,8 +10,7 @@ from datetime import datetime, time, timedelta
 from statistics import median
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from ladders.models import Track
@@ -47,14 +46,6 @@ def rate(approved: int, decided: int) -> float | None:
 
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
-
-
-def _level_since(before_field: str):
-    """Since when the proposal's person held their level when ``before_field`` happened."""
-    latest = LevelChange.objects.filter(
-        person=OuterRef("person"), changed_at__lte=OuterRef(before_field)
-    ).order_by("-changed_at")
-    return Coalesce(Subquery(latest.values("changed_at")[:1]), F("person__created_at"))
 
 
 def _rate_rows(grouped, label):
@@ -260,10 +251,8 @@ def _managers(cycle, proposals, *, only="") -> Table:
 
 def _time_in_level(proposals) -> Table:
     """Days people had been at their level when promoted, per target track."""
-    approved = (
-        proposals.filter(APPROVED, kind=Proposal.Kind.PROMOTION)
-        .annotate(since=_level_since("submitted_at"))
-        .values_list("target_level__track__name", "since", "cycle__effective_on")
+    approved = proposals.filter(APPROVED, kind=Proposal.Kind.PROMOTION).values_list(
+        "target_level__track__name", "level_since", "cycle__effective_on"
     )
     days: dict[str, list[int]] = {}
     for track, since, effective in approved:
@@ -453,14 +442,13 @@ def _headcount(ladder) -> Table:
 def _time_to_promotion(ladder, recent) -> Table:
     """Median days in level before an approved promotion in the last cycles, per track
     kind and target grade."""
-    promoted = (
-        Proposal.objects.filter(
-            APPROVED, ladder=ladder, kind=Proposal.Kind.PROMOTION, cycle_id__in=recent
-        )
-        .annotate(since=_level_since("submitted_at"))
-        .values_list(
-            "target_level__track__kind", "target_level__grade", "since", "cycle__effective_on"
-        )
+    promoted = Proposal.objects.filter(
+        APPROVED, ladder=ladder, kind=Proposal.Kind.PROMOTION, cycle_id__in=recent
+    ).values_list(
+        "target_level__track__kind",
+        "target_level__grade",
+        "level_since",
+        "cycle__effective_on",
     )
     days: dict[tuple, list[int]] = {}
     for kind, grade, since, effective in promoted:

@@ -17,7 +17,7 @@ def queue_for(cycle, *, q="", track="", grade="", manager="", state="", sort="na
     """The cycle's proposals, filtered (by values a CycleFilterForm checked) and sorted."""
     proposals = cycle.proposals.select_related(
         "person__manager", "current_level", "target_level__track", "decided_by"
-    ).with_level_since()
+    )
     if track:
         proposals = proposals.filter(track_key=track)
     if grade != "":

@@ -71,3 +71,15 @@ def targets_for(person):
         for target in lateral_targets(level)
     ]
     return level, targets
+
+
+def level_since(person: Person, *, at):
+    """Runs one query. Since when ``person`` has held their level at the moment ``at``:
+    their latest level change by then, or their arrival in the app if none."""
+    latest = (
+        person.level_changes.filter(changed_at__lte=at)
+        .order_by("-changed_at", "-pk")
+        .values_list("changed_at", flat=True)
+        .first()
+    )
+    return latest or person.created_at

@@ -25,6 +25,7 @@ from people.models import (
 from people.selectors.targets import (
     current_level_of,
     lateral_targets,
+    level_since,
     newest_equivalent,
     promotion_targets,
 )
@@ -176,6 +177,7 @@ def proposal_submit(*, proposal: Proposal, actor: Person, revision: int) -> Prop
                 + "."
             )
         fields["submitted_at"] = timezone.now()
+        fields["level_since"] = level_since(proposal.person, at=fields["submitted_at"])
         manager = proposal.person.manager
         if manager is not None and manager.pk == actor.pk and actor.pk != proposal.person_id:
             # A nomination by the direct manager carries their endorsement.

@@ -416,13 +416,9 @@ def decide(request, uid):
 def _queue_row(request, proposal, roles, *, form=None, error=None, status=200):
     """The queue's row for ``proposal``, swapped in place: with the inline "not
     approve" ``form`` when one is being filled in, and the counters refreshed."""
-    proposal = (
-        proposal.cycle.proposals.select_related(
-            "person__manager", "current_level", "target_level__track"
-        )
-        .with_level_since()
-        .get(pk=proposal.pk)
-    )
+    proposal = proposal.cycle.proposals.select_related(
+        "person__manager", "current_level", "target_level__track"
+    ).get(pk=proposal.pk)
     context = {
         "cycle": proposal.cycle,
         "p": proposal,

@@ -397,6 +397,7 @@ def grow(version, cycle, size, managers, decider):
             decided_by=decider if i % 3 < 2 else None,
             cycle=cycle,
             submitted_at=LEVELLED,
+            level_since=LEVELLED,
         )
         for i, p in enumerate(people)
     )

@@ -6,6 +6,8 @@ and the people import's attribute columns."""
 from datetime import date
 
 import pytest
+from django.urls import reverse
+from django.utils.timesince import timesince
 
 from people.models import CalibrationCycle, Person, PersonAttribute, Proposal
 from people.selectors import insights
@@ -309,6 +311,38 @@ def test_time_in_level_counts_calendar_days_where_the_company_is(
     assert tables(second)["time-in-level"].rows == [[IC, 1, 365, 365, 365]]
     parity = {t.key: t for t in parity_tables(engineering.ladder)}["time-to-promotion"]
     assert parity.rows == [["Grade 2", 425, "—"], ["Grade 3", 365, "—"]]
+
+
+@pytest.mark.parametrize(
+    ("since", "submitted", "effective", "days"),
+    [
+        # Hand-counted from the day the level was taken to the effective date.
+        (date(2024, 3, 1), date(2025, 11, 3), date(2025, 10, 1), 579),  # effective before
+        (date(2025, 1, 1), date(2025, 11, 3), date(2025, 11, 3), 306),  # on the day
+        (date(2025, 1, 1), date(2025, 11, 3), date(2026, 3, 1), 424),  # after
+    ],
+    ids=["effective-before-submission", "effective-on-submission", "effective-after"],
+)
+def test_time_in_level_at_promotion_runs_from_the_level_held_to_the_effective_date(
+    engineering, manager, hr, client_for, since, submitted, effective, days
+):
+    """Once the cycle closes, the promotion itself is in the level history, dated on
+    the effective date: when that is before the submission it must not count as the
+    level the person held (it read 0 days)."""
+    ana = person("Ana", manager, engineering, "IC1", since=since)
+    cycle = open_cycle(engineering, hr, effective_on=effective)
+    propose(ana, engineering, "IC2", "yes", by=hr, on=submitted)
+    cycle_close(cycle=cycle, by=hr, today=max(effective, submitted))
+    assert Person.objects.get(pk=ana.pk).level.code == "IC2"  # applied, and dated
+
+    assert tables(cycle)["time-in-level"].rows == [[IC, 1, days, days, days]]
+    parity = {t.key: t for t in parity_tables(engineering.ladder)}["time-to-promotion"]
+    assert parity.rows == [["Grade 2", days, "—"]]
+    # The closed cycle's queue says how long Ana had held IC1 when it was decided,
+    # not how long she has held IC2.
+    decided = Proposal.objects.get(person=ana)
+    queue = client_for(hr).get(reverse("people:cycle", args=[cycle.uid])).content.decode()
+    assert f"<td>{timesince(moment(since), decided.decided_at)}</td>" in queue
 
 
 # Moves between grades and tracks: the distribution, filters, parity -----------------

@@ -753,6 +753,7 @@ def bulk_queue(cycle, version, size, managers):
             decided_by=decider if i % 3 == 0 else None,
             cycle=cycle,
             submitted_at=now,
+            level_since=now,
         )
         for i, person in enumerate(people)
     )
