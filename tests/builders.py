@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 
 import time_machine
 from django.contrib.auth import get_user_model
+from django.urls import URLPattern, URLResolver, get_resolver
 
 from ladders.ladder_format import CompetencyData, LadderData, LevelData, TrackData
 from ladders.models import Competency, Expectation, Ladder, LadderVersion, Level, Track
@@ -274,3 +275,16 @@ def snapshot(world):
         "competencies": sorted(Competency.objects.values_list("pk", "name", "position")),
         "expectations": sorted(Expectation.objects.values_list("pk", "text")),
     }
+
+
+# The routes -----------------------------------------------------------------------
+
+
+def routed_names(patterns=None, namespace=""):
+    """Every named route the project's URLconf resolves, admin's as one entry each."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from routed_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"

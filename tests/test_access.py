@@ -20,7 +20,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls import resolve, reverse
 
 from ladders.ladder_format import to_yaml
 from ladders.models import Level
@@ -34,6 +34,7 @@ from tests.builders import (
     ladder_data,
     new_cycle_data,
     new_proposal_data,
+    routed_names,
     snapshot,
     walk,
 )
@@ -314,16 +315,6 @@ METHODS = {
     "password_reset_complete": {"GET"},
     "healthz": {"GET"},
 }
-
-
-def routed_names(patterns=None, namespace=""):
-    """Every named route the project's URLconf resolves, admin's as one entry each."""
-    for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from routed_names(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield f"{namespace}{pattern.name}"
 
 
 def test_every_routed_url_is_in_the_matrix():
