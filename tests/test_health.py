@@ -152,3 +152,13 @@ def test_the_app_serves_again_without_a_restart_when_the_database_comes_back(
     status, body = get(base, "/people/", cookie)
     assert status == 200
     assert report.name in body
+
+
+def test_an_htmx_request_after_the_session_ended_is_sent_to_sign_in_as_a_page(client, db):
+    """Not a 302 that htmx would follow and swap the sign-in page into a fragment."""
+    response = client.get("/people/?q=riya", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/accounts/login/?next=/people/%3Fq%3Driya"
+    assert response.content == b""
+    plain = client.get("/people/?q=riya")
+    assert (plain.status_code, plain["Location"]) == (302, response["HX-Redirect"])

@@ -46,3 +46,35 @@ document.addEventListener("keydown", (event) => {
   event.preventDefault();
   event.target.click();
 });
+
+// A request that fails says so on the page. htmx swaps nothing for an error response
+// (base.html's responseHandling), so without this a failed Approve, a save that did
+// not reach the server would look as if nothing happened.
+function sayItFailed(text) {
+  const status = document.getElementById("status");
+  if (!status) return;
+  const message = document.createElement("p");
+  message.className = "message message-error";
+  message.setAttribute("role", "alert");
+  message.textContent = text;
+  status.replaceChildren(message);
+}
+document.addEventListener("htmx:responseError", (event) => {
+  const code = event.detail.xhr.status;
+  sayItFailed(
+    code === 503
+      ? "The service is unavailable for a moment: nothing was changed. Try again in a minute."
+      : `That did not go through (the server answered ${code}): nothing was changed. ` +
+          "Reload the page and try again.",
+  );
+});
+document.addEventListener("htmx:sendError", () => {
+  sayItFailed(
+    "The server could not be reached: nothing was changed. Check your connection and try again.",
+  );
+});
+
+// Promises that hold only with JavaScript (a field that saves itself) show only with it,
+// and their plain-form counterparts only without it.
+for (const element of document.querySelectorAll("[data-js-only]")) element.hidden = false;
+for (const element of document.querySelectorAll("[data-without-js]")) element.hidden = true;

@@ -461,6 +461,64 @@ def test_approving_right_after_typing_a_search_updates_the_row(
     expect(counter(page, "undecided")).to_have_text(re.compile(r"^\s*0 undecided\s*$"))
 
 
+def test_the_evidence_page_promises_autosave_only_where_it_happens(
+    browser, page, live_server, sign_in, engineer, engineering
+):
+    draft = proposal_create(
+        person=engineer,
+        author=engineer,
+        kind=Proposal.Kind.PROMOTION,
+        target=Level.objects.get(version=engineering, code="IC2"),
+    )
+    url = f"{live_server.url}/proposals/{draft.uid}/evidence/"
+    sign_in(engineer)
+    page.goto(url)
+    expect(page.get_by_text("Each field saves itself as you type")).to_be_visible()
+
+    context = browser.new_context(java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto(f"{live_server.url}/accounts/login/")
+    plain.get_by_label("Email").fill(engineer.email)
+    plain.get_by_label("Password").fill(PASSWORD)
+    plain.get_by_role("button", name="Sign in").click()
+    plain.goto(url)
+    expect(plain.get_by_text("Each field saves itself as you type")).to_be_hidden()
+    expect(plain.get_by_text("“Save all” keeps what you wrote.")).to_be_visible()
+    plain.get_by_label("Your evidence for Competency 1").fill("Shipped the migration.")
+    plain.get_by_role("button", name="Save all").click()
+    expect(plain.get_by_label("Your evidence for Competency 1")).to_have_value(
+        "Shipped the migration."
+    )
+    context.close()
+
+
+@pytest.mark.parametrize(
+    ("failure", "said"),
+    [
+        ("503", "The service is unavailable for a moment: nothing was changed."),
+        ("network", "The server could not be reached: nothing was changed."),
+    ],
+)
+def test_a_decision_that_does_not_go_through_says_so(
+    page, live_server, sign_in, calibrator, in_calibration, failure, said
+):
+    sign_in(calibrator)
+    page.goto(f"{live_server.url}/cycles/{in_calibration.cycle.uid}/")
+
+    def fail(route):
+        if failure == "503":
+            route.fulfill(status=503, body="Unavailable", headers={"Retry-After": "30"})
+        else:
+            route.abort("connectionrefused")
+
+    page.route("**/decide/**", fail)
+    row = page.locator(f"#row-{in_calibration.uid}")
+    row.get_by_role("button", name="Approve Riya Report").click()
+    expect(page.get_by_role("alert")).to_contain_text(said)
+    expect(row.locator(".state")).to_have_text("In calibration")
+    assert Proposal.objects.get(pk=in_calibration.pk).state == "in_calibration"
+
+
 def test_going_back_shows_the_previous_filters_with_their_rows(
     page, live_server, sign_in, calibrator, busy_queue
 ):
