@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from config.spreadsheets import read_cell, safe_row
 from config.uploads import MAX_UPLOAD_BYTES
 from ladders.models import Track
 
@@ -397,7 +398,8 @@ def read_csv(data: bytes) -> LadderData:  # noqa: C901
                     )
                 )
                 continue
-            builder.add(reader.line_num, dict(zip(columns, fields, strict=True)))
+            cells = [read_cell(value) for value in fields]  # spreadsheet-safe cells
+            builder.add(reader.line_num, dict(zip(columns, cells, strict=True)))
     except csv.Error as error:
         problems.append(FormatProblem(f"line {reader.line_num}", f"is not valid CSV ({error})."))
         raise LadderFormatError(problems) from None
@@ -709,21 +711,23 @@ def to_csv(ladder: LadderData) -> str:
         for level in track.levels:
             for competency in ladder.competencies:
                 writer.writerow(
-                    [
-                        ladder.slug,
-                        ladder.name,
-                        track.key,
-                        track.name,
-                        track.kind,
-                        level.code,
-                        level.title,
-                        level.grade,
-                        level.summary,
-                        competency.key,
-                        competency.name,
-                        competency.group,
-                        competency.description,
-                        level.expectations.get(competency.key, ""),
-                    ]
+                    safe_row(
+                        [
+                            ladder.slug,
+                            ladder.name,
+                            track.key,
+                            track.name,
+                            track.kind,
+                            level.code,
+                            level.title,
+                            level.grade,
+                            level.summary,
+                            competency.key,
+                            competency.name,
+                            competency.group,
+                            competency.description,
+                            level.expectations.get(competency.key, ""),
+                        ]
+                    )
                 )
     return buffer.getvalue()

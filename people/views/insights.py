@@ -5,11 +5,13 @@ import csv
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from config.access import hr_required, person_required
 from config.htmx import wants_fragment
+from config.spreadsheets import safe_row
 from people.forms.calibration import CycleFilterForm
 from people.forms.insights import ParityFilterForm
 from people.models import PersonAttribute
@@ -27,7 +29,7 @@ def _csv(tables, key, filename):
     response["Content-Disposition"] = f'attachment; filename="{filename}-{key}.csv"'
     writer = csv.writer(response)
     writer.writerow(table.headers)
-    writer.writerows(table.rows)
+    writer.writerows(safe_row(row) for row in table.rows)
     return response
 
 
@@ -53,7 +55,7 @@ def cycle_insights(request, uid):
     )
     tables = cycle_tables(cycle, **form.values())
     if request.GET.get("download"):
-        return _csv(tables, request.GET["download"], cycle.name.lower().replace(" ", "-"))
+        return _csv(tables, request.GET["download"], slugify(cycle.name) or "cycle")
     context = {
         "cycle": cycle,
         "tables": tables,

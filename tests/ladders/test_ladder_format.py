@@ -1287,3 +1287,26 @@ def test_a_summary_longer_than_the_csv_modules_default_field_limit_round_trips()
     data = ladder_data(tracks=1, levels=1, competencies=1)
     data.tracks[0].levels[0].summary = "x" * 200_000
     assert read_csv(to_csv(data).encode()).tracks[0].levels[0].summary == "x" * 200_000
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_written_as_text_and_read_back_exactly():
+    data = without_description(ladder_data())
+    competency = dataclasses.replace(
+        data.competencies[0], name='=HYPERLINK("http://evil")', group="@risk"
+    )
+    level = data.tracks[0].levels[0]
+    expectations = {**level.expectations, competency.key: "'=already quoted"}
+    level = dataclasses.replace(level, title="-1 engineer", expectations=expectations)
+    track = dataclasses.replace(data.tracks[0], levels=[level, *data.tracks[0].levels[1:]])
+    data = dataclasses.replace(
+        data, competencies=[competency, *data.competencies[1:]], tracks=[track, *data.tracks[1:]]
+    )
+    text = to_csv(data)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    first = rows[0]
+    assert first["competency_name"] == '\'=HYPERLINK("http://evil")'
+    assert first["competency_group"] == "'@risk"
+    assert first["level_title"] == "'-1 engineer"
+    assert first["expectation"] == "''=already quoted"
+    assert first["grade"] == "1"  # a number, as it was
+    assert read_csv(text.encode()) == data

@@ -260,6 +260,22 @@ def test_a_download_follows_the_filters(client_for, cycle, hr, manager):
     assert [(row[0], row[2]) for row in rows] == [("Max Manager", "0")]
 
 
+def test_downloads_write_what_a_spreadsheet_would_run_as_text(client_for, cycle, hr, manager):
+    manager.name = '=HYPERLINK("http://evil","Max")'
+    manager.save()
+    cycle.name = "H1\r\nSet-Cookie: x=1"
+    cycle.save()
+    response = client_for(hr).get(url("cycle_insights", cycle.uid), {"download": "by-manager"})
+    assert (
+        response["Content-Disposition"] == 'attachment; filename="h1-set-cookie-x1-by-manager.csv"'
+    )
+    header, *rows = csv_rows(response)
+    assert header[0] == "Manager"  # headers as they are
+    (row,) = [row for row in rows if "HYPERLINK" in row[0]]
+    assert row[0] == '\'=HYPERLINK("http://evil","Max")'
+    assert row[2].isdigit()  # numbers stay numbers
+
+
 def test_a_long_managers_table_shows_part_on_the_page_and_downloads_whole(
     client_for, cycle, hr, monkeypatch
 ):
