@@ -1,24 +1,40 @@
 """Opening a calibration cycle, and filtering its proposals."""
 
+import unicodedata
+from datetime import date
 from functools import partial
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.db.models.functions import Lower
 
 from ladders.models import Ladder, LadderVersion, Track
 from people.models import Person, Proposal
 
+# Cycles' dates feed date arithmetic (time in level, the distribution after the
+# effective date): keep them within a range where that arithmetic holds.
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+
+
+def cycle_date(**kwargs) -> forms.DateField:
+    message = f"Choose a date from {EARLIEST:%-d %b %Y} to {LATEST:%-d %b %Y}."
+    return forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[
+            MinValueValidator(EARLIEST, message=message),
+            MaxValueValidator(LATEST, message=message),
+        ],
+        **kwargs,
+    )
+
 
 class CycleForm(forms.Form):
     name = forms.CharField(max_length=120, help_text="For example: “2027 H1 promotions”.")
     ladder = forms.ModelChoiceField(queryset=Ladder.objects.none(), empty_label=None)
-    starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    effective_on = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Approved people take their new level on this date.",
-    )
+    starts_on = cycle_date()
+    ends_on = cycle_date()
+    effective_on = cycle_date(help_text="Approved people take their new level on this date.")
     calibrators = forms.ModelMultipleChoiceField(
         queryset=Person.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 10}),
@@ -36,6 +52,15 @@ class CycleForm(forms.Form):
             .filter(Q(is_hr=True) | Q(has_reports=True))
             .order_by(Lower("name"))
         )
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if any(unicodedata.category(character) == "Cc" for character in name):
+            raise forms.ValidationError(
+                "A cycle's name cannot hold line breaks, tabs or other control characters: "
+                "it names mail and downloads."
+            )
+        return name
 
     def clean(self):
         cleaned = super().clean()

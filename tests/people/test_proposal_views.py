@@ -1015,3 +1015,29 @@ def test_cycles_name_their_ladder_instead_of_its_slug(client_for, hr, engineerin
     assertContains(
         client.get(url("parity")), '<option value="engineering">Engineering</option>', html=True
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "H1\r\nBcc: everyone@example.com", "cannot hold line breaks, tabs"),
+        ("name", "H1\x00", "Null characters are not allowed."),
+        ("effective_on", "9999-12-31", "Choose a date from 1 Jan 2000 to 31 Dec 2100."),
+        ("starts_on", "0001-01-01", "Choose a date from 1 Jan 2000 to 31 Dec 2100."),
+    ],
+)
+def test_a_cycle_refuses_names_and_dates_it_cannot_carry(
+    client_for, hr, engineering, field, value, message
+):
+    data = {
+        "name": "2027 H1",
+        "ladder": engineering.ladder.pk,
+        "starts_on": "2027-01-04",
+        "ends_on": "2027-02-26",
+        "effective_on": "2027-04-01",
+        "calibrators": [hr.pk],
+    }
+    response = client_for(hr).post(url("cycle_new"), data | {field: value})
+    assert response.status_code == 422
+    assert message in body(response)
+    assert not CalibrationCycle.objects.exists()
