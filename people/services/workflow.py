@@ -40,6 +40,13 @@ class WorkflowError(Exception):
     """A change refused for a reason the person can act on; nothing was written."""
 
 
+NO_REVIEWER = (
+    "Nobody could endorse this request: the person reports to nobody in the app. "
+    "HR nominates them instead (their nomination counts as the endorsement), or sets "
+    "their manager first."
+)
+
+
 # Proposals -----------------------------------------------------------------------
 
 
@@ -102,6 +109,8 @@ def proposal_create(*, person: Person, author: Person, kind: str, target: Level)
     level = current_level_of(person)
     if level is None:
         raise WorkflowError(f"{person.name} has no level yet: HR sets it first.")
+    if person.manager_id is None and author.pk == person.pk:
+        raise WorkflowError(NO_REVIEWER)
     if target.version_id != level.version_id:
         raise WorkflowError("The target must be a level of the ladder's current version.")
     is_big_jump = False
@@ -179,12 +188,15 @@ def proposal_submit(*, proposal: Proposal, actor: Person, revision: int) -> Prop
         fields["submitted_at"] = timezone.now()
         fields["level_since"] = level_since(proposal.person, at=fields["submitted_at"])
         manager = proposal.person.manager
-        if manager is not None and manager.pk == actor.pk and actor.pk != proposal.person_id:
-            # A nomination by the direct manager carries their endorsement.
+        nominated = actor.pk != proposal.person_id
+        if nominated and (
+            (manager is not None and manager.pk == actor.pk) or (manager is None and actor.is_hr)
+        ):
+            # A nomination by the direct manager carries their endorsement; for someone
+            # who reports to nobody (the CTO, the head of HR), HR's does.
+            note = "Nominated by their manager." if manager else "Nominated by HR."
             from_state = _move(proposal, State.ENDORSED, **fields)
-            _event(
-                proposal, actor, Action.SUBMITTED, from_state, note="Nominated by their manager."
-            )
+            _event(proposal, actor, Action.SUBMITTED, from_state, note=note)
             _enter_open_cycle(proposal, actor)
             notify(
                 [proposal.person],
@@ -193,6 +205,9 @@ def proposal_submit(*, proposal: Proposal, actor: Person, revision: int) -> Prop
                 proposal=proposal,
             )
             return proposal
+        if manager is None:
+            # Nobody would ever endorse it: it would wait for ever.
+            raise WorkflowError(NO_REVIEWER)
         from_state = _move(proposal, State.SUBMITTED, **fields)
         _event(proposal, actor, Action.SUBMITTED, from_state)
         notify(

@@ -81,6 +81,10 @@ def proposal_new(request: PersonRequest):
         if not may_propose_for(me, person):
             raise Http404("No such person.")
     level, targets = targets_for(person)
+    # Someone who reports to nobody cannot ask for themselves: nobody would endorse it.
+    no_reviewer = person.manager_id is None and person.pk == me.pk
+    if no_reviewer:
+        targets = []
     # A track with an open proposal takes no second one: offer only the others.
     open_proposals = list(person.proposals.open().select_related("target_level__track"))
     busy = {(p.ladder_id, p.track_key) for p in open_proposals}
@@ -104,6 +108,7 @@ def proposal_new(request: PersonRequest):
             "form": form,
             "targets": targets,
             "open_proposals": open_proposals,
+            "no_reviewer": no_reviewer,
         },
         status=422 if form.is_bound else 200,
     )

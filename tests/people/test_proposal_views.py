@@ -1041,3 +1041,14 @@ def test_a_cycle_refuses_names_and_dates_it_cannot_carry(
     assert response.status_code == 422
     assert message in body(response)
     assert not CalibrationCycle.objects.exists()
+
+
+def test_the_request_page_tells_someone_who_reports_to_nobody_whom_to_ask(
+    client_for, top, engineering
+):
+    top.level = level(engineering, "IC1")
+    top.save()
+    html = body(client_for(top).get(url("proposal_new")))
+    assert "You report to nobody in the app" in html
+    assert "Ask HR to nominate you" in html
+    assert 'name="target"' not in html

@@ -1106,3 +1106,18 @@ def test_a_proposal_endorsed_while_its_cycle_closes_waits_for_the_next(
     proposal = fresh(proposal)
     assert cycle.status == "closed"
     assert (proposal.state, proposal.cycle) == ("endorsed", None)
+
+
+def test_someone_who_reports_to_nobody_cannot_ask_for_themselves(engineering, top):
+    """Nobody would ever endorse it: it would wait for ever."""
+    on_level(top, engineering, "IC1")
+    with pytest.raises(WorkflowError, match="Nobody could endorse this request"):
+        draft_for(top, engineering)
+    assert not Proposal.objects.exists()
+
+
+def test_hr_nominating_someone_who_reports_to_nobody_endorses_it(engineering, top, hr):
+    on_level(top, engineering, "IC1")
+    proposal = submit(draft_for(top, engineering, author=hr), actor=hr)
+    assert proposal.state == "endorsed"
+    assert proposal.events.get(action="submitted").note == "Nominated by HR."
