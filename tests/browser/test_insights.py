@@ -297,7 +297,7 @@ def test_the_parity_report_follows_the_ladder_select_in_place(
     )
     mark_page(page)
 
-    page.get_by_label("Ladder").select_option(label="product")
+    page.get_by_label("Ladder").select_option(label="Product")
     expect(page).to_have_url(re.compile(r"[?&]ladder=product(&|$)"))
     expect_table(page, headcount, [["Grade 1", "1", "0", "100%"], ["Grade 3", "0", "1", "0%"]])
     expect_no_data(page, "Median days in level before promotion, by target grade")

@@ -216,7 +216,7 @@ def test_the_whole_journey(
     people.goto(f"{live_server.url}/cycles/new/")
     expect(people.get_by_role("heading", level=1)).to_have_text("Open a calibration cycle")
     people.get_by_label("Name").fill("2020 promotions")
-    people.get_by_label("Ladder").select_option(label="engineering")
+    people.get_by_label("Ladder").select_option(label="Engineering")
     people.get_by_label("Starts on").fill("2019-12-01")
     people.get_by_label("Ends on").fill("2019-12-20")
     people.get_by_label("Effective on").fill("2020-01-01")
