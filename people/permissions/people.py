@@ -75,7 +75,8 @@ def nomination_rights(viewer: Person, person: Person) -> tuple[bool, bool]:
     """Runs a query unless HR or the person asks. Whether ``viewer`` may nominate
     ``person``, and each of ``person``'s direct reports: HR may, and so may anyone
     above them (the reports of someone in your tree, or your own, are in your tree)."""
-    oversees = viewer.is_hr or viewer.pk == person.pk or manages(viewer, person)
+    # The same people as see their growth: the rule has one home.
+    oversees = sees_growth_of(viewer, person)
     return oversees and viewer.pk != person.pk, oversees
 
 

@@ -136,7 +136,7 @@ def _kept(form, proposal, rows):
     the page shows its latest state, so the next try is made from that."""
     data = form.data.copy()
     data["revision"] = proposal.revision
-    return _form(type(form), proposal, rows, data, **({"auto_id": form.auto_id}))
+    return _form(type(form), proposal, rows, data, auto_id=form.auto_id)
 
 
 def detail_page(request, proposal, roles, *, status=200, forms=None):
