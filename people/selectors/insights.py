@@ -30,7 +30,8 @@ class Table:
     title: str
     headers: list[str]
     rows: list[list] = field(default_factory=list)
-    chart: dict | None = None  # {"type": "bar", "labels": [...], "series": {name: [...]}}
+    # {"type": "bar", "labels": [...], "series": {name: [...]}}, with "unit": "%" for rates.
+    chart: dict | None = None
     note: str = ""
     # The rows the page shows when not all of them (the CSV download has every row).
     on_page: list[list] | None = None
@@ -76,16 +77,19 @@ def _rate_table(key, title, proposals, group_by, label, first_header):
     )
 
 
+def as_points(value: float | None) -> int | None:
+    """A rate as a whole percentage for a chart; no decision is no point, not 0."""
+    return None if value is None else round(value * 100)
+
+
 def _approvals_chart(rows) -> dict:
-    """Stacked bars of approved and not approved, from rows made by ``_rate_rows``."""
+    """Approval rates, in percent on an axis to 100, from rows made by ``_rate_rows``.
+    The counts behind each rate stand in the table beneath."""
     return {
         "type": "bar",
         "labels": [row[0] for row in rows],
-        "series": {
-            "Approved": [row[3] for row in rows],
-            "Not approved": [row[2] - row[3] for row in rows],
-        },
-        "stacked": True,
+        "series": {"Approval rate": [as_points(rate(row[3], row[2])) for row in rows]},
+        "unit": "%",
     }
 
 
@@ -494,12 +498,6 @@ def _trend(ladder, recent) -> Table:
         [c["name"], percent(c["rates"].get(IC)), percent(c["rates"].get(MANAGEMENT))] for c in last
     ]
 
-    def points(kind):
-        return [
-            round(c["rates"][kind] * 100) if c["rates"].get(kind) is not None else None
-            for c in last
-        ]
-
     return Table(
         key="trend",
         title=f"Approval rate by track over the last {TREND_CYCLES} cycles",
@@ -509,9 +507,10 @@ def _trend(ladder, recent) -> Table:
             "type": "line",
             "labels": [r[0] for r in rows],
             "series": {
-                "Individual contributor (%)": points(IC),
-                "Management (%)": points(MANAGEMENT),
+                "Individual contributor": [as_points(c["rates"].get(IC)) for c in last],
+                "Management": [as_points(c["rates"].get(MANAGEMENT)) for c in last],
             },
+            "unit": "%",
         },
     )
 

@@ -20,8 +20,11 @@
       chart.data.datasets.forEach((dataset, i) => {
         chart.getDatasetMeta(i).data.forEach((bar, j) => {
           const value = dataset.data[j];
-          if (value === null || value === 0 || value === undefined) return;
-          ctx.fillText(String(value), bar.x, bar.y - 4);
+          if (value === null || value === undefined) return;
+          // A rate of 0% is a result worth reading; a count of 0 is no bar at all.
+          const unit = chart.canvas.dataset.unit || "";
+          if (value === 0 && !unit) return;
+          ctx.fillText(String(value) + unit, bar.x, bar.y - 4);
         });
       });
       ctx.restore();
@@ -44,6 +47,11 @@
       stepped: Boolean(spec.step),
       spanGaps: true,
     }));
+    // Rates are drawn on an axis that runs to 100%, so 60% never looks like a full bar.
+    const y = spec.unit === "%"
+      ? { min: 0, max: 100, ticks: { stepSize: 20, callback: (value) => `${value}%` } }
+      : { stacked: Boolean(spec.stacked), beginAtZero: true, ticks: { precision: 0 } };
+    if (spec.unit) canvas.dataset.unit = spec.unit;
     new Chart(canvas, {
       type: spec.type,
       data: { labels: spec.labels, datasets },
@@ -53,10 +61,7 @@
         responsive: true,
         maintainAspectRatio: false,
         plugins: { legend: { labels: { usePointStyle: true } } },
-        scales: {
-          x: { stacked: Boolean(spec.stacked) },
-          y: { stacked: Boolean(spec.stacked), beginAtZero: true, ticks: { precision: 0 } },
-        },
+        scales: { x: { stacked: Boolean(spec.stacked) }, y },
       },
     });
     canvas.dataset.drawn = "1";

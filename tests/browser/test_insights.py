@@ -152,6 +152,15 @@ def chart_data(page, chart_id):
     )
 
 
+def y_axis(page, chart_id):
+    """The tick labels Chart.js drew on a chart's value axis, bottom to top."""
+    return page.evaluate(
+        """(id) => Chart.getChart(document.querySelector(`canvas[data-chart="${id}"]`))
+            .scales.y.ticks.map((tick) => tick.label)""",
+        chart_id,
+    )
+
+
 BY_TRACK = "Approval rate by track"
 MANAGERS = "Managers: nominations and approvals"
 DISTRIBUTION = "People by grade and track, before and after 01 Jan 2027"
@@ -218,8 +227,11 @@ def test_the_dashboard_filters_redraw_charts_and_tables_in_place(
     )
     assert chart_data(page, "chart-by-track") == {
         "labels": ["Individual contributor", "Management 1"],
-        "series": {"Approved": [2, 1], "Not approved": [1, 1]},
+        "series": {"Approval rate": [67, 50]},
     }
+    # Rates, drawn on an axis to 100%: 2 of 3 IC and 1 of 2 management approved.
+    assert y_axis(page, "chart-by-track") == ["0%", "20%", "40%", "60%", "80%", "100%"]
+    assert y_axis(page, "chart-by-grade")[-1] == "100%"
     mark_page(page)
 
     # Otto's team only: every table and chart follows, and the URL says so.
@@ -242,7 +254,7 @@ def test_the_dashboard_filters_redraw_charts_and_tables_in_place(
     expect_drawn(page, [f"chart-{key}" for key in CYCLE_CHARTS])
     assert chart_data(page, "chart-by-track") == {
         "labels": ["Individual contributor", "Management 1"],
-        "series": {"Approved": [1, 0], "Not approved": [0, 1]},
+        "series": {"Approval rate": [100, 0]},
     }
     assert_not_reloaded(page)
 
@@ -257,7 +269,7 @@ def test_the_dashboard_filters_redraw_charts_and_tables_in_place(
     expect_drawn(page, ["chart-by-state", "chart-by-track", "chart-by-grade", "chart-distribution"])
     assert chart_data(page, "chart-by-track") == {
         "labels": ["Management 1"],
-        "series": {"Approved": [0], "Not approved": [1]},
+        "series": {"Approval rate": [0]},
     }
     assert_not_reloaded(page)
 
@@ -295,6 +307,11 @@ def test_the_parity_report_follows_the_ladder_select_in_place(
         page,
         ["chart-headcount", "chart-time-to-promotion", "chart-trend", "chart-laterals"],
     )
+    assert chart_data(page, "chart-trend")["series"] == {
+        "Individual contributor": [67],
+        "Management": [50],
+    }
+    assert y_axis(page, "chart-trend")[-1] == "100%"
     mark_page(page)
 
     page.get_by_label("Ladder").select_option(label="Product")

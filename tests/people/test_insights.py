@@ -110,20 +110,33 @@ def test_approval_rate_by_track_counts_a_tie_as_a_tie(fairness):
     by_track = tables(fairness)["by-track"]
     assert by_track.headers == ["Track", "Proposals", "Decided", "Approved", "Approval rate"]
     assert by_track.rows == [[IC, 10, 8, 6, "75%"], [M, 9, 8, 6, "75%"]]
+    # The chart plots the rates, in percent, on an axis the page draws to 100%.
     assert by_track.chart == {
         "type": "bar",
         "labels": [IC, M],
-        "series": {"Approved": [6, 6], "Not approved": [2, 2]},
-        "stacked": True,
+        "series": {"Approval rate": [75, 75]},
+        "unit": "%",
     }
 
 
 def test_approval_rate_by_target_grade(fairness):
-    assert tables(fairness)["by-grade"].rows == [
+    by_grade = tables(fairness)["by-grade"]
+    assert by_grade.rows == [
         ["Grade 2", 7, 5, 4, "80%"],
         ["Grade 3", 7, 7, 6, "86%"],
         ["Grade 4", 5, 4, 2, "50%"],
     ]
+    # 4 of 5, 6 of 7 and 2 of 4, as whole percentages.
+    assert by_grade.chart["series"] == {"Approval rate": [80, 86, 50]}
+
+
+def test_a_group_with_no_decision_yet_has_no_rate_to_plot(engineering, director, hr):
+    cycle = open_cycle(engineering, hr)
+    someone = person("Waiting Report", director, engineering, "IC2")
+    propose(someone, engineering, "IC3", "open", by=hr)
+    by_track = tables(cycle)["by-track"]
+    assert by_track.rows == [[IC, 1, 0, 0, "—"]]
+    assert by_track.chart["series"] == {"Approval rate": [None]}
 
 
 def test_managers_far_from_the_cycles_approval_rate_are_flagged_with_the_numbers(fairness):
@@ -605,9 +618,10 @@ def test_the_trend_shows_the_last_six_cycles_oldest_first(engineering, hr):
         ["2026 H1", "100%", "33%"],
     ]
     assert trend.chart["series"] == {
-        "Individual contributor (%)": [50, 67, 0, 75, None, 100],
-        "Management (%)": [100, None, 50, 25, 100, 33],
+        "Individual contributor": [50, 67, 0, 75, None, 100],
+        "Management": [100, None, 50, 25, 100, 33],
     }
+    assert trend.chart["unit"] == "%"
 
 
 # Breakdowns by HR attributes: small groups hidden ----------------------------------
