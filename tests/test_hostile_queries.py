@@ -153,3 +153,22 @@ def test_no_hostile_query_answers_a_server_error(world, clients, name):
             if status >= 500:
                 failures.append(("hr", False, parameter, value, status))
     assert failures == []
+
+
+# The pages whose filters are read from the URL.
+FILTERED = ("people:directory", "people:proposals", "people:cycle", "people:cycle_insights")
+FILTERED += ("people:parity",)
+
+
+@pytest.mark.parametrize("name", FILTERED)
+def test_a_filter_that_is_no_choice_shows_unset_not_as_an_error(world, clients, name):
+    """Nobody submitted the form behind a link: a bad value in it filters nothing,
+    and the page marks no field invalid (a search box keeps text it can search for)."""
+    url = page_url(world, name)
+    filters = [parameter for parameter in PARAMETERS if parameter != "download"]
+    for value in ("²", "a\x00b", "y" * 5000, "no-such-thing"):
+        response = clients["hr"].get(f"{url}?{query_string(dict.fromkeys(filters, value))}")
+        html = response.content.decode()
+        assert response.status_code == 200, (value, response.status_code)
+        assert "aria-invalid" not in html, value
+        assert "y" * 200 not in html, value

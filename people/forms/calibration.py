@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from ladders.models import Ladder, LadderVersion, Track
+from people.forms.filters import FilterForm
 from people.models import Person, Proposal
 
 # Cycles' dates feed date arithmetic (time in level, the distribution after the
@@ -73,12 +74,11 @@ class CycleForm(forms.Form):
         return cleaned
 
 
-class CycleFilterForm(forms.Form):
+class CycleFilterForm(FilterForm):
     """The filters over one cycle's proposals, shared by its queue and its dashboard.
 
-    Filters come from links people share and keep: a value that is no longer a
-    choice (a manager who left, a grade nobody targets, a mangled URL) filters
-    nothing instead of failing the page."""
+    A value that is no longer a choice (a manager who left, a grade nobody targets)
+    filters nothing, as in every ``FilterForm``."""
 
     SORTS = [
         ("name", "Name"),
@@ -152,19 +152,13 @@ class CycleFilterForm(forms.Form):
     def values(self) -> dict:
         """Each filter's value, "" where it is empty or not a valid choice."""
         self.is_valid()
-        cleaned = getattr(self, "cleaned_data", {})
-        return {
-            name: "" if name in self.errors else cleaned.get(name, "")
-            for name in self.fields
-            if name != "sort"
-        }
+        return {name: self.cleaned_data[name] for name in self.fields if name != "sort"}
 
     @property
     def chosen_sort(self) -> str:
         """The chosen sort; by name unless a valid one was chosen."""
         self.is_valid()
-        valid = "sort" in self.fields and "sort" not in self.errors
-        return (valid and getattr(self, "cleaned_data", {}).get("sort")) or "name"
+        return self.cleaned_data.get("sort") or "name"
 
     @property
     def is_filtered(self) -> bool:

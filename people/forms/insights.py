@@ -3,11 +3,12 @@
 from django import forms
 
 from ladders.models import Ladder, LadderVersion
+from people.forms.filters import FilterForm
 
 
-class ParityFilterForm(forms.Form):
-    """Which ladder, broken down by which attribute. A value that is not a choice
-    (an old link, a mangled URL) falls back to the default instead of failing."""
+class ParityFilterForm(FilterForm):
+    """Which ladder, broken down by which attribute. A ladder that is not a choice
+    shows the first published one."""
 
     ladder = forms.ModelChoiceField(
         label="Ladder",
@@ -29,7 +30,4 @@ class ParityFilterForm(forms.Form):
         """The ladder (the first published one by default, None when there is none)
         and the attribute ("" for no breakdown)."""
         self.is_valid()
-        cleaned = getattr(self, "cleaned_data", {})
-        ladder = None if "ladder" in self.errors else cleaned.get("ladder")
-        attribute = "" if "attribute" in self.errors else cleaned.get("attribute", "")
-        return ladder or self.ladders.first(), attribute
+        return self.cleaned_data["ladder"] or self.ladders.first(), self.cleaned_data["attribute"]

@@ -4,6 +4,7 @@ from django import forms
 from django.urls import reverse_lazy
 
 from config.uploads import FileUploadForm
+from people.forms.filters import FilterForm
 from people.models import Person
 
 
@@ -57,7 +58,7 @@ class LevelSetForm(forms.Form):
         return self.levels[self.cleaned_data["level"]]
 
 
-class DirectorySearchForm(forms.Form):
+class DirectorySearchForm(FilterForm):
     """The directory's search. Text that cannot be searched for (over 100 characters,
     a NUL) searches nothing rather than failing: everyone visible is listed."""
 
@@ -83,4 +84,5 @@ class DirectorySearchForm(forms.Form):
     )
 
     def query(self) -> str:
-        return self.cleaned_data["q"] if self.is_valid() else ""
+        self.is_valid()
+        return self.cleaned_data["q"]

@@ -6,6 +6,7 @@ form re-shows everything the person typed when it is refused."""
 
 from django import forms
 
+from people.forms.filters import FilterForm
 from people.models import Comment, Proposal
 
 # Notes, comments and reasons; evidence may be longer (it carries examples and links).
@@ -156,7 +157,7 @@ class DecisionForm(RevisionForm, PerCompetencyForm):
         return self.cleaned_data["decision"] == self.APPROVE
 
 
-class ProposalFilterForm(forms.Form):
+class ProposalFilterForm(FilterForm):
     """The proposals list's state filter; a state that is no choice filters nothing."""
 
     state = forms.ChoiceField(
@@ -167,7 +168,8 @@ class ProposalFilterForm(forms.Form):
     )
 
     def chosen_state(self) -> str:
-        return self.cleaned_data["state"] if self.is_valid() else ""
+        self.is_valid()
+        return self.cleaned_data["state"]
 
 
 class CommentForm(forms.Form):

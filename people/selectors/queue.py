@@ -31,12 +31,6 @@ def queue_for(cycle, *, q="", track="", grade="", manager="", state="", sort="na
     return proposals.order_by(*SORTS[sort])
 
 
-def query_without_page(params) -> str:
-    params = params.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 def queue_counters(cycle):
     return cycle.proposals.aggregate(
         total=Count("pk"),

@@ -22,7 +22,7 @@ from people.permissions.calibration import (
 from people.permissions.proposals import (
     decidable_in_queue,
 )
-from people.selectors.queue import query_without_page, queue_counters, queue_for
+from people.selectors.queue import queue_counters, queue_for
 from people.services.workflow import WorkflowError, cycle_close, cycle_open
 
 QUEUE_PAGE_SIZE = 50
@@ -76,7 +76,7 @@ def cycle_queue(request, uid):
         "form": form,
         "counters": queue_counters(cycle),
         "decidable": decidable_in_queue(request.person, cycle, page.object_list),
-        "query": query_without_page(request.GET),
+        "query": form.query_string(),
     }
     template = "people/cycles/queue.html"
     if wants_fragment(request):

@@ -60,7 +60,7 @@ def cycle_insights(request, uid):
         "cycle": cycle,
         "tables": tables,
         "form": form,
-        "query": request.GET.urlencode(),
+        "query": form.query_string(),
     }
     template = "people/insights/cycle.html" + ("#insights" if wants_fragment(request) else "")
     return render(request, template, context)
@@ -81,7 +81,7 @@ def parity(request):
         "ladder": ladder,
         "form": form,
         "tables": tables,
-        "query": request.GET.urlencode(),
+        "query": form.query_string(),
     }
     template = "people/insights/parity.html" + ("#insights" if wants_fragment(request) else "")
     return render(request, template, context)

@@ -173,6 +173,18 @@ def test_nobody_but_hr_finds_the_parity_report(request, client_for, cycle, viewe
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize("value", ["no-such-ladder", "", "a\x00b"])
+def test_parity_for_an_unknown_ladder_shows_the_first_published_one(client_for, cycle, hr, value):
+    response = client_for(hr).get(url("parity"), {"ladder": value, "attribute": "unknown"})
+    assert response.status_code == 200
+    html = body(response)
+    # Shown unset (the select's first choice), not as an error nobody made.
+    assert "aria-invalid" not in html
+    assert '<option value="engineering">Engineering</option>' in html
+    assert "People at each grade, by track" in html
+    assert "Tracks by" not in html
+
+
 def test_parity_without_a_published_ladder_says_so(client_for, hr):
     response = client_for(hr).get(url("parity"))
     assert response.status_code == 200

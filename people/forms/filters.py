@@ -1,0 +1,30 @@
+"""The base of every form of filters read from a page's URL."""
+
+from urllib.parse import urlencode
+
+from django import forms
+
+
+class FilterForm(forms.Form):
+    """Filters arrive in links people share and keep: an old link names a manager who
+    left, a mangled one a grade of "²" or a NUL. Such a value is dropped: it filters
+    nothing, and the form shows that filter unset, not as an error on a form nobody
+    submitted."""
+
+    def full_clean(self):
+        super().full_clean()
+        invalid = [name for name in self._errors if name in self.fields]
+        if not invalid:
+            return
+        kept = self.data.copy()
+        for name in invalid:
+            kept.pop(self.add_prefix(name), None)
+        self.data = kept
+        super().full_clean()
+
+    def query_string(self) -> str:
+        """The filters that hold, for links that keep them (pages, downloads): never
+        the value that was dropped."""
+        self.is_valid()
+        keys = (self.add_prefix(name) for name in self.fields)
+        return urlencode([(key, self.data[key]) for key in keys if self.data.get(key)])
