@@ -105,6 +105,22 @@ DATABASES = {
 check_database_url(DATABASES["default"])
 DATABASES["default"]["CONN_MAX_AGE"] = read_int(env, "DATABASE_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A database that stops answering without refusing (a partition) must cost a request
+# seconds, not a worker: libpq gives up connecting after connect_timeout (2 s at
+# least), and the kernel drops a kept-open connection whose sent data goes
+# unacknowledged for tcp_user_timeout, or which stays silent to keepalive probes.
+# (A server-side statement_timeout cannot help: the server never sees the query.)
+DATABASES["default"]["OPTIONS"] = {
+    **DATABASES["default"].get("OPTIONS", {}),
+    "connect_timeout": read_int(env, "DATABASE_CONNECT_TIMEOUT_SECONDS", 3, minimum=2),
+    "tcp_user_timeout": 1000 * read_int(env, "DATABASE_TCP_USER_TIMEOUT_SECONDS", 5, minimum=1),
+    "keepalives": 1,
+    "keepalives_idle": read_int(env, "DATABASE_KEEPALIVE_IDLE_SECONDS", 30, minimum=1),
+    "keepalives_interval": read_int(env, "DATABASE_KEEPALIVE_INTERVAL_SECONDS", 5, minimum=1),
+    "keepalives_count": 3,
+}
+# /healthz opens its own connection and gives up after this long (2 s at least).
+HEALTH_CHECK_TIMEOUT_SECONDS = read_int(env, "HEALTH_CHECK_TIMEOUT_SECONDS", 3, minimum=2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
