@@ -175,6 +175,8 @@ STORAGES = {
 # BEHIND_TLS_PROXY so Django trusts its X-Forwarded-Proto header.
 HTTPS_ONLY = read_bool(env, "HTTPS_ONLY", default=not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS_ONLY
+# Load balancers probe over plain HTTP and count a redirect as a failure.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = HTTPS_ONLY
 CSRF_COOKIE_SECURE = HTTPS_ONLY
 SECURE_HSTS_SECONDS = read_int(env, "HSTS_SECONDS", 31_536_000 if HTTPS_ONLY else 0)

@@ -45,6 +45,21 @@ def test_healthz_answers_503_when_the_database_does_not():
 
 
 @pytest.mark.django_db
+def test_healthz_answers_plain_http_when_https_is_enforced():
+    # Production settings (HTTPS_ONLY by default), asked over plain HTTP.
+    code = (
+        "import django, json; django.setup();"
+        "from django.test import Client;"
+        "c = Client();"
+        "print(json.dumps([c.get(p).status_code for p in ('/healthz', '/people/')]))"
+    )
+    env = production_env(DJANGO_SETTINGS_MODULE="config.settings", ALLOWED_HOSTS="testserver")
+    result = run_python(code, env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [200, 301]
+
+
+@pytest.mark.django_db
 def test_healthz_refuses_post(client):
     assert client.post("/healthz").status_code == 405
 
