@@ -139,6 +139,12 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = read_int(env, "LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=read_int(env, "LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind a load balancer every request comes from its address: the lockout keys on
+# the client's address from X-Forwarded-For instead, trusting only the entries the
+# TRUSTED_PROXY_COUNT proxies in front of the app appended (0: no proxy, the
+# connection's address). django-ipware, which axes would use, is not installed.
+TRUSTED_PROXY_COUNT = read_int(env, "TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False

@@ -162,3 +162,50 @@ def test_a_successful_sign_in_resets_the_failures(client, report, settings):
         client.post("/accounts/login/", {"username": report.email, "password": "guess"})
     response = client.post("/accounts/login/", {"username": report.email, "password": PASSWORD})
     assert response.status_code == 302
+
+
+def lock_out(client, email, limit):
+    for _ in range(limit):
+        client.post("/accounts/login/", {"username": email, "password": "guess"})
+
+
+def signs_in(client, email) -> bool:
+    return (
+        client.post("/accounts/login/", {"username": email, "password": PASSWORD}).status_code
+        == 302
+    )
+
+
+BALANCER = "10.0.0.1"
+
+
+def test_behind_a_proxy_the_lockout_keys_on_the_client_not_the_balancer(report, settings):
+    """Everyone arrives from the load balancer's address: one person's guesses must not
+    lock the account for everyone else."""
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.TRUSTED_PROXY_COUNT = 1
+    guesser = Client(REMOTE_ADDR=BALANCER, HTTP_X_FORWARDED_FOR="203.0.113.5")
+    lock_out(guesser, report.email, 3)
+    assert not signs_in(guesser, report.email)
+    owner = Client(REMOTE_ADDR=BALANCER, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert signs_in(owner, report.email)
+
+
+def test_behind_a_proxy_a_forged_forwarded_for_does_not_escape_the_lockout(report, settings):
+    # The balancer appends the address it saw; what the client wrote stands to its left.
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.TRUSTED_PROXY_COUNT = 1
+    lock_out(
+        Client(REMOTE_ADDR=BALANCER, HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.5"),
+        report.email,
+        3,
+    )
+    forged = Client(REMOTE_ADDR=BALANCER, HTTP_X_FORWARDED_FOR="192.0.2.2, 203.0.113.5")
+    assert not signs_in(forged, report.email)
+
+
+def test_without_a_trusted_proxy_forwarded_for_is_ignored(report, settings):
+    # Otherwise a guesser reaching the app directly could pick a new address per guess.
+    settings.AXES_FAILURE_LIMIT = 3
+    lock_out(Client(HTTP_X_FORWARDED_FOR="203.0.113.5"), report.email, 3)
+    assert not signs_in(Client(HTTP_X_FORWARDED_FOR="198.51.100.7"), report.email)
