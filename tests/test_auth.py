@@ -1,12 +1,16 @@
+import re
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from people.models import OutgoingEmail
 from people.services.people_import import people_import
 from tests.factories import PASSWORD, UserFactory
 
@@ -113,13 +117,42 @@ def test_a_wrong_old_password_is_shown_next_to_its_field(client_for, report):
     assert b'aria-invalid="true"' in response.content
 
 
-def test_an_imported_person_can_set_a_first_password_by_email(client, db):
+def test_an_imported_person_can_set_a_first_password_by_email(
+    client, db, django_capture_on_commit_callbacks
+):
     people_import(data=b"email,name\nnew.person@example.com,New Person\n")
-    response = client.post("/accounts/password/reset/", {"email": "New.Person@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password/reset/", {"email": "New.Person@example.com"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["new.person@example.com"]
     assert "/accounts/password/reset/" in mail.outbox[0].body
+    assert OutgoingEmail.objects.get().sent_at is not None
+
+
+def test_a_reset_link_waits_in_the_outbox_while_the_mail_server_is_down(
+    client, report, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.test_auth.RefusingBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password/reset/", {"email": report.email})
+    assert response.status_code == 302
+    waiting = OutgoingEmail.objects.get()
+    assert (waiting.to, waiting.sent_at, waiting.attempts) == (report.email, None, 1)
+    assert "Connection refused" in waiting.last_error
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("send_pending_mail")
+    assert [m.to for m in mail.outbox] == [[report.email]]
+    link = re.search(r"/accounts/password/reset/\S+/\S+/", mail.outbox[0].body)
+    assert link
+    assert client.get(link.group(), follow=True).status_code == 200
+    assert "\n" not in mail.outbox[0].subject
+
+
+class RefusingBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("Connection refused")
 
 
 def test_no_mail_for_an_unknown_address_and_the_page_does_not_tell(client, db):
