@@ -191,8 +191,8 @@ def test_the_app_serves_again_without_a_restart_when_the_database_comes_back(
 
 def test_a_silent_database_costs_a_request_seconds_not_a_worker(start_app_server, client, report):
     """A partition: PostgreSQL neither answers nor refuses. The health check gives up
-    at its own deadline and a page at libpq's connect_timeout, far inside gunicorn's
-    30 s worker timeout; once the network heals, the same workers serve again.
+    at its own deadline and a page once libpq's connect_timeout has passed, far inside
+    gunicorn's 30 s worker timeout; once the network heals, the workers serve again.
 
     Each request opens its own connection here (DATABASE_CONN_MAX_AGE=0): a kept-open
     connection is the kernel's to give up on (tcp_user_timeout, keepalives), and this
@@ -210,12 +210,13 @@ def test_a_silent_database_costs_a_request_seconds_not_a_worker(start_app_server
     proxy.hang()
     started = time.monotonic()
     assert get(base, "/healthz")[0] == 503
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 3.5
     started = time.monotonic()
     status, body = get(base, "/people/", cookie)
     assert status == 503
     assert "<h1>We will be right back</h1>" in body
-    assert time.monotonic() - started < 5
+    # One wait for the database (2 s), not one per thing that asks it for the session.
+    assert time.monotonic() - started < 3.5
 
     proxy.heal()
     assert get(base, "/healthz")[0] == 200
@@ -231,16 +232,14 @@ def test_kept_open_connections_ask_the_kernel_to_drop_a_silent_server(settings):
     with socket.socket(fileno=os.dup(connection.connection.pgconn.socket)) as sock:
         if sock.family == socket.AF_UNIX:
             pytest.skip("the test database is reached through a Unix socket, not TCP")
-        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT) == (
-            options["tcp_user_timeout"]
-        )
-        assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1
-        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE) == (
-            options["keepalives_idle"]
-        )
-        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL) == (
-            options["keepalives_interval"]
-        )
+        tcp = {
+            "tcp_user_timeout": sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT),
+            "keepalives": sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE),
+            "keepalives_idle": sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE),
+            "keepalives_interval": sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL),
+            "keepalives_count": sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT),
+        }
+    assert tcp == {name: options[name] for name in tcp}
 
 
 def test_an_htmx_request_after_the_session_ended_is_sent_to_sign_in_as_a_page(client, db):
