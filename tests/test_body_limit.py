@@ -32,9 +32,7 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(live_server):
 def test_the_limit_leaves_room_for_a_file_of_the_limit_and_its_form(live_server):
     # Within the limit the body is read (here, it never finishes arriving: a timeout).
     try:
-        status, _ = post_declaring(
-            live_server, "/ladders/import/", MAX_REQUEST_BYTES, timeout=1
-        )
+        status, _ = post_declaring(live_server, "/ladders/import/", MAX_REQUEST_BYTES, timeout=1)
     except TimeoutError:
         status = None
     assert status != 413
