@@ -16,4 +16,4 @@ RUN DEBUG=false SECRET_KEY=collectstatic-only-build-time-value-not-used-at-runti
 USER app
 
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn config.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-2} --access-logfile -"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn config.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-2} --timeout ${WEB_TIMEOUT_SECONDS:-30} --access-logfile -"]

@@ -59,12 +59,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that reads the body (CSRF reads POST data).
+    "config.body_limit.BodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.sessions.ErrorSparingSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "config.caching.PrivateResponsesMiddleware",
     "people.middleware.CurrentPersonMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -105,6 +108,22 @@ DATABASES = {
 check_database_url(DATABASES["default"])
 DATABASES["default"]["CONN_MAX_AGE"] = read_int(env, "DATABASE_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A database that stops answering without refusing (a partition) must cost a request
+# seconds, not a worker: libpq gives up connecting after connect_timeout (2 s at
+# least), and the kernel drops a kept-open connection whose sent data goes
+# unacknowledged for tcp_user_timeout, or which stays silent to keepalive probes.
+# (A server-side statement_timeout cannot help: the server never sees the query.)
+DATABASES["default"]["OPTIONS"] = {
+    **DATABASES["default"].get("OPTIONS", {}),
+    "connect_timeout": read_int(env, "DATABASE_CONNECT_TIMEOUT_SECONDS", 3, minimum=2),
+    "tcp_user_timeout": 1000 * read_int(env, "DATABASE_TCP_USER_TIMEOUT_SECONDS", 5, minimum=1),
+    "keepalives": 1,
+    "keepalives_idle": read_int(env, "DATABASE_KEEPALIVE_IDLE_SECONDS", 30, minimum=1),
+    "keepalives_interval": read_int(env, "DATABASE_KEEPALIVE_INTERVAL_SECONDS", 5, minimum=1),
+    "keepalives_count": 3,
+}
+# /healthz opens its own connection and gives up after this long (2 s at least).
+HEALTH_CHECK_TIMEOUT_SECONDS = read_int(env, "HEALTH_CHECK_TIMEOUT_SECONDS", 3, minimum=2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -122,6 +141,12 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = read_int(env, "LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=read_int(env, "LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind a load balancer every request comes from its address: the lockout keys on
+# the client's address from X-Forwarded-For instead, trusting only the entries the
+# TRUSTED_PROXY_COUNT proxies in front of the app appended (0: no proxy, the
+# connection's address). django-ipware, which axes would use, is not installed.
+TRUSTED_PROXY_COUNT = read_int(env, "TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -159,6 +184,8 @@ STORAGES = {
 # BEHIND_TLS_PROXY so Django trusts its X-Forwarded-Proto header.
 HTTPS_ONLY = read_bool(env, "HTTPS_ONLY", default=not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS_ONLY
+# Load balancers probe over plain HTTP and count a redirect as a failure.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = HTTPS_ONLY
 CSRF_COOKIE_SECURE = HTTPS_ONLY
 SECURE_HSTS_SECONDS = read_int(env, "HSTS_SECONDS", 31_536_000 if HTTPS_ONLY else 0)

@@ -1,6 +1,9 @@
 from django import forms
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# A request carrying a file of the limit also carries multipart headers and the
+# form's other fields; anything larger than this is refused unread (config/body_limit.py).
+MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 64 * 1024
 
 
 class FileUploadForm(forms.Form):

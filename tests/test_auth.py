@@ -1,12 +1,16 @@
+import re
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from people.models import OutgoingEmail
 from people.services.people_import import people_import
 from tests.factories import PASSWORD, UserFactory
 
@@ -113,13 +117,42 @@ def test_a_wrong_old_password_is_shown_next_to_its_field(client_for, report):
     assert b'aria-invalid="true"' in response.content
 
 
-def test_an_imported_person_can_set_a_first_password_by_email(client, db):
+def test_an_imported_person_can_set_a_first_password_by_email(
+    client, db, django_capture_on_commit_callbacks
+):
     people_import(data=b"email,name\nnew.person@example.com,New Person\n")
-    response = client.post("/accounts/password/reset/", {"email": "New.Person@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password/reset/", {"email": "New.Person@example.com"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["new.person@example.com"]
     assert "/accounts/password/reset/" in mail.outbox[0].body
+    assert OutgoingEmail.objects.get().sent_at is not None
+
+
+def test_a_reset_link_waits_in_the_outbox_while_the_mail_server_is_down(
+    client, report, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.test_auth.RefusingBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password/reset/", {"email": report.email})
+    assert response.status_code == 302
+    waiting = OutgoingEmail.objects.get()
+    assert (waiting.to, waiting.sent_at, waiting.attempts) == (report.email, None, 1)
+    assert "Connection refused" in waiting.last_error
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("send_pending_mail")
+    assert [m.to for m in mail.outbox] == [[report.email]]
+    link = re.search(r"/accounts/password/reset/\S+/\S+/", mail.outbox[0].body)
+    assert link
+    assert client.get(link.group(), follow=True).status_code == 200
+    assert "\n" not in mail.outbox[0].subject
+
+
+class RefusingBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("Connection refused")
 
 
 def test_no_mail_for_an_unknown_address_and_the_page_does_not_tell(client, db):
@@ -162,3 +195,50 @@ def test_a_successful_sign_in_resets_the_failures(client, report, settings):
         client.post("/accounts/login/", {"username": report.email, "password": "guess"})
     response = client.post("/accounts/login/", {"username": report.email, "password": PASSWORD})
     assert response.status_code == 302
+
+
+def lock_out(client, email, limit):
+    for _ in range(limit):
+        client.post("/accounts/login/", {"username": email, "password": "guess"})
+
+
+def signs_in(client, email) -> bool:
+    return (
+        client.post("/accounts/login/", {"username": email, "password": PASSWORD}).status_code
+        == 302
+    )
+
+
+BALANCER = "10.0.0.1"
+
+
+def test_behind_a_proxy_the_lockout_keys_on_the_client_not_the_balancer(report, settings):
+    """Everyone arrives from the load balancer's address: one person's guesses must not
+    lock the account for everyone else."""
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.TRUSTED_PROXY_COUNT = 1
+    guesser = Client(REMOTE_ADDR=BALANCER, HTTP_X_FORWARDED_FOR="203.0.113.5")
+    lock_out(guesser, report.email, 3)
+    assert not signs_in(guesser, report.email)
+    owner = Client(REMOTE_ADDR=BALANCER, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert signs_in(owner, report.email)
+
+
+def test_behind_a_proxy_a_forged_forwarded_for_does_not_escape_the_lockout(report, settings):
+    # The balancer appends the address it saw; what the client wrote stands to its left.
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.TRUSTED_PROXY_COUNT = 1
+    lock_out(
+        Client(REMOTE_ADDR=BALANCER, HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.5"),
+        report.email,
+        3,
+    )
+    forged = Client(REMOTE_ADDR=BALANCER, HTTP_X_FORWARDED_FOR="192.0.2.2, 203.0.113.5")
+    assert not signs_in(forged, report.email)
+
+
+def test_without_a_trusted_proxy_forwarded_for_is_ignored(report, settings):
+    # Otherwise a guesser reaching the app directly could pick a new address per guess.
+    settings.AXES_FAILURE_LIMIT = 3
+    lock_out(Client(HTTP_X_FORWARDED_FOR="203.0.113.5"), report.email, 3)
+    assert not signs_in(Client(HTTP_X_FORWARDED_FOR="198.51.100.7"), report.email)

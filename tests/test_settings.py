@@ -1,3 +1,6 @@
+import json
+import re
+
 import environ
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -9,7 +12,7 @@ from config.env import (
     read_bool,
     read_int,
 )
-from tests.subprocess_env import production_env, run_manage
+from tests.subprocess_env import ROOT, production_env, run_manage, run_python
 
 
 def env_with(monkeypatch, **values):
@@ -110,3 +113,40 @@ def test_production_static_files_collect(tmp_path):
     result = run_manage("collectstatic", "--noinput", env=production_env(STATIC_ROOT=str(tmp_path)))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "staticfiles.json").exists()
+
+
+def test_every_variable_the_settings_read_is_in_the_env_example():
+    settings_source = (ROOT / "config" / "settings.py").read_text()
+    names = set(re.findall(r'(?:read_int|read_bool)\(env, "(\w+)"', settings_source))
+    names |= set(re.findall(r'env\.\w+\(\s*"(\w+)"', settings_source))
+    assert "DATABASE_TCP_USER_TIMEOUT_SECONDS" in names  # the patterns still find them
+    listed = set(re.findall(r"^(\w+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
+    # ENV_FILE names the file itself, so it is described there, not set.
+    assert names - listed == {"ENV_FILE"}
+
+
+def test_database_timeouts_come_from_the_environment():
+    code = (
+        "import django, json; django.setup();"
+        "from django.conf import settings;"
+        "o = settings.DATABASES['default']['OPTIONS'];"
+        "print(json.dumps([o['connect_timeout'], o['tcp_user_timeout'], o['keepalives_idle'],"
+        " o['keepalives_interval'], settings.HEALTH_CHECK_TIMEOUT_SECONDS]))"
+    )
+    env = production_env(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DATABASE_CONNECT_TIMEOUT_SECONDS="4",
+        DATABASE_TCP_USER_TIMEOUT_SECONDS="7",
+        DATABASE_KEEPALIVE_IDLE_SECONDS="20",
+        DATABASE_KEEPALIVE_INTERVAL_SECONDS="2",
+        HEALTH_CHECK_TIMEOUT_SECONDS="2",
+    )
+    result = run_python(code, env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [4, 7000, 20, 2, 2]
+
+
+def test_a_connect_timeout_under_libpqs_floor_refuses_to_start():
+    result = run_manage("check", env=production_env(DATABASE_CONNECT_TIMEOUT_SECONDS="1"))
+    assert result.returncode != 0
+    assert "DATABASE_CONNECT_TIMEOUT_SECONDS=1 is below its minimum of 2" in result.stderr

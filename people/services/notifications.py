@@ -1,4 +1,4 @@
-"""Email about proposals, through an outbox: rows are written inside the change's
+"""Email, through an outbox: rows are written inside the change's
 transaction and sent once it commits. A refusing mail server is logged and the
 rows stay for ``manage.py send_pending_mail`` to retry; the change itself stands."""
 
@@ -28,8 +28,14 @@ def notify(people, *, template: str, context: dict, proposal=None) -> None:
     if proposal is not None:
         link = f"\n\n{settings.SITE_URL}{proposal.get_absolute_url()}"
     addresses = sorted({person.email for person in people if person is not None})
+    mail_queue(addresses=addresses, subject=subject, body=body + link)
+
+
+def mail_queue(*, addresses, subject: str, body: str) -> None:
+    """Write one mail per address to the outbox and send them once the current
+    transaction commits (at once outside one)."""
     mails = OutgoingEmail.objects.bulk_create(
-        OutgoingEmail(to=address, subject=subject, body=body + link) for address in addresses
+        OutgoingEmail(to=address, subject=subject, body=body) for address in addresses
     )
     if mails:
         # Only this change's mail: older mail waits for send_pending_mail, so a mail
