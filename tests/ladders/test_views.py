@@ -12,7 +12,7 @@ from ladders import urls as ladder_urls
 from ladders.ladder_format import to_yaml
 from ladders.models import Expectation, Ladder, LadderVersion
 from ladders.services.editing import details_update, expectation_save, ladder_create
-from ladders.services.versions import draft_start, version_publish
+from ladders.services.versions import draft_discard, draft_start, version_publish
 from ladders.services.versions import ladder_data as content_of
 from people.services.levels import person_set_level
 from tests.builders import ladder_data, publish
@@ -240,9 +240,17 @@ def test_levels_cannot_be_reordered_by_hand(client_for, hr, draft):
     assert response.status_code == 404
 
 
-def test_the_editor_of_a_ladder_without_a_draft_is_not_found(client_for, hr, published):
-    assert client_for(hr).get(url("editor", **SLUG)).status_code == 404
-    assert client_for(hr).post(url("publish", **SLUG), {"note": "x"}).status_code == 404
+NO_DRAFT = "This ladder has no draft any more: it was published or discarded since you opened"
+
+
+def test_the_editor_of_a_ladder_without_a_draft_says_so_on_the_ladders_page(
+    client_for, hr, published
+):
+    client = client_for(hr)
+    response = client.get(url("editor", **SLUG), follow=True)
+    assert response.redirect_chain == [(url("detail", **SLUG), 302)]
+    assert NO_DRAFT in body(response)
+    assert client.get(url("editor", slug="nope")).status_code == 404
 
 
 def test_a_post_without_the_csrf_token_is_refused(hr, draft):
@@ -674,7 +682,36 @@ def test_discarding_the_draft_removes_it(client_for, hr, published, draft):
     assert response.url == url("detail", **SLUG)
     assert not LadderVersion.objects.filter(pk=draft.pk).exists()
     assert list(LadderVersion.objects.filter(ladder=published.ladder)) == [published]
-    assert client_for(hr).get(url("editor", **SLUG)).status_code == 404
+    assert client_for(hr).get(url("editor", **SLUG)).url == url("detail", **SLUG)
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "data"),
+    [
+        ("cell", CELL, {"text": "Too late.", "revision": "1"}),
+        ("item_add", SLUG | {"kind": "competencies"}, {"key": "late", "name": "Late"}),
+        ("details", SLUG, {"name": "Late", "description": ""}),
+        ("item_remove", COMPETENCY, {}),
+    ],
+    ids=lambda value: value if isinstance(value, str) else None,
+)
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_an_edit_sent_after_the_draft_was_discarded_is_told_so_and_changes_nothing(
+    client_for, hr, published, draft, name, kwargs, data, htmx
+):
+    client = client_for(hr)
+    client.get(url("editor", **SLUG))  # the page was open...
+    draft_discard(version=draft)  # ...when someone else discarded the draft
+
+    response = client.post(url(name, **kwargs), data, headers=HTMX if htmx else {})
+
+    ladder_page = url("detail", **SLUG)
+    if htmx:  # the cell's fragment has nowhere to go: htmx opens the ladder's page
+        assert (response.status_code, response["HX-Redirect"]) == (200, ladder_page)
+    else:
+        assert (response.status_code, response.url) == (302, ladder_page)
+    assert NO_DRAFT in body(client.get(ladder_page))
+    assert list(LadderVersion.objects.filter(ladder=published.ladder)) == [published]
 
 
 def test_discarding_a_ladders_only_draft_removes_the_ladder(client_for, hr):
