@@ -106,13 +106,35 @@ class CellForm(forms.Form):
     revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
 
-class PublishForm(forms.Form):
+class _DraftVersionForm(forms.Form):
+    """A form that publishes or discards a draft names the draft version its page
+    showed: sent after that version was published or discarded, it must not act on
+    the draft that replaced it (``get_draft_for`` refuses it with a message)."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors.pop("version", None):  # a hidden field's error would show nowhere
+            self.add_error(
+                None,
+                "This form does not say which draft version it is for: reload the page "
+                "and try again.",
+            )
+        return cleaned
+
+
+class PublishForm(_DraftVersionForm):
     note = forms.CharField(
         label="Change note",
         max_length=CHANGE_NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What changed and why. Everyone sees it in the version history.",
     )
+
+
+class DiscardForm(_DraftVersionForm):
+    pass
 
 
 class LadderImportForm(FileUploadForm):

@@ -18,6 +18,7 @@ from ladders.forms import (
     CellForm,
     CompetencyForm,
     DetailsForm,
+    DiscardForm,
     LadderCreateForm,
     LadderImportForm,
     LevelForm,
@@ -453,20 +454,30 @@ def _preview_page(request, draft, form, status=200):
 @hr_required
 @_told_when_draft_gone
 def preview(request, slug):
-    return _preview_page(request, get_draft_for(request, slug), PublishForm())
+    draft = get_draft_for(request, slug)
+    return _preview_page(request, draft, PublishForm(initial={"version": draft.number}))
+
+
+def _draft_of(request, slug, form):
+    """The draft the posted ``form`` was opened on; DraftGone when that version is not
+    the draft any more (published or discarded since)."""
+    form.is_valid()
+    return get_draft_for(request, slug, number=form.cleaned_data.get("version"))
 
 
 @require_POST
 @hr_required
 @_told_when_draft_gone
 def publish(request, slug):
-    draft = get_draft_for(request, slug)
     form = PublishForm(request.POST)
+    draft = _draft_of(request, slug, form)
     if form.is_valid():
         try:
             version = version_publish(
                 version=draft, user=request.user, note=form.cleaned_data["note"]
             )
+        except DraftGone:
+            raise  # published or discarded by someone else meanwhile: told on the ladder's page
         except LadderError as error:
             form.add_error(None, str(error))
         else:
@@ -479,7 +490,12 @@ def publish(request, slug):
 @hr_required
 @_told_when_draft_gone
 def discard(request, slug):
-    draft = get_draft_for(request, slug)
+    form = DiscardForm(request.POST)
+    draft = _draft_of(request, slug, form)
+    if not form.is_valid():
+        for error in form.non_field_errors():
+            messages.error(request, error)
+        return redirect("ladders:editor", slug=slug)
     draft_discard(version=draft)
     messages.success(request, f"Draft version {draft.number} discarded.")
     return redirect(_where_now(slug))

@@ -22,7 +22,8 @@ from ladders.services.editing import (
     level_add,
     track_add,
 )
-from ladders.services.versions import draft_discard
+from ladders.services.versions import draft_discard, version_publish
+from tests.factories import PersonFactory
 
 SLUG = {"slug": "engineering"}
 HTMX = {"HX-Request": "true"}
@@ -240,3 +241,29 @@ def test_a_discard_sent_while_a_cell_is_being_saved_waits_for_it_then_discards(d
     assert outcome == {"result": None}
     assert not LadderVersion.objects.filter(pk=draft.pk).exists()
     assert not Expectation.objects.filter(version_id=draft.pk).exists()
+
+
+# Publishing at once ----------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_hr_people_publishing_at_once_publish_once_and_the_second_is_told(draft, hr):
+    other = PersonFactory(name="Otis Other", is_hr=True)
+    client = signed_in(hr)
+
+    outcome = second_waits_for_first(
+        lambda: version_publish(version=draft, user=other.user, note="Theirs."),
+        lambda: client.post(url("publish", **SLUG), {"note": "Mine.", "version": "2"}),
+    )
+
+    response = outcome["result"]
+    assert (response.status_code, response.url) == (302, url("detail", **SLUG))
+    page = client.get(response.url).content.decode()
+    assert "Version 2 is already published: it was published since you opened this page" in page
+    assert "nothing was changed" in page
+    published = LadderVersion.objects.get(pk=draft.pk)
+    assert (published.published_by, published.change_note) == (other.user, "Theirs.")
+    assert list(draft.ladder.versions.values_list("number", "status")) == [
+        (1, "published"),
+        (2, "published"),
+    ]
