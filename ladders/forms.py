@@ -1,7 +1,15 @@
 from django import forms
 
 from config.uploads import FileUploadForm
-from ladders.models import KEY_PATTERN, Competency, Level, Track, key_validator
+from ladders.ladder_format import max_bytes
+from ladders.models import (
+    KEY_PATTERN,
+    Competency,
+    Level,
+    Track,
+    key_validator,
+    level_code_validator,
+)
 from ladders.services.versions import CHANGE_NOTE_MAX
 
 
@@ -63,6 +71,7 @@ class TrackForm(_DraftItemForm):
 
 class LevelForm(_DraftItemForm):
     identifier = "code"
+    code = forms.CharField(max_length=16, validators=[level_code_validator])
 
     class Meta:
         model = Level
@@ -140,6 +149,9 @@ class DiscardForm(_DraftVersionForm):
 class LadderImportForm(FileUploadForm):
     file = forms.FileField(
         label="Ladder file",
-        help_text="YAML, JSON or CSV in the ladder format, at most 5 MiB.",
+        help_text="YAML or JSON in the ladder format, at most 5 MiB; or CSV, at most 40 MiB.",
         widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml,.json,.csv"}),
     )
+
+    def max_bytes(self, upload) -> int:
+        return max_bytes(upload.name)

@@ -456,6 +456,17 @@ def test_a_level_needs_a_grade_of_its_own_within_its_track(draft):
     ]
 
 
+@pytest.mark.parametrize("code", [".", ".."], ids=["dot", "dots"])
+def test_a_level_code_of_dots_is_refused_by_the_form(draft, code):
+    form = level_form(draft, code=code, grade=9)
+    assert not form.is_valid()
+    assert form.errors["code"] == [
+        f"“{code}” cannot be a level code: in a page address it means "
+        f"{'this folder' if code == '.' else 'the folder above'}, so the level's page could "
+        "never be opened. Use letters or digits, such as IC1."
+    ]
+
+
 def test_a_grade_taken_on_another_track_is_fine(draft):
     form = level_form(draft, grade=4)  # M3 is grade 4 on the management track
     assert form.is_valid(), form.errors
