@@ -7,15 +7,21 @@ MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 64 * 1024
 
 
 class FileUploadForm(forms.Form):
-    """One file, refused above 5 MiB before anything reads it. Subclasses set the
-    field's label and help text."""
+    """One file, refused above its limit (5 MiB unless a subclass allows more) before
+    anything reads it. Subclasses set the field's label and help text."""
 
     file = forms.FileField()
 
+    def max_bytes(self, upload) -> int:
+        """The largest file this form takes; a subclass may allow more by its kind."""
+        return MAX_UPLOAD_BYTES
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
+        limit = self.max_bytes(upload)
+        if upload.size > limit:
             raise forms.ValidationError(
-                f"The file is {upload.size:,} bytes; the limit is {MAX_UPLOAD_BYTES:,} (5 MiB)."
+                f"The file is {upload.size:,} bytes; the limit is {limit:,} "
+                f"({limit // 2**20} MiB). Choose a smaller file."
             )
         return upload

@@ -1,7 +1,15 @@
 from django import forms
 
 from config.uploads import FileUploadForm
-from ladders.models import KEY_PATTERN, Competency, Level, Track, key_validator
+from ladders.ladder_format import max_bytes
+from ladders.models import (
+    KEY_PATTERN,
+    Competency,
+    Level,
+    Track,
+    key_validator,
+    level_code_validator,
+)
 from ladders.services.versions import CHANGE_NOTE_MAX
 
 
@@ -63,6 +71,7 @@ class TrackForm(_DraftItemForm):
 
 class LevelForm(_DraftItemForm):
     identifier = "code"
+    code = forms.CharField(max_length=16, validators=[level_code_validator])
 
     class Meta:
         model = Level
@@ -106,7 +115,25 @@ class CellForm(forms.Form):
     revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
 
-class PublishForm(forms.Form):
+class _DraftVersionForm(forms.Form):
+    """A form that publishes or discards a draft names the draft version its page
+    showed: sent after that version was published or discarded, it must not act on
+    the draft that replaced it (``get_draft_for`` refuses it with a message)."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors.pop("version", None):  # a hidden field's error would show nowhere
+            self.add_error(
+                None,
+                "This form does not say which draft version it is for: reload the page "
+                "and try again.",
+            )
+        return cleaned
+
+
+class PublishForm(_DraftVersionForm):
     note = forms.CharField(
         label="Change note",
         max_length=CHANGE_NOTE_MAX,
@@ -115,9 +142,16 @@ class PublishForm(forms.Form):
     )
 
 
+class DiscardForm(_DraftVersionForm):
+    pass
+
+
 class LadderImportForm(FileUploadForm):
     file = forms.FileField(
         label="Ladder file",
-        help_text="YAML, JSON or CSV in the ladder format, at most 5 MiB.",
+        help_text="YAML or JSON in the ladder format, at most 5 MiB; or CSV, at most 40 MiB.",
         widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml,.json,.csv"}),
     )
+
+    def max_bytes(self, upload) -> int:
+        return max_bytes(upload.name)

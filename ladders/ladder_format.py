@@ -12,18 +12,22 @@ import re
 from dataclasses import dataclass, field
 
 import yaml
+from django.core.exceptions import ValidationError
 
 from config.spreadsheets import read_cell, safe_row
 from config.uploads import MAX_UPLOAD_BYTES
-from ladders.models import Track
+from ladders.models import Track, level_code_validator
 
 FORMAT = "career-ladder/1"
-MAX_BYTES = MAX_UPLOAD_BYTES
+MAX_BYTES = MAX_UPLOAD_BYTES  # YAML and JSON
+# A CSV row repeats the ladder, track and level columns for every competency: the
+# same ladder is about eight times larger as CSV, so a CSV file may be too.
+MAX_CSV_BYTES = 8 * MAX_BYTES
 KEY_RE = re.compile(r"[a-z0-9-]{1,64}")
 KINDS = tuple(Track.Kind.values)  # the format names the kinds the app knows
 # Summaries and descriptions have no length limit of their own: let one CSV field
 # be as large as a whole file may be (the csv module stops at 128 KiB by default).
-csv.field_size_limit(MAX_BYTES)
+csv.field_size_limit(MAX_CSV_BYTES)
 LIMITS = {
     "competencies": (1, 100),
     "tracks": (1, 10),
@@ -93,16 +97,38 @@ class LadderData:
 
 def read_file(data: bytes, filename: str) -> LadderData:
     """By extension: .csv is CSV; .yaml, .yml and .json are YAML (JSON is YAML)."""
-    if filename.lower().endswith(".csv"):
+    if _is_csv(filename):
         return read_csv(data)
     return read_yaml(data)
 
 
-def _decode(data: bytes) -> str:
-    if len(data) > MAX_BYTES:
+def _is_csv(filename: str) -> bool:
+    return filename.lower().endswith(".csv")
+
+
+def max_bytes(filename: str) -> int:
+    """The largest file of this name's encoding that may be imported."""
+    return MAX_CSV_BYTES if _is_csv(filename) else MAX_BYTES
+
+
+def check_size(size: int, limit: int) -> None:
+    """Refuse a file of ``size`` bytes over ``limit``, before anything reads it."""
+    if size > limit:
+        encoding = "CSV" if limit == MAX_CSV_BYTES else "YAML and JSON"
         raise LadderFormatError(
-            [FormatProblem("file", f"is {len(data):,} bytes; the limit is {MAX_BYTES:,} (5 MiB).")]
+            [
+                FormatProblem(
+                    "file",
+                    f"is {size:,} bytes; the limit for {encoding} is {limit:,} "
+                    f"({limit // 2**20} MiB). Shorten the longest texts, or leave out what "
+                    "the ladder does not need.",
+                )
+            ]
         )
+
+
+def _decode(data: bytes, limit: int) -> str:
+    check_size(len(data), limit)
     body = data.removeprefix(b"\xef\xbb\xbf")
     try:
         text = body.decode("utf-8")
@@ -120,9 +146,9 @@ def _decode(data: bytes) -> str:
 
 
 def read_yaml(data: bytes) -> LadderData:
-    text = _decode(data)
+    text = _decode(data, MAX_BYTES)
     try:
-        document = yaml.load(text, Loader=_SafeLoader)  # noqa: S506 (a SafeLoader subclass)
+        document, duplicates = _load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "file"
@@ -132,6 +158,9 @@ def read_yaml(data: bytes) -> LadderData:
         raise LadderFormatError(
             [FormatProblem("file", "nests too deeply to be a ladder.")]
         ) from None
+    if duplicates:
+        # Which of the two values was meant is anyone's guess: read nothing further.
+        raise LadderFormatError(duplicates)
     _refuse_expansion_bombs(document)
     reader = _YamlReader()
     ladder = reader.read(document)
@@ -141,8 +170,54 @@ def read_yaml(data: bytes) -> LadderData:
     return ladder
 
 
+def _load(text: str):
+    """The document, and every key that appears twice in one of its mappings."""
+    loader = _SafeLoader(text)  # checks the characters first: may raise a YAMLError
+    try:
+        return loader.get_single_data(), loader.duplicates
+    finally:
+        loader.dispose()
+
+
 class _SafeLoader(yaml.SafeLoader):
-    """PyYAML's safe loader; kept as a subclass so the refusal of tags is explicit."""
+    """PyYAML's safe loader (no tags, no objects), which also notes every key that
+    appears twice in one mapping: plain PyYAML silently keeps the last."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.steps: list[str] = []  # the YAML path of the node being composed
+        self.duplicates: list[FormatProblem] = []
+
+    def compose_node(self, parent, index):
+        # ``index`` is the key node of a mapping's value or the position in a list
+        # (None for the document and for keys): one step of the path.
+        if isinstance(index, yaml.ScalarNode):
+            self.steps.append(f".{index.value}")
+        else:
+            self.steps.append(f"[{index}]" if isinstance(index, int) else "")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.steps.pop()
+
+    def compose_mapping_node(self, anchor):
+        node = super().compose_mapping_node(anchor)
+        first_line: dict[tuple[str, str], int] = {}
+        for key, _ in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                continue
+            line = key.start_mark.line + 1
+            if (key.tag, key.value) not in first_line:
+                first_line[key.tag, key.value] = line
+                continue
+            self.duplicates.append(
+                FormatProblem(
+                    "".join([*self.steps, f".{key.value}"]).lstrip("."),
+                    f"appears twice in the same mapping (lines {first_line[key.tag, key.value]} "
+                    f"and {line}); keep one of them.",
+                )
+            )
+        return node
 
     def construct_object(self, node, deep=False):
         # A scalar PyYAML matches but cannot build (a 5000-digit integer, the date
@@ -366,7 +441,7 @@ CSV_REQUIRED = tuple(column for column in CSV_COLUMNS if column not in CSV_OPTIO
 
 
 def read_csv(data: bytes) -> LadderData:  # noqa: C901
-    text = _decode(data)
+    text = _decode(data, MAX_CSV_BYTES)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[FormatProblem] = []
     try:
@@ -609,6 +684,10 @@ def check(ladder: LadderData) -> list[FormatProblem]:  # noqa: C901
         previous = None
         for level in track.levels:
             length(level, "code", level.code, 1, 16)
+            try:
+                level_code_validator(level.code)
+            except ValidationError as error:
+                problem(level.where.get("code", "code"), error.messages[0])
             length(level, "title", level.title, 1, 120)
             _unique(codes, level.code, level.where.get("code", "code"), "level code", problem)
             if level.grade is not None and not 1 <= level.grade <= 99:

@@ -5,6 +5,7 @@ published version or its content, whatever code path tries."""
 
 import pgtrigger
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -15,6 +16,19 @@ key_validator = RegexValidator(
     KEY_PATTERN, "Use 1 to 64 lower-case letters, digits and hyphens (e.g. technical-craft)."
 )
 MIN_GRADE, MAX_GRADE = 1, 99
+
+
+def level_code_validator(code: str) -> None:
+    """A level code may hold any character, but "." and ".." alone are path segments
+    that browsers and servers resolve away ("this folder", "the folder above"): the
+    level's page address would never reach it."""
+    if code in (".", ".."):
+        raise ValidationError(
+            f"“{code}” cannot be a level code: in a page address it means "
+            f"{'this folder' if code == '.' else 'the folder above'}, so the level's page "
+            "could never be opened. Use letters or digits, such as IC1."
+        )
+
 
 # One function body serves every content table: each row carries its version_id.
 _REFUSE_PUBLISHED_CONTENT = """

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from ladders.models import Ladder, LadderVersion
+from ladders.services.versions import DraftGone
 
 
 def is_hr(request) -> bool:
@@ -35,10 +36,18 @@ def get_version_for(request, slug: str, number=None) -> LadderVersion:
     return version
 
 
-def get_draft_for(request, slug: str) -> LadderVersion:
-    """HR's draft of the ladder; 404 for anyone else or when there is none."""
+def get_draft_for(request, slug: str, number: int | None = None) -> LadderVersion:
+    """Runs one query while the draft is there. HR's draft of the ladder; 404 for
+    anyone else or an unknown ladder. DraftGone when the ladder has no draft, or when
+    ``number`` (the draft version a form was opened on) is no longer its draft:
+    published or discarded since, so the form must not change what replaced it."""
     if not is_hr(request):
         raise Http404("No such page.")
-    return get_object_or_404(
-        LadderVersion.objects.drafts().select_related("ladder"), ladder__slug=slug
-    )
+    drafts = LadderVersion.objects.drafts().select_related("ladder")
+    found = drafts.filter(ladder__slug=slug).first()
+    if found is not None and number in (None, found.number):
+        return found
+    ladder = get_object_or_404(Ladder, slug=slug)
+    if number is None:
+        raise DraftGone()
+    raise DraftGone(number, published=ladder.versions.published().filter(number=number).exists())

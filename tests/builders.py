@@ -79,6 +79,23 @@ def ladder_data(*, slug="engineering", tracks=2, levels=3, competencies=3, name=
     )
 
 
+def large_ladder_data():
+    """About 1 MB as YAML and 8 MB as CSV (over the 5 MiB of YAML, under the 40 MiB of
+    CSV): three tracks of fifteen levels over forty competencies, with long summaries
+    and descriptions, which CSV repeats on every row of their level or competency."""
+    data = ladder_data(slug="large", name="Large", tracks=3, levels=15, competencies=40)
+    for competency in data.competencies:
+        competency.description = f"What {competency.name} covers, in detail. " * 50
+    for track in data.tracks:
+        for level in track.levels:
+            level.summary = f"What {level.code} is trusted with, and how far it reaches. " * 40
+            level.expectations = {
+                key: f"{text} It shows in reviews, designs and incidents. " * 6
+                for key, text in level.expectations.items()
+            }
+    return data
+
+
 def publish(data, note="First version."):
     return version_publish(version=ladder_import(data=data, user=None), user=None, note=note)
 

@@ -229,8 +229,9 @@ ROWS = [
     Row("ladders:item_move", "post",                  HR_CHANGES, COMPETENCY,
         data={"direction": "down"}),
     Row("ladders:preview", "get",                     HR_ONLY, ENG),
-    Row("ladders:publish", "post",                    HR_CHANGES, ENG, data={"note": "Version 2."}),
-    Row("ladders:discard", "post",                    HR_CHANGES, ENG),
+    Row("ladders:publish", "post",                    HR_CHANGES, ENG,
+        data={"note": "Version 2.", "version": "2"}),
+    Row("ladders:discard", "post",                    HR_CHANGES, ENG, data={"version": "2"}),
     # people/account_urls.py: signing in and out, passwords
     Row("login", "get",                               (200, 302, 302, 302, 302, 302, 302)),
     Row("login", "post",                              (200, 302, 302, 302, 302, 302, 302),

@@ -21,6 +21,34 @@ class LadderError(Exception):
     """A ladder change refused for a reason the person can act on."""
 
 
+class DraftGone(LadderError):
+    """The draft a change was meant for is no longer the draft: it was published or
+    discarded since the person opened their page. Nothing of the change was written."""
+
+    def __init__(self, number: int | None = None, *, published: bool = False):
+        if number is None:
+            what = "This ladder has no draft any more: it was published or discarded"
+        elif published:
+            what = f"Version {number} is already published: it was published"
+        else:
+            what = f"Draft version {number} was discarded"
+        super().__init__(
+            f"{what} since you opened this page, so nothing was changed. Check the ladder "
+            "as it is now, and make your change again if it is still needed."
+        )
+
+
+def locked_draft(version: LadderVersion) -> LadderVersion:
+    """Runs one query; call inside a transaction. The draft's row, fresh and locked
+    until the transaction ends: a publication, a discard and every edit take this
+    lock, so none slips in between this check and the write. The second waits, then
+    is refused cleanly."""
+    current = LadderVersion.objects.select_for_update().filter(pk=version.pk).first()
+    if current is None or not current.is_draft:
+        raise DraftGone(version.number, published=current is not None)
+    return current
+
+
 def ladder_data(version: LadderVersion) -> LadderData:
     """Runs four queries. The version's whole content, as the file format sees it."""
     competencies = list(version.competencies.order_by("position", "pk"))
@@ -135,20 +163,30 @@ def _write_content(version: LadderVersion, data: LadderData) -> None:
 def draft_start(*, ladder: Ladder, user) -> LadderVersion:
     """A draft that starts as a copy of the newest published version."""
     with transaction.atomic():
-        ladder = Ladder.objects.select_for_update().get(pk=ladder.pk)
-        existing = ladder.versions.drafts().first()
+        # None when the ladder's only draft was discarded meanwhile, taking the ladder.
+        locked = Ladder.objects.select_for_update().filter(pk=ladder.pk).first()
+        existing = locked.versions.drafts().first() if locked else None
         if existing is not None:
             return existing
-        current = ladder.versions.newest()
-        if current is None:
+        current = locked.versions.newest() if locked else None
+        if locked is None or current is None:
             raise LadderError("This ladder has nothing published to start a draft from.")
-        return _new_draft(ladder, ladder_data(current), based_on=current, user=user)
+        return _new_draft(locked, ladder_data(current), based_on=current, user=user)
 
 
 def draft_discard(*, version: LadderVersion) -> None:
-    if not version.is_draft:
-        raise LadderError("Only a draft can be discarded.")
-    version.delete()
+    """Delete the draft and its content; a ladder left with no version at all goes
+    too. Waits for an edit in progress, and refuses a draft published or discarded
+    meanwhile."""
+    with transaction.atomic():
+        # The ladder first, as importing and starting a draft lock it: nobody adds a
+        # draft to a ladder this is about to delete.
+        ladder = Ladder.objects.select_for_update().filter(pk=version.ladder_id).first()
+        if ladder is None:
+            raise DraftGone(version.number)
+        locked_draft(version).delete()
+        if not ladder.versions.exists():
+            ladder.delete()
 
 
 def version_publish(*, version: LadderVersion, user, note: str) -> LadderVersion:
@@ -159,9 +197,7 @@ def version_publish(*, version: LadderVersion, user, note: str) -> LadderVersion
     if len(note) > CHANGE_NOTE_MAX:
         raise LadderError(f"The change note has {len(note)} characters; at most {CHANGE_NOTE_MAX}.")
     with transaction.atomic():
-        version = LadderVersion.objects.select_for_update().get(pk=version.pk)
-        if not version.is_draft:
-            raise LadderError(f"Version {version.number} is already published.")
+        version = locked_draft(version)
         for problem in publish_blockers(version):
             raise LadderError(problem)
         previous = version.ladder.versions.newest()

@@ -2,6 +2,7 @@
 place with htmx, or with plain forms), previewing and publishing it."""
 
 from dataclasses import dataclass
+from functools import wraps
 
 from django.contrib import messages
 from django.http import Http404
@@ -9,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
 
 from config.access import hr_required
 from ladders.diffing import diff_ladders
@@ -16,6 +18,7 @@ from ladders.forms import (
     CellForm,
     CompetencyForm,
     DetailsForm,
+    DiscardForm,
     LadderCreateForm,
     LadderImportForm,
     LevelForm,
@@ -27,6 +30,7 @@ from ladders.models import Competency, Ladder, Level, Track
 from ladders.permissions import get_draft_for
 from ladders.rubric import load_rubric
 from ladders.services.editing import (
+    AlreadyExists,
     CellConflict,
     competency_add,
     details_update,
@@ -39,6 +43,7 @@ from ladders.services.editing import (
     track_add,
 )
 from ladders.services.versions import (
+    DraftGone,
     LadderError,
     draft_discard,
     draft_start,
@@ -49,6 +54,33 @@ from ladders.services.versions import (
 )
 
 
+def _told_when_draft_gone(view):
+    """A page or change of a draft that was published or discarded since the person
+    opened it: tell them so on the page they land on, never a 404 or a 500. An htmx
+    request is sent there as a whole page, as its fragment has nowhere to go."""
+
+    @wraps(view)
+    def wrapper(request, slug, *args, **kwargs):
+        try:
+            return view(request, slug, *args, **kwargs)
+        except DraftGone as error:
+            messages.error(request, str(error))
+            where = _where_now(slug)
+            return HttpResponseClientRedirect(where) if request.htmx else redirect(where)
+
+    return wrapper
+
+
+def _where_now(slug) -> str:
+    """Runs two queries at most. The ladder's draft, else its page, else the list."""
+    ladder = Ladder.objects.filter(slug=slug).first()
+    if ladder is None:
+        return reverse("ladders:list")
+    if ladder.versions.drafts().exists():
+        return reverse("ladders:editor", args=[slug])
+    return reverse("ladders:detail", args=[slug])
+
+
 @require_http_methods(["GET", "POST"])
 @hr_required
 def ladder_new(request):
@@ -56,8 +88,8 @@ def ladder_new(request):
     if form.is_bound and form.is_valid():
         try:
             draft = ladder_create(user=request.user, **form.cleaned_data)
-        except LadderError as error:
-            form.add_error("slug", str(error))
+        except AlreadyExists as error:
+            form.add_error(error.field, str(error))
         else:
             messages.success(request, f"{draft.name} created. Add competencies, tracks and levels.")
             return redirect("ladders:editor", slug=draft.ladder.slug)
@@ -132,12 +164,14 @@ def _editor_page(request, draft, status=200, **forms):
 
 @require_GET
 @hr_required
+@_told_when_draft_gone
 def editor(request, slug):
     return _editor_page(request, get_draft_for(request, slug))
 
 
 @require_POST
 @hr_required
+@_told_when_draft_gone
 def details(request, slug):
     draft = get_draft_for(request, slug)
     form = DetailsForm(request.POST)
@@ -182,6 +216,7 @@ def _render_cell(
 @require_GET
 @vary_on_headers("HX-Request")
 @hr_required
+@_told_when_draft_gone
 def cell_edit(request, slug, code, key):
     """The cell's edit form: swapped into the grid by htmx, or a page of its own."""
     draft = get_draft_for(request, slug)
@@ -201,6 +236,7 @@ def cell_edit(request, slug, code, key):
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 @hr_required
+@_told_when_draft_gone
 def cell(request, slug, code, key):
     """GET: the cell as shown in the grid (Cancel). POST: save it."""
     draft = get_draft_for(request, slug)
@@ -311,6 +347,7 @@ def _kind(name) -> Kind:
 
 @require_POST
 @hr_required
+@_told_when_draft_gone
 def item_add(request, slug, kind):
     draft = get_draft_for(request, slug)
     spec = _kind(kind)
@@ -323,15 +360,16 @@ def item_add(request, slug, kind):
             item = level_add(track=form.cleaned_data["track"], **fields)
         else:
             item = spec.add(version=draft, **form.cleaned_data)
-    except LadderError as error:
-        messages.error(request, str(error))
-        return redirect("ladders:editor", slug=slug)
+    except AlreadyExists as error:
+        form.add_error(error.field, str(error))
+        return _editor_page(request, draft, status=409, **{f"{spec.label}_form": form})
     messages.success(request, f"Added the {spec.label} “{item}”.")
     return redirect(reverse("ladders:editor", args=[slug]) + f"#{kind}")
 
 
 @require_http_methods(["GET", "POST"])
 @hr_required
+@_told_when_draft_gone
 def item_edit(request, slug, kind, ident):
     draft = get_draft_for(request, slug)
     spec = _kind(kind)
@@ -339,11 +377,17 @@ def item_edit(request, slug, kind, ident):
     form = spec.form(
         request.POST if request.method == "POST" else None, instance=item, version=draft
     )
+    status = 422 if form.is_bound else 200
     if form.is_bound and form.is_valid():
         item = form.save(commit=False)
-        item_save(item, [f for f in form.changed_data if not form.fields[f].disabled])
-        messages.success(request, f"Saved the {spec.label} “{item}”.")
-        return redirect(reverse("ladders:editor", args=[slug]) + f"#{kind}")
+        try:
+            item_save(item, [f for f in form.changed_data if not form.fields[f].disabled])
+        except AlreadyExists as error:
+            form.add_error(error.field, str(error))
+            status = 409
+        else:
+            messages.success(request, f"Saved the {spec.label} “{item}”.")
+            return redirect(reverse("ladders:editor", args=[slug]) + f"#{kind}")
     return render(
         request,
         "ladders/item_edit.html",
@@ -355,7 +399,7 @@ def item_edit(request, slug, kind, ident):
             "form": form,
             "kind": kind,
         },
-        status=422 if form.is_bound else 200,
+        status=status,
     )
 
 
@@ -366,6 +410,7 @@ def _draft_item(request, slug, kind, ident):
 
 @require_POST
 @hr_required
+@_told_when_draft_gone
 def item_delete(request, slug, kind, ident):
     spec, item = _draft_item(request, slug, kind, ident)
     item_remove(item)
@@ -375,6 +420,7 @@ def item_delete(request, slug, kind, ident):
 
 @require_POST
 @hr_required
+@_told_when_draft_gone
 def item_reorder(request, slug, kind, ident):
     spec, item = _draft_item(request, slug, kind, ident)
     if spec.model is Level:
@@ -406,20 +452,32 @@ def _preview_page(request, draft, form, status=200):
 
 @require_GET
 @hr_required
+@_told_when_draft_gone
 def preview(request, slug):
-    return _preview_page(request, get_draft_for(request, slug), PublishForm())
+    draft = get_draft_for(request, slug)
+    return _preview_page(request, draft, PublishForm(initial={"version": draft.number}))
+
+
+def _draft_of(request, slug, form):
+    """The draft the posted ``form`` was opened on; DraftGone when that version is not
+    the draft any more (published or discarded since)."""
+    form.is_valid()
+    return get_draft_for(request, slug, number=form.cleaned_data.get("version"))
 
 
 @require_POST
 @hr_required
+@_told_when_draft_gone
 def publish(request, slug):
-    draft = get_draft_for(request, slug)
     form = PublishForm(request.POST)
+    draft = _draft_of(request, slug, form)
     if form.is_valid():
         try:
             version = version_publish(
                 version=draft, user=request.user, note=form.cleaned_data["note"]
             )
+        except DraftGone:
+            raise  # published or discarded by someone else meanwhile: told on the ladder's page
         except LadderError as error:
             form.add_error(None, str(error))
         else:
@@ -430,11 +488,14 @@ def publish(request, slug):
 
 @require_POST
 @hr_required
+@_told_when_draft_gone
 def discard(request, slug):
-    draft = get_draft_for(request, slug)
+    form = DiscardForm(request.POST)
+    draft = _draft_of(request, slug, form)
+    if not form.is_valid():
+        for error in form.non_field_errors():
+            messages.error(request, error)
+        return redirect("ladders:editor", slug=slug)
     draft_discard(version=draft)
     messages.success(request, f"Draft version {draft.number} discarded.")
-    if draft.ladder.versions.exists():
-        return redirect("ladders:detail", slug=slug)
-    draft.ladder.delete()
-    return redirect("ladders:list")
+    return redirect(_where_now(slug))

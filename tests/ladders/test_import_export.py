@@ -3,6 +3,7 @@ export commands, HR's upload page and the export download."""
 
 import dataclasses
 import json
+import os
 from io import StringIO
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 import ladders
 from ladders.ladder_format import (
     MAX_BYTES,
+    MAX_CSV_BYTES,
     LadderFormatError,
     read_csv,
     read_yaml,
@@ -27,7 +29,7 @@ from ladders.ladder_format import (
 from ladders.models import Competency, Expectation, Ladder, LadderVersion, Level, Track
 from ladders.services import versions
 from ladders.services.versions import LadderError, ladder_import, version_publish
-from tests.builders import ladder_data, publish
+from tests.builders import ladder_data, large_ladder_data, publish
 
 DEMO_FILES = sorted((Path(ladders.__file__).parent / "demo").glob("*.yaml"))
 IMPORT_URL = reverse("ladders:import")
@@ -486,6 +488,42 @@ def test_hr_upload_over_5_mib_is_refused(client_for, hr):
 
     assertContains(response, "the limit is 5,242,880 (5 MiB)", status_code=422)
     assert row_counts()["Ladder"] == 0
+
+
+def test_hr_upload_of_a_csv_over_5_mib_is_taken_up_to_40_mib(client_for, hr):
+    original = large_ladder_data()
+    exported = to_csv(original).encode()
+    assert len(exported) > MAX_BYTES
+
+    response = client_for(hr).post(IMPORT_URL, {"file": upload(exported, "large.csv")})
+
+    assertRedirects(
+        response, reverse("ladders:editor", args=["large"]), fetch_redirect_response=False
+    )
+    draft = LadderVersion.objects.get(ladder__slug="large")
+    assert versions.ladder_data(draft) == without_description(original)
+
+
+def test_hr_upload_of_a_csv_over_40_mib_is_refused(client_for, hr):
+    data = to_csv(ladder_data()).encode() + b"#" * MAX_CSV_BYTES
+
+    response = client_for(hr).post(IMPORT_URL, {"file": upload(data, "engineering.csv")})
+
+    assertContains(
+        response, "the limit is 41,943,040 (40 MiB). Choose a smaller file.", status_code=422
+    )
+    assert row_counts()["Ladder"] == 0
+
+
+@pytest.mark.parametrize(("name", "limit"), [("big.yaml", "5 MiB"), ("big.csv", "40 MiB")])
+def test_import_command_refuses_a_file_over_its_limit_without_reading_it(db, tmp_path, name, limit):
+    path = tmp_path / name
+    path.write_bytes(b"")
+    os.truncate(path, 50 * 2**20)  # 50 MiB on paper, nothing on disk
+
+    with pytest.raises(CommandError, match=rf"52,428,800 bytes; the limit for .* \({limit}\)"):
+        call_command("import_ladder", str(path), stdout=StringIO(), stderr=StringIO())
+    assert row_counts() == NOTHING
 
 
 def test_hr_upload_without_a_file_is_refused(client_for, hr):

@@ -15,12 +15,14 @@ import yaml
 import ladders
 from ladders.ladder_format import (
     MAX_BYTES,
+    MAX_CSV_BYTES,
     CompetencyData,
     FormatProblem,
     LadderData,
     LadderFormatError,
     LevelData,
     TrackData,
+    max_bytes,
     read_csv,
     read_file,
     read_yaml,
@@ -28,7 +30,7 @@ from ladders.ladder_format import (
     to_document,
     to_yaml,
 )
-from tests.builders import ladder_data
+from tests.builders import ladder_data, large_ladder_data
 
 DEMO_FILES = sorted((Path(ladders.__file__).parent / "demo").glob("*.yaml"))
 BOM = b"\xef\xbb\xbf"
@@ -832,11 +834,37 @@ def test_utf16_is_refused():
     assert_one_problem(problems_of(read_yaml, data), "line 1", "not valid UTF-8")
 
 
-@pytest.mark.parametrize("read", READERS)
-def test_a_file_over_5_mib_is_refused(read):
-    data = _good_file(read) + b"#" * (MAX_BYTES + 1)
+@pytest.mark.parametrize(
+    ("read", "limit", "phrases"),
+    [
+        pytest.param(read_yaml, MAX_BYTES, ("the limit for YAML and JSON", "(5 MiB)"), id="yaml"),
+        pytest.param(read_csv, MAX_CSV_BYTES, ("the limit for CSV", "(40 MiB)"), id="csv"),
+    ],
+)
+def test_a_file_over_the_limit_of_its_encoding_is_refused(read, limit, phrases):
+    data = _good_file(read) + b"#" * limit
 
-    assert_one_problem(problems_of(read, data), "file", f"{len(data):,} bytes", "5 MiB")
+    assert_one_problem(problems_of(read, data), "file", f"{len(data):,} bytes", *phrases, "Shorten")
+
+
+def test_the_limit_follows_the_files_extension():
+    assert [max_bytes(name) for name in ("a.yaml", "a.yml", "a.json", "a.csv", "A.CSV")] == [
+        5 * 2**20,
+        5 * 2**20,
+        5 * 2**20,
+        40 * 2**20,
+        40 * 2**20,
+    ]
+
+
+def test_a_large_ladder_exported_as_csv_imports_again_exactly():
+    original = large_ladder_data()
+    yaml_size = len(to_yaml(original).encode())
+    exported = to_csv(original).encode()
+
+    assert 900_000 < yaml_size < 1_500_000
+    assert MAX_BYTES < len(exported) < MAX_CSV_BYTES
+    assert read_file(exported, "large.csv") == without_description(original)
 
 
 def test_an_empty_yaml_file_is_refused():
@@ -1190,6 +1218,17 @@ def test_a_billion_laughs_file_is_refused_quickly_without_exhausting_memory():
     assert peak < 50 * 1024 * 1024
 
 
+def test_a_file_under_the_limit_whose_aliases_expand_beyond_it_is_refused():
+    text = dump(document()).decode()
+    text = text.replace("name: Engineering", f"name: &long {'x' * 2**20}", 1)
+    text += "extra: [" + ", ".join(["*long"] * 5) + "]\n"
+    assert len(text.encode()) < MAX_BYTES
+
+    problems = problems_of(read_yaml, text.encode())
+
+    assert_one_problem(problems, "file", "expands (through YAML aliases) beyond the 5 MiB limit")
+
+
 def test_aliases_in_an_ordinary_file_are_accepted():
     text = to_yaml(small_ladder()).replace(
         "  name: Individual contributor\n", "  name: &ic-name Individual contributor\n", 1
@@ -1310,3 +1349,116 @@ def test_csv_cells_a_spreadsheet_would_run_are_written_as_text_and_read_back_exa
     assert first["expectation"] == "''=already quoted"
     assert first["grade"] == "1"  # a number, as it was
     assert read_csv(text.encode()) == data
+
+
+# Level codes and duplicate keys --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "meaning"), [(".", "this folder"), ("..", "the folder above")], ids=["dot", "dots"]
+)
+def test_a_level_code_of_dots_is_refused_with_its_place_in_yaml(code, meaning):
+    problems = problems_of(read_yaml, changed(("tracks", 0, "levels", 1, "code"), code))
+
+    assert_one_problem(
+        problems, "tracks[0].levels[1].code", f"“{code}” cannot be a level code", meaning, "IC1"
+    )
+
+
+@pytest.mark.parametrize("code", [".", ".."], ids=["dot", "dots"])
+def test_a_level_code_of_dots_is_refused_with_its_place_in_csv(code):
+    rows = csv_rows()
+    for row in rows:
+        if row["level_code"] == "IC2":
+            row["level_code"] = code
+
+    problems = problems_of(read_csv, csv_file(rows))
+
+    assert_one_problem(problems, "line 4, column level_code", f"“{code}” cannot be a level code")
+
+
+@pytest.mark.parametrize("code", ["...", ".IC", "IC.", "a/..", "./"])
+def test_codes_with_dots_among_other_characters_are_fine(code):
+    ladder = read_yaml(changed(("tracks", 0, "levels", 1, "code"), code))
+
+    assert ladder.tracks[0].levels[1].code == code
+
+
+SMALL_YAML = """\
+format: career-ladder/1
+ladder:
+  slug: engineering
+  name: Engineering
+competencies:
+  - key: craft
+    name: Craft
+tracks:
+  - key: ic
+    name: Individual contributor
+    kind: ic
+    levels:
+      - code: IC1
+        title: Engineer I
+        grade: 1
+        expectations:
+          craft: Writes clear code.
+"""
+
+
+def with_lines(text: str, added: dict[int, str]) -> bytes:
+    """``text`` with each of ``added``'s lines inserted after its line number."""
+    lines = text.splitlines()
+    for after in sorted(added, reverse=True):
+        lines.insert(after, added[after])
+    return "\n".join(lines).encode()
+
+
+def test_the_small_yaml_is_valid():
+    assert read_yaml(SMALL_YAML.encode()).tracks[0].levels[0].grade == 1
+
+
+@pytest.mark.parametrize(
+    ("after", "twin", "where"),
+    [
+        (1, "format: career-ladder/1", "format"),
+        (4, "  name: Eng", "ladder.name"),
+        (7, "    name: Craftsmanship", "competencies[0].name"),
+        (15, "        grade: 2", "tracks[0].levels[0].grade"),
+        (17, "          craft: Again.", "tracks[0].levels[0].expectations.craft"),
+    ],
+    ids=["format", "ladder.name", "competencies[0].name", "grade", "expectations.craft"],
+)
+def test_a_key_twice_in_one_yaml_mapping_is_refused_with_its_path(after, twin, where):
+    problems = problems_of(read_yaml, with_lines(SMALL_YAML, {after: twin}))
+
+    assert_one_problem(
+        problems,
+        where,
+        f"appears twice in the same mapping (lines {after} and {after + 1}); keep one of them.",
+    )
+
+
+def test_every_key_twice_in_a_file_is_reported_together():
+    twins = {3: "  slug: eng", 7: "    name: Craftsmanship"}
+
+    problems = problems_of(read_yaml, with_lines(SMALL_YAML, twins))
+
+    assert [p.where for p in problems] == ["ladder.slug", "competencies[0].name"]
+
+
+def test_a_key_twice_in_a_json_object_is_refused():
+    text = json.dumps(document())
+    text = text.replace('"slug": "engineering"', '"slug": "engineering", "slug": "eng"', 1)
+
+    problems = problems_of(read_yaml, text.encode())
+
+    assert_one_problem(problems, "ladder.slug", "appears twice in the same mapping")
+
+
+def test_keys_equal_only_as_text_are_different_keys():
+    text = dump(document()).decode() + "1: one\n'1': also one\n"
+
+    problems = problems_of(read_yaml, text.encode())
+
+    assert [p.where for p in problems] == ["1", "1"]
+    assert all("is not a field here" in p.message for p in problems), "not a duplicate"

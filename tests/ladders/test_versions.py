@@ -1,11 +1,7 @@
 """The services that write ladders: drafts, publishing, editing a draft cell by
 cell and part by part, and the differences between two versions."""
 
-import threading
-import time
-
 import pytest
-from django.db import connection, transaction
 from django.utils.html import escape
 
 from ladders.diffing import Change, diff_ladders, is_rewrite, word_diff
@@ -103,7 +99,7 @@ def test_discarding_a_draft_removes_the_draft_and_only_the_draft(published, draf
 
 
 def test_a_published_version_cannot_be_discarded(published):
-    with pytest.raises(LadderError, match="Only a draft"):
+    with pytest.raises(LadderError, match="Version 1 is already published"):
         draft_discard(version=published)
     assert LadderVersion.objects.filter(pk=published.pk).exists()
 
@@ -120,7 +116,7 @@ def test_publishing_freezes_the_draft_with_number_date_note_and_publisher(draft,
     assert stored.published_at is not None
     assert stored.change_note == "Clearer IC levels."
     assert stored.published_by == hr.user
-    with pytest.raises(LadderError, match="is published"):
+    with pytest.raises(LadderError, match="is already published"):
         competency_add(version=stored, key="late", name="Late")
 
 
@@ -349,53 +345,6 @@ def test_a_conflict_when_someone_filled_the_empty_cell_meanwhile(draft):
     assert Expectation.objects.filter(level=level, competency=competency).count() == 1
 
 
-def _wait_until_another_session_waits_for_ours(timeout=10):
-    deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT count(*) FROM pg_locks "
-                "WHERE NOT granted AND pg_backend_pid() = ANY(pg_blocking_pids(pid))"
-            )
-            if cursor.fetchone()[0]:
-                return
-            time.sleep(0.02)
-    raise AssertionError("The second editor never waited for the first.")
-
-
-@pytest.mark.django_db(transaction=True)
-def test_two_editors_filling_the_same_empty_cell_at_once_get_one_save_and_a_conflict(draft):
-    """Nothing to lock in an empty cell: the second insert waits on the unique index
-    until the first commits, and must then be told of the first's text."""
-    level, competency = cell(draft, "IC1", "comp-1")
-    expectation_save(level=level, competency=competency, text="", seen_revision=1, user=None)
-    outcome = {}
-
-    def second_editor():
-        try:
-            outcome["saved"] = expectation_save(
-                level=level, competency=competency, text="Second.", seen_revision=0, user=None
-            )
-        except Exception as error:  # the assertions below say what it was
-            outcome["error"] = error
-        finally:
-            connection.close()
-
-    with transaction.atomic():
-        expectation_save(
-            level=level, competency=competency, text="First.", seen_revision=0, user=None
-        )
-        thread = threading.Thread(target=second_editor)
-        thread.start()
-        _wait_until_another_session_waits_for_ours()
-    thread.join(timeout=10)
-
-    assert "saved" not in outcome
-    assert isinstance(outcome.get("error"), CellConflict), outcome
-    assert outcome["error"].current.text == "First."
-    assert cell_text(draft, "IC1", "comp-1") == "First."
-
-
 def test_a_conflict_when_someone_cleared_the_cell_meanwhile(draft):
     level, competency = cell(draft, "IC1", "comp-1")
     expectation_save(level=level, competency=competency, text="", seen_revision=1, user=None)
@@ -409,7 +358,7 @@ def test_a_conflict_when_someone_cleared_the_cell_meanwhile(draft):
 
 def test_a_cell_of_a_published_version_cannot_be_saved(published):
     level, competency = cell(published, "IC1", "comp-1")
-    with pytest.raises(LadderError, match="is published"):
+    with pytest.raises(LadderError, match="is already published"):
         expectation_save(level=level, competency=competency, text="x", seen_revision=1, user=None)
 
 
@@ -488,7 +437,7 @@ def test_the_structure_of_a_published_version_cannot_be_edited(published):
         lambda: details_update(version=published, name="X", description=""),
     ]
     for operation in operations:
-        with pytest.raises(LadderError, match="Version 1 is published"):
+        with pytest.raises(LadderError, match="Version 1 is already published"):
             operation()
     assert published.competencies.count() == 3
 
@@ -504,6 +453,17 @@ def test_a_level_needs_a_grade_of_its_own_within_its_track(draft):
     assert form.errors["grade"] == [
         "Grade 2 on Individual contributor is already IC2 IC title 2: "
         "each level of a track needs its own grade."
+    ]
+
+
+@pytest.mark.parametrize("code", [".", ".."], ids=["dot", "dots"])
+def test_a_level_code_of_dots_is_refused_by_the_form(draft, code):
+    form = level_form(draft, code=code, grade=9)
+    assert not form.is_valid()
+    assert form.errors["code"] == [
+        f"“{code}” cannot be a level code: in a page address it means "
+        f"{'this folder' if code == '.' else 'the folder above'}, so the level's page could "
+        "never be opened. Use letters or digits, such as IC1."
     ]
 
 
@@ -677,7 +637,7 @@ def test_an_edit_of_a_draft_published_meanwhile_is_refused_cleanly(draft, hr):
     level, competency = cell(draft, "IC1", "comp-1")
     version_publish(version=LadderVersion.objects.get(pk=draft.pk), user=None, note="Done.")
     assert level.version.is_draft  # the editor's stale copy still says draft
-    with pytest.raises(LadderError, match="is published: start a new draft"):
+    with pytest.raises(LadderError, match="Version 2 is already published"):
         expectation_save(
             level=level, competency=competency, text="Too late.", seen_revision=1, user=hr.user
         )

@@ -12,7 +12,7 @@ from ladders import urls as ladder_urls
 from ladders.ladder_format import to_yaml
 from ladders.models import Expectation, Ladder, LadderVersion
 from ladders.services.editing import details_update, expectation_save, ladder_create
-from ladders.services.versions import draft_start, version_publish
+from ladders.services.versions import draft_discard, draft_start, version_publish
 from ladders.services.versions import ladder_data as content_of
 from people.services.levels import person_set_level
 from tests.builders import ladder_data, publish
@@ -70,8 +70,8 @@ HR_ONLY = [
     ("item_remove", COMPETENCY, "post", {}),
     ("item_move", COMPETENCY, "post", {"direction": "down"}),
     ("preview", SLUG, "get", None),
-    ("publish", SLUG, "post", {"note": "Second version."}),
-    ("discard", SLUG, "post", {}),
+    ("publish", SLUG, "post", {"note": "Second version.", "version": "2"}),
+    ("discard", SLUG, "post", {"version": "2"}),
 ]
 # HR's answer to each valid request: a page, or a redirect after a change.
 HR_STATUS = {
@@ -240,9 +240,17 @@ def test_levels_cannot_be_reordered_by_hand(client_for, hr, draft):
     assert response.status_code == 404
 
 
-def test_the_editor_of_a_ladder_without_a_draft_is_not_found(client_for, hr, published):
-    assert client_for(hr).get(url("editor", **SLUG)).status_code == 404
-    assert client_for(hr).post(url("publish", **SLUG), {"note": "x"}).status_code == 404
+NO_DRAFT = "This ladder has no draft any more: it was published or discarded since you opened"
+
+
+def test_the_editor_of_a_ladder_without_a_draft_says_so_on_the_ladders_page(
+    client_for, hr, published
+):
+    client = client_for(hr)
+    response = client.get(url("editor", **SLUG), follow=True)
+    assert response.redirect_chain == [(url("detail", **SLUG), 302)]
+    assert NO_DRAFT in body(response)
+    assert client.get(url("editor", slug="nope")).status_code == 404
 
 
 def test_a_post_without_the_csrf_token_is_refused(hr, draft):
@@ -253,7 +261,7 @@ def test_a_post_without_the_csrf_token_is_refused(hr, draft):
 
     client.get(url("editor", **SLUG))  # sets the CSRF cookie, as the page would
     token = client.cookies["csrftoken"].value
-    response = client.post(url("discard", **SLUG), headers={"X-CSRFToken": token})
+    response = client.post(url("discard", **SLUG), {"version": "2"}, headers={"X-CSRFToken": token})
     assert response.status_code == 302
     assert not LadderVersion.objects.filter(pk=draft.pk).exists()
 
@@ -639,7 +647,7 @@ def test_moving_and_removing_a_competency_from_the_editor(client_for, hr, draft)
 
 
 def test_publishing_without_a_note_is_refused_next_to_the_field(client_for, hr, draft):
-    response = client_for(hr).post(url("publish", **SLUG), {"note": "   "})
+    response = client_for(hr).post(url("publish", **SLUG), {"note": "   ", "version": "2"})
     assert response.status_code == 422
     assert re.search(
         r'name="note".*?<small id="id_note_error" class="field-error">This field is required.',
@@ -651,14 +659,18 @@ def test_publishing_without_a_note_is_refused_next_to_the_field(client_for, hr, 
 
 def test_publishing_a_draft_with_blockers_is_refused(client_for, hr):
     ladder_create(slug="design", name="Design", user=hr.user)
-    response = client_for(hr).post(url("publish", slug="design"), {"note": "First."})
+    response = client_for(hr).post(
+        url("publish", slug="design"), {"note": "First.", "version": "1"}
+    )
     assert response.status_code == 422
     assert "Add at least one competency before publishing." in body(response)
     assert LadderVersion.objects.get(ladder__slug="design").is_draft
 
 
 def test_publishing_makes_the_draft_what_everyone_reads(client_for, hr, report, draft):
-    response = client_for(hr).post(url("publish", **SLUG), {"note": "Second version."})
+    response = client_for(hr).post(
+        url("publish", **SLUG), {"note": "Second version.", "version": "2"}
+    )
     assert response.status_code == 302
     assert response.url == url("detail", **SLUG)
     stored = LadderVersion.objects.get(pk=draft.pk)
@@ -668,18 +680,109 @@ def test_publishing_makes_the_draft_what_everyone_reads(client_for, hr, report, 
     assert client_for(report).get(url("detail", **SLUG)).context["version"].pk == draft.pk
 
 
+def version_two_published_and_three_started(draft, other):
+    """Someone else publishes the previewed draft (version 2) and starts version 3."""
+    version_publish(version=draft, user=other.user, note="Theirs.")
+    return draft_start(ladder=draft.ladder, user=other.user)
+
+
+def test_the_preview_names_the_draft_version_its_publish_form_publishes(client_for, hr, draft):
+    html = body(client_for(hr).get(url("preview", **SLUG)))
+    assert re.search(r'<input type="hidden" name="version" value="2"[^>]*>', html)
+    assert "Publish version 2</button>" in html
+
+
+def test_a_stale_publish_form_is_refused_and_publishes_nothing(client_for, hr, draft):
+    third = version_two_published_and_three_started(draft, PersonFactory(is_hr=True))
+    client = client_for(hr)
+
+    response = client.post(url("publish", **SLUG), {"note": "Mine.", "version": "2"})
+
+    assert (response.status_code, response.url) == (302, url("editor", **SLUG))
+    assert "Version 2 is already published: it was published since you opened this page" in (
+        body(client.get(response.url))
+    )
+    assert LadderVersion.objects.get(pk=third.pk).is_draft
+    assert LadderVersion.objects.get(pk=draft.pk).change_note == "Theirs."
+
+
+def test_a_publish_form_sent_after_its_draft_was_discarded_is_refused(client_for, hr, draft):
+    draft_discard(version=draft)
+    client = client_for(hr)
+
+    response = client.post(url("publish", **SLUG), {"note": "Mine.", "version": "2"}, follow=True)
+
+    assert response.redirect_chain == [(url("detail", **SLUG), 302)]
+    assert "Draft version 2 was discarded since you opened this page" in body(response)
+    assert not LadderVersion.objects.filter(number=2).exists()
+
+
+def test_a_stale_discard_form_is_refused_and_discards_nothing(client_for, hr, draft):
+    third = version_two_published_and_three_started(draft, PersonFactory(is_hr=True))
+    client = client_for(hr)
+
+    response = client.post(url("discard", **SLUG), {"version": "2"}, follow=True)
+
+    assert response.redirect_chain == [(url("editor", **SLUG), 302)]
+    assert "Version 2 is already published" in body(response)
+    assert LadderVersion.objects.filter(pk=third.pk).exists()
+
+
+@pytest.mark.parametrize("version", [None, "", "two", "0"])
+def test_a_publish_or_discard_form_without_its_version_is_refused(client_for, hr, draft, version):
+    client = client_for(hr)
+    sent = {} if version is None else {"version": version}
+    reload = "does not say which draft version it is for: reload the page"
+
+    published = client.post(url("publish", **SLUG), {"note": "Mine."} | sent)
+    assert published.status_code == 422
+    assert reload in body(published)
+    discarded = client.post(url("discard", **SLUG), sent, follow=True)
+    assert reload in body(discarded)
+    assert LadderVersion.objects.get(pk=draft.pk).is_draft
+
+
 def test_discarding_the_draft_removes_it(client_for, hr, published, draft):
-    response = client_for(hr).post(url("discard", **SLUG))
+    response = client_for(hr).post(url("discard", **SLUG), {"version": "2"})
     assert response.status_code == 302
     assert response.url == url("detail", **SLUG)
     assert not LadderVersion.objects.filter(pk=draft.pk).exists()
     assert list(LadderVersion.objects.filter(ladder=published.ladder)) == [published]
-    assert client_for(hr).get(url("editor", **SLUG)).status_code == 404
+    assert client_for(hr).get(url("editor", **SLUG)).url == url("detail", **SLUG)
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "data"),
+    [
+        ("cell", CELL, {"text": "Too late.", "revision": "1"}),
+        ("item_add", SLUG | {"kind": "competencies"}, {"key": "late", "name": "Late"}),
+        ("details", SLUG, {"name": "Late", "description": ""}),
+        ("item_remove", COMPETENCY, {}),
+    ],
+    ids=lambda value: value if isinstance(value, str) else None,
+)
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_an_edit_sent_after_the_draft_was_discarded_is_told_so_and_changes_nothing(
+    client_for, hr, published, draft, name, kwargs, data, htmx
+):
+    client = client_for(hr)
+    client.get(url("editor", **SLUG))  # the page was open...
+    draft_discard(version=draft)  # ...when someone else discarded the draft
+
+    response = client.post(url(name, **kwargs), data, headers=HTMX if htmx else {})
+
+    ladder_page = url("detail", **SLUG)
+    if htmx:  # the cell's fragment has nowhere to go: htmx opens the ladder's page
+        assert (response.status_code, response["HX-Redirect"]) == (200, ladder_page)
+    else:
+        assert (response.status_code, response.url) == (302, ladder_page)
+    assert NO_DRAFT in body(client.get(ladder_page))
+    assert list(LadderVersion.objects.filter(ladder=published.ladder)) == [published]
 
 
 def test_discarding_a_ladders_only_draft_removes_the_ladder(client_for, hr):
     draft = ladder_create(slug="design", name="Design", user=hr.user)
-    response = client_for(hr).post(url("discard", slug="design"))
+    response = client_for(hr).post(url("discard", slug="design"), {"version": "1"})
     assert response.url == url("list")
     assert not LadderVersion.objects.filter(pk=draft.pk).exists()
     assert client_for(hr).get(url("detail", slug="design")).status_code == 404

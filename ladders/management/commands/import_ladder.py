@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from ladders.ladder_format import LadderFormatError, read_file
+from ladders.ladder_format import LadderFormatError, check_size, max_bytes, read_file
 from ladders.services.versions import LadderError, ladder_import, version_publish
 
 
@@ -22,9 +22,13 @@ class Command(BaseCommand):
         if publish and not note.strip():
             raise CommandError("--publish needs a --note saying what changed.")
         try:
+            # Refused by its size before it is read: a huge file never fills the memory.
+            check_size(file.stat().st_size, max_bytes(file.name))
             data = file.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
+        except LadderFormatError as error:
+            raise CommandError(f"{file}: {error} Nothing was imported.") from None
         try:
             with transaction.atomic():
                 version = ladder_import(data=read_file(data, file.name), user=None)
