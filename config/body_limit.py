@@ -3,7 +3,7 @@
 from django.http import HttpResponse
 from django.template import loader
 
-from config.uploads import MAX_REQUEST_BYTES, MAX_UPLOAD_BYTES
+from config.uploads import MAX_CSV_UPLOAD_BYTES, MAX_REQUEST_BYTES, MAX_UPLOAD_BYTES
 
 
 class BodyLimitMiddleware:
@@ -19,7 +19,8 @@ class BodyLimitMiddleware:
         if declared_length(request) > MAX_REQUEST_BYTES:
             # Rendered without the request: no session or database for a refused request.
             page = loader.render_to_string(
-                "413.html", {"limit_mib": MAX_UPLOAD_BYTES // (1024 * 1024)}
+                "413.html",
+                {"limit_mib": MAX_UPLOAD_BYTES // 2**20, "csv_mib": MAX_CSV_UPLOAD_BYTES // 2**20},
             )
             response = HttpResponse(page, status=413)
             # Said here, as CommonMiddleware never sees this response: without it the

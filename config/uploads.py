@@ -1,9 +1,12 @@
 from django import forms
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# The largest file any form takes: a ladder as CSV, whose rows repeat the ladder,
+# track and level columns, is about eight times its YAML (ladders/ladder_format.py).
+MAX_CSV_UPLOAD_BYTES = 8 * MAX_UPLOAD_BYTES
 # A request carrying a file of the limit also carries multipart headers and the
 # form's other fields; anything larger than this is refused unread (config/body_limit.py).
-MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 64 * 1024
+MAX_REQUEST_BYTES = MAX_CSV_UPLOAD_BYTES + 64 * 1024
 
 
 class FileUploadForm(forms.Form):

@@ -15,14 +15,14 @@ import yaml
 from django.core.exceptions import ValidationError
 
 from config.spreadsheets import read_cell, safe_row
-from config.uploads import MAX_UPLOAD_BYTES
+from config.uploads import MAX_CSV_UPLOAD_BYTES, MAX_UPLOAD_BYTES
 from ladders.models import Track, level_code_validator
 
 FORMAT = "career-ladder/1"
 MAX_BYTES = MAX_UPLOAD_BYTES  # YAML and JSON
 # A CSV row repeats the ladder, track and level columns for every competency: the
 # same ladder is about eight times larger as CSV, so a CSV file may be too.
-MAX_CSV_BYTES = 8 * MAX_BYTES
+MAX_CSV_BYTES = MAX_CSV_UPLOAD_BYTES
 KEY_RE = re.compile(r"[a-z0-9-]{1,64}")
 KINDS = tuple(Track.Kind.values)  # the format names the kinds the app knows
 # Summaries and descriptions have no length limit of their own: let one CSV field

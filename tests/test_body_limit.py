@@ -23,10 +23,10 @@ def post_declaring(live_server, path, length, sent=b"--x\r\n", timeout=5):
 
 
 def test_a_body_over_the_limit_is_refused_before_it_is_read(live_server):
-    status, body = post_declaring(live_server, "/ladders/import/", 50 * 1024 * 1024)
+    status, body = post_declaring(live_server, "/ladders/import/", MAX_REQUEST_BYTES + 1)
     assert status == 413
     assert "<h1>That file is too large</h1>" in body
-    assert "Uploads are limited to 5 MiB. Nothing was read or saved" in body
+    assert "limited to 5 MiB (40 MiB for a ladder as CSV). Nothing was read or saved" in body
 
 
 def test_the_limit_leaves_room_for_a_file_of_the_limit_and_its_form(live_server):
