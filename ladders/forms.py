@@ -117,14 +117,29 @@ class CellForm(forms.Form):
 
 class _DraftVersionForm(forms.Form):
     """A form that publishes or discards a draft names the draft version its page
-    showed: sent after that version was published or discarded, it must not act on
-    the draft that replaced it (``get_draft_for`` refuses it with a message)."""
+    showed, and its stamp: sent after that version was published or discarded, it
+    must not act on the draft that replaced it (``get_draft_for`` refuses it with a
+    message), nor on edits made since (the service refuses a stamp that moved on)."""
 
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    stamp = forms.UUIDField(widget=forms.HiddenInput)
+
+    @classmethod
+    def showing(cls, draft, refused_for: str = "", **data):
+        """The form for ``draft`` as it is; with ``refused_for``, bound to ``data`` (what
+        the person typed) and showing that reason above it."""
+        shown = {"version": draft.number, "stamp": draft.stamp}
+        if not refused_for:
+            return cls(initial=shown)
+        form = cls(shown | data)
+        form.is_valid()
+        form.add_error(None, refused_for)
+        return form
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors.pop("version", None):  # a hidden field's error would show nowhere
+        # A hidden field's error would show nowhere.
+        if self.errors.pop("version", None) or self.errors.pop("stamp", None):
             self.add_error(
                 None,
                 "This form does not say which draft version it is for: reload the page "

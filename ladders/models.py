@@ -3,6 +3,8 @@ expectations) lives in a version: HR edits the one draft, publishing freezes it.
 Frozen means frozen in the database too: triggers refuse any write to a
 published version or its content, whatever code path tries."""
 
+import uuid
+
 import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -134,6 +136,10 @@ class LadderVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # A new value with every edit of the draft. A form that publishes or discards names
+    # the stamp its page showed, so it never acts on edits nobody saw, nor on a draft
+    # that was discarded and started again under the same number.
+    stamp = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = LadderVersionQuerySet.as_manager()
 

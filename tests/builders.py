@@ -96,6 +96,17 @@ def large_ladder_data():
     return data
 
 
+def shown(draft, **data) -> dict:
+    """What a publish or discard form sends: the draft version its page showed, and
+    that draft's stamp as it was then (``draft`` as loaded before any later edit)."""
+    return {"version": str(draft.number), "stamp": str(draft.stamp), **data}
+
+
+def shown_draft(slug="engineering", **data) -> dict:
+    """``shown`` for the ladder's draft as it is now: a page opened just before."""
+    return shown(LadderVersion.objects.drafts().get(ladder__slug=slug), **data)
+
+
 def publish(data, note="First version."):
     return version_publish(version=ladder_import(data=data, user=None), user=None, note=note)
 

@@ -35,6 +35,7 @@ from tests.builders import (
     new_cycle_data,
     new_proposal_data,
     routed_names,
+    shown_draft,
     snapshot,
     walk,
 )
@@ -230,8 +231,9 @@ ROWS = [
         data={"direction": "down"}),
     Row("ladders:preview", "get",                     HR_ONLY, ENG),
     Row("ladders:publish", "post",                    HR_CHANGES, ENG,
-        data={"note": "Version 2.", "version": "2"}),
-    Row("ladders:discard", "post",                    HR_CHANGES, ENG, data={"version": "2"}),
+        data=lambda world: shown_draft(note="Version 2.")),
+    Row("ladders:discard", "post",                    HR_CHANGES, ENG,
+        data=lambda world: shown_draft()),
     # people/account_urls.py: signing in and out, passwords
     Row("login", "get",                               (200, 302, 302, 302, 302, 302, 302)),
     Row("login", "post",                              (200, 302, 302, 302, 302, 302, 302),

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 
 from ladders.models import Competency, Expectation, Ladder, LadderVersion, Level, Track
-from ladders.services.versions import LadderError, locked_draft
+from ladders.services.versions import LadderError, edited_draft
 
 
 @dataclass
@@ -66,7 +66,7 @@ def expectation_save(*, level: Level, competency: Competency, text: str, seen_re
     """Write a cell (empty text clears it). ``seen_revision`` is the revision the
     editor opened, 0 for an empty cell. Returns the expectation, or None if cleared."""
     with transaction.atomic():
-        locked_draft(level.version)
+        edited_draft(level.version)
         # Lock the expectation row only: PostgreSQL refuses FOR UPDATE on the
         # nullable side of the outer joins select_related adds for updated_by.
         current = (
@@ -120,7 +120,7 @@ def ladder_create(*, slug: str, name: str, user) -> LadderVersion:
 
 def details_update(*, version: LadderVersion, name: str, description: str) -> None:
     with transaction.atomic():
-        locked_draft(version)
+        edited_draft(version)
         version.name, version.description = name, description
         version.save(update_fields=["name", "description"])
 
@@ -131,7 +131,7 @@ def _next_position(queryset) -> int:
 
 @transaction.atomic
 def competency_add(*, version: LadderVersion, **fields) -> Competency:
-    locked_draft(version)
+    edited_draft(version)
     position = _next_position(version.competencies)
     with _refuse_collisions(**fields):
         return Competency.objects.create(version=version, position=position, **fields)
@@ -139,7 +139,7 @@ def competency_add(*, version: LadderVersion, **fields) -> Competency:
 
 @transaction.atomic
 def track_add(*, version: LadderVersion, **fields) -> Track:
-    locked_draft(version)
+    edited_draft(version)
     position = _next_position(version.tracks)
     with _refuse_collisions(**fields):
         return Track.objects.create(version=version, position=position, **fields)
@@ -147,7 +147,7 @@ def track_add(*, version: LadderVersion, **fields) -> Track:
 
 @transaction.atomic
 def level_add(*, track: Track, **fields) -> Level:
-    locked_draft(track.version)
+    edited_draft(track.version)
     with _refuse_collisions(**fields):
         return Level.objects.create(version=track.version, track=track, **fields)
 
@@ -155,7 +155,7 @@ def level_add(*, track: Track, **fields) -> Level:
 @transaction.atomic
 def item_save(item, fields: list[str]) -> None:
     """Save a competency, track or level after a form changed ``fields``."""
-    locked_draft(item.version)
+    edited_draft(item.version)
     with _refuse_collisions(**{name: getattr(item, name) for name in fields}):
         item.save(update_fields=fields)
 
@@ -163,7 +163,7 @@ def item_save(item, fields: list[str]) -> None:
 @transaction.atomic
 def item_remove(item) -> None:
     """Remove a competency, track or level, and the expectations that hang from it."""
-    locked_draft(item.version)
+    edited_draft(item.version)
     item.delete()
 
 
@@ -171,7 +171,7 @@ def item_move(item, *, up: bool) -> None:
     """Swap a competency or track with its neighbour in display order."""
     siblings = type(item).objects.filter(version=item.version)
     with transaction.atomic():
-        locked_draft(item.version)
+        edited_draft(item.version)
         if up:
             neighbour = siblings.filter(position__lt=item.position).order_by("-position").first()
         else:

@@ -2,6 +2,8 @@
 of the file format. Every function is atomic; rules a person can break come
 back as ``LadderError`` with a message for them."""
 
+import uuid
+
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Prefetch
 from django.dispatch import Signal
@@ -38,14 +40,40 @@ class DraftGone(LadderError):
         )
 
 
-def locked_draft(version: LadderVersion) -> LadderVersion:
+class DraftChanged(LadderError):
+    """The draft was edited since the person's page showed it (or discarded and
+    started again under the same number): acting on it would act on what they did
+    not see."""
+
+    def __init__(self, number: int):
+        super().__init__(
+            f"Draft version {number} changed since you opened this page, so nothing was "
+            "done. Look at it as it is now, then try again."
+        )
+
+
+def locked_draft(version: LadderVersion, *, seen: uuid.UUID | None = None) -> LadderVersion:
     """Runs one query; call inside a transaction. The draft's row, fresh and locked
     until the transaction ends: a publication, a discard and every edit take this
     lock, so none slips in between this check and the write. The second waits, then
-    is refused cleanly."""
+    is refused cleanly. ``seen``, the stamp a person's page showed, must still be
+    the draft's."""
     current = LadderVersion.objects.select_for_update().filter(pk=version.pk).first()
     if current is None or not current.is_draft:
         raise DraftGone(version.number, published=current is not None)
+    if seen is not None and current.stamp != seen:
+        raise DraftChanged(current.number)
+    return current
+
+
+def edited_draft(version: LadderVersion) -> LadderVersion:
+    """Runs two queries; call inside a transaction, before an edit of the draft. The
+    draft locked as ``locked_draft`` does, with a new stamp: a page that showed it
+    before this edit can no longer publish or discard it. ``version`` takes the new
+    stamp too, for the page that answers the edit."""
+    current = locked_draft(version)
+    current.stamp = version.stamp = uuid.uuid4()
+    current.save(update_fields=["stamp"])
     return current
 
 
@@ -174,7 +202,7 @@ def draft_start(*, ladder: Ladder, user) -> LadderVersion:
         return _new_draft(locked, ladder_data(current), based_on=current, user=user)
 
 
-def draft_discard(*, version: LadderVersion) -> None:
+def draft_discard(*, version: LadderVersion, seen: uuid.UUID | None = None) -> None:
     """Delete the draft and its content; a ladder left with no version at all goes
     too. Waits for an edit in progress, and refuses a draft published or discarded
     meanwhile."""
@@ -184,20 +212,24 @@ def draft_discard(*, version: LadderVersion) -> None:
         ladder = Ladder.objects.select_for_update().filter(pk=version.ladder_id).first()
         if ladder is None:
             raise DraftGone(version.number)
-        locked_draft(version).delete()
+        locked_draft(version, seen=seen).delete()
         if not ladder.versions.exists():
             ladder.delete()
 
 
-def version_publish(*, version: LadderVersion, user, note: str) -> LadderVersion:
-    """Freeze the draft as the ladder's newest published version."""
+def version_publish(
+    *, version: LadderVersion, user, note: str, seen: uuid.UUID | None = None
+) -> LadderVersion:
+    """Freeze the draft as the ladder's newest published version. ``seen``: the stamp
+    of the draft the person previewed (None where no page is involved: an import
+    command, the demo)."""
     note = note.strip()
     if not note:
         raise LadderError("Write a change note: readers see it in the version history.")
     if len(note) > CHANGE_NOTE_MAX:
         raise LadderError(f"The change note has {len(note)} characters; at most {CHANGE_NOTE_MAX}.")
     with transaction.atomic():
-        version = locked_draft(version)
+        version = locked_draft(version, seen=seen)
         for problem in publish_blockers(version):
             raise LadderError(problem)
         previous = version.ladder.versions.newest()

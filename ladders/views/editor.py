@@ -43,6 +43,7 @@ from ladders.services.editing import (
     track_add,
 )
 from ladders.services.versions import (
+    DraftChanged,
     DraftGone,
     LadderError,
     draft_discard,
@@ -455,7 +456,7 @@ def _preview_page(request, draft, form, status=200):
 @_told_when_draft_gone
 def preview(request, slug):
     draft = get_draft_for(request, slug)
-    return _preview_page(request, draft, PublishForm(initial={"version": draft.number}))
+    return _preview_page(request, draft, PublishForm.showing(draft))
 
 
 def _draft_of(request, slug, form):
@@ -474,10 +475,18 @@ def publish(request, slug):
     if form.is_valid():
         try:
             version = version_publish(
-                version=draft, user=request.user, note=form.cleaned_data["note"]
+                version=draft,
+                seen=form.cleaned_data["stamp"],
+                user=request.user,
+                note=form.cleaned_data["note"],
             )
         except DraftGone:
             raise  # published or discarded by someone else meanwhile: told on the ladder's page
+        except DraftChanged as error:
+            # The preview again, as the draft is now, with the note as typed.
+            draft.refresh_from_db()
+            form = PublishForm.showing(draft, str(error), note=form.cleaned_data["note"])
+            return _preview_page(request, draft, form, status=409)
         except LadderError as error:
             form.add_error(None, str(error))
         else:
@@ -496,6 +505,10 @@ def discard(request, slug):
         for error in form.non_field_errors():
             messages.error(request, error)
         return redirect("ladders:editor", slug=slug)
-    draft_discard(version=draft)
+    try:
+        draft_discard(version=draft, seen=form.cleaned_data["stamp"])
+    except DraftChanged as error:
+        messages.error(request, str(error))
+        return redirect("ladders:editor", slug=slug)
     messages.success(request, f"Draft version {draft.number} discarded.")
     return redirect(_where_now(slug))

@@ -23,6 +23,7 @@ from ladders.services.editing import (
     track_add,
 )
 from ladders.services.versions import draft_discard, version_publish
+from tests.builders import shown
 from tests.factories import PersonFactory
 
 SLUG = {"slug": "engineering"}
@@ -253,7 +254,7 @@ def test_two_hr_people_publishing_at_once_publish_once_and_the_second_is_told(dr
 
     outcome = second_waits_for_first(
         lambda: version_publish(version=draft, user=other.user, note="Theirs."),
-        lambda: client.post(url("publish", **SLUG), {"note": "Mine.", "version": "2"}),
+        lambda: client.post(url("publish", **SLUG), shown(draft, note="Mine.")),
     )
 
     response = outcome["result"]

@@ -15,7 +15,7 @@ from ladders.services.editing import details_update, expectation_save, ladder_cr
 from ladders.services.versions import draft_discard, draft_start, version_publish
 from ladders.services.versions import ladder_data as content_of
 from people.services.levels import person_set_level
-from tests.builders import ladder_data, publish
+from tests.builders import ladder_data, publish, shown, shown_draft
 from tests.factories import PersonFactory, UserFactory
 
 SLUG = {"slug": "engineering"}
@@ -70,8 +70,8 @@ HR_ONLY = [
     ("item_remove", COMPETENCY, "post", {}),
     ("item_move", COMPETENCY, "post", {"direction": "down"}),
     ("preview", SLUG, "get", None),
-    ("publish", SLUG, "post", {"note": "Second version.", "version": "2"}),
-    ("discard", SLUG, "post", {"version": "2"}),
+    ("publish", SLUG, "post", lambda: shown_draft(note="Second version.")),
+    ("discard", SLUG, "post", shown_draft),
 ]
 # HR's answer to each valid request: a page, or a redirect after a change.
 HR_STATUS = {
@@ -261,7 +261,7 @@ def test_a_post_without_the_csrf_token_is_refused(hr, draft):
 
     client.get(url("editor", **SLUG))  # sets the CSRF cookie, as the page would
     token = client.cookies["csrftoken"].value
-    response = client.post(url("discard", **SLUG), {"version": "2"}, headers={"X-CSRFToken": token})
+    response = client.post(url("discard", **SLUG), shown(draft), headers={"X-CSRFToken": token})
     assert response.status_code == 302
     assert not LadderVersion.objects.filter(pk=draft.pk).exists()
 
@@ -647,7 +647,7 @@ def test_moving_and_removing_a_competency_from_the_editor(client_for, hr, draft)
 
 
 def test_publishing_without_a_note_is_refused_next_to_the_field(client_for, hr, draft):
-    response = client_for(hr).post(url("publish", **SLUG), {"note": "   ", "version": "2"})
+    response = client_for(hr).post(url("publish", **SLUG), shown(draft, note="   "))
     assert response.status_code == 422
     assert re.search(
         r'name="note".*?<small id="id_note_error" class="field-error">This field is required.',
@@ -660,7 +660,7 @@ def test_publishing_without_a_note_is_refused_next_to_the_field(client_for, hr, 
 def test_publishing_a_draft_with_blockers_is_refused(client_for, hr):
     ladder_create(slug="design", name="Design", user=hr.user)
     response = client_for(hr).post(
-        url("publish", slug="design"), {"note": "First.", "version": "1"}
+        url("publish", slug="design"), shown_draft("design", note="First.")
     )
     assert response.status_code == 422
     assert "Add at least one competency before publishing." in body(response)
@@ -668,9 +668,7 @@ def test_publishing_a_draft_with_blockers_is_refused(client_for, hr):
 
 
 def test_publishing_makes_the_draft_what_everyone_reads(client_for, hr, report, draft):
-    response = client_for(hr).post(
-        url("publish", **SLUG), {"note": "Second version.", "version": "2"}
-    )
+    response = client_for(hr).post(url("publish", **SLUG), shown(draft, note="Second version."))
     assert response.status_code == 302
     assert response.url == url("detail", **SLUG)
     stored = LadderVersion.objects.get(pk=draft.pk)
@@ -696,7 +694,7 @@ def test_a_stale_publish_form_is_refused_and_publishes_nothing(client_for, hr, d
     third = version_two_published_and_three_started(draft, PersonFactory(is_hr=True))
     client = client_for(hr)
 
-    response = client.post(url("publish", **SLUG), {"note": "Mine.", "version": "2"})
+    response = client.post(url("publish", **SLUG), shown(draft, note="Mine."))
 
     assert (response.status_code, response.url) == (302, url("editor", **SLUG))
     assert "Version 2 is already published: it was published since you opened this page" in (
@@ -710,7 +708,7 @@ def test_a_publish_form_sent_after_its_draft_was_discarded_is_refused(client_for
     draft_discard(version=draft)
     client = client_for(hr)
 
-    response = client.post(url("publish", **SLUG), {"note": "Mine.", "version": "2"}, follow=True)
+    response = client.post(url("publish", **SLUG), shown(draft, note="Mine."), follow=True)
 
     assert response.redirect_chain == [(url("detail", **SLUG), 302)]
     assert "Draft version 2 was discarded since you opened this page" in body(response)
@@ -721,17 +719,91 @@ def test_a_stale_discard_form_is_refused_and_discards_nothing(client_for, hr, dr
     third = version_two_published_and_three_started(draft, PersonFactory(is_hr=True))
     client = client_for(hr)
 
-    response = client.post(url("discard", **SLUG), {"version": "2"}, follow=True)
+    response = client.post(url("discard", **SLUG), shown(draft), follow=True)
 
     assert response.redirect_chain == [(url("editor", **SLUG), 302)]
     assert "Version 2 is already published" in body(response)
     assert LadderVersion.objects.filter(pk=third.pk).exists()
 
 
+def someone_else_edits_a_cell(draft):
+    expectation_save(
+        level=draft.levels.get(code="IC2"),
+        competency=draft.competencies.get(key="comp-1"),
+        text="Their late words.",
+        seen_revision=1,
+        user=PersonFactory(is_hr=True).user,
+    )
+
+
+def test_a_publish_form_sent_after_someone_edited_the_draft_shows_the_preview_again(
+    client_for, hr, draft
+):
+    client = client_for(hr)
+    previewed = shown(draft, note="My note.")
+    someone_else_edits_a_cell(draft)
+
+    response = client.post(url("publish", **SLUG), previewed)
+
+    html = body(response)
+    assert response.status_code == 409
+    assert "Draft version 2 changed since you opened this page, so nothing was done." in html
+    assert "Their late words." in html  # the preview as the draft is now
+    assert re.search(r"<textarea [^>]*>\s*My note.</textarea>", html)
+    assert LadderVersion.objects.get(pk=draft.pk).is_draft
+    # The form on that page names the draft as it now is: sending it publishes.
+    stamp = re.search(r'name="stamp" value="([^"]+)"', html).group(1)
+    again = client.post(url("publish", **SLUG), shown(draft, note="My note.", stamp=stamp))
+    assert again.status_code == 302
+    assert LadderVersion.objects.get(pk=draft.pk).change_note == "My note."
+
+
+def test_a_form_for_a_discarded_draft_does_not_act_on_a_new_draft_of_the_same_number(
+    client_for, hr, draft
+):
+    client = client_for(hr)
+    opened = shown(draft, note="Mine.")
+    draft_discard(version=draft)
+    again = draft_start(ladder=draft.ladder, user=None)  # version 2 once more, unseen
+    assert again.number == draft.number
+
+    for name in ("publish", "discard"):
+        response = client.post(url(name, **SLUG), opened, follow=True)
+        assert "Draft version 2 changed since you opened this page" in body(response)
+    assert LadderVersion.objects.get(pk=again.pk).is_draft
+
+
+def test_a_discard_form_sent_after_someone_edited_the_draft_is_refused(client_for, hr, draft):
+    opened = shown(draft)
+    someone_else_edits_a_cell(draft)
+
+    response = client_for(hr).post(url("discard", **SLUG), opened, follow=True)
+
+    assert response.redirect_chain == [(url("editor", **SLUG), 302)]
+    assert "Draft version 2 changed since you opened this page" in body(response)
+    assert "Their late words." in body(response)
+    assert LadderVersion.objects.filter(pk=draft.pk).exists()
+
+
+def test_the_editors_own_cell_saves_keep_its_discard_form_current(client_for, hr, draft):
+    client = client_for(hr)
+    page = body(client.get(url("editor", **SLUG)))
+    opened = re.search(r'name="stamp" value="([^"]+)" id="discard-stamp"', page).group(1)
+
+    saved = body(client.post(url("cell", **CELL), {"text": "Mine.", "revision": "1"}, headers=HTMX))
+
+    swapped = re.search(r'name="stamp" value="([^"]+)" id="discard-stamp" hx-swap-oob', saved)
+    assert swapped.group(1) != opened
+    assert swapped.group(1) == str(LadderVersion.objects.get(pk=draft.pk).stamp)
+    response = client.post(url("discard", **SLUG), shown(draft, stamp=swapped.group(1)))
+    assert response.status_code == 302
+    assert not LadderVersion.objects.filter(pk=draft.pk).exists()
+
+
 @pytest.mark.parametrize("version", [None, "", "two", "0"])
 def test_a_publish_or_discard_form_without_its_version_is_refused(client_for, hr, draft, version):
     client = client_for(hr)
-    sent = {} if version is None else {"version": version}
+    sent = {"stamp": str(draft.stamp)} | ({} if version is None else {"version": version})
     reload = "does not say which draft version it is for: reload the page"
 
     published = client.post(url("publish", **SLUG), {"note": "Mine."} | sent)
@@ -743,7 +815,7 @@ def test_a_publish_or_discard_form_without_its_version_is_refused(client_for, hr
 
 
 def test_discarding_the_draft_removes_it(client_for, hr, published, draft):
-    response = client_for(hr).post(url("discard", **SLUG), {"version": "2"})
+    response = client_for(hr).post(url("discard", **SLUG), shown(draft))
     assert response.status_code == 302
     assert response.url == url("detail", **SLUG)
     assert not LadderVersion.objects.filter(pk=draft.pk).exists()
@@ -782,7 +854,7 @@ def test_an_edit_sent_after_the_draft_was_discarded_is_told_so_and_changes_nothi
 
 def test_discarding_a_ladders_only_draft_removes_the_ladder(client_for, hr):
     draft = ladder_create(slug="design", name="Design", user=hr.user)
-    response = client_for(hr).post(url("discard", slug="design"), {"version": "1"})
+    response = client_for(hr).post(url("discard", slug="design"), shown(draft))
     assert response.url == url("list")
     assert not LadderVersion.objects.filter(pk=draft.pk).exists()
     assert client_for(hr).get(url("detail", slug="design")).status_code == 404
