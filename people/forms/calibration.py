@@ -49,7 +49,7 @@ class CycleForm(forms.Form):
         )
         self.fields["calibrators"].queryset = (
             Person.objects.with_roles()
-            .filter(Q(is_hr=True) | Q(has_reports=True))
+            .filter(Q(is_hr=True) | Q(has_reports=True), left_at__isnull=True)
             .order_by(Lower("name"))
         )
 

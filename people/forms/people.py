@@ -57,6 +57,21 @@ class LevelSetForm(forms.Form):
         return self.levels[self.cleaned_data["level"]]
 
 
+class DeactivateForm(forms.Form):
+    """HR records that someone left the company."""
+
+    reason = forms.CharField(
+        label="Why they left",
+        max_length=500,
+        help_text="Goes with the proposals of theirs that are withdrawn, e.g. “Left the company”.",
+    )
+    confirm = forms.BooleanField(
+        label="Yes: they can no longer sign in, their open proposals are withdrawn and they "
+        "leave the calibration cycles they sit on.",
+        error_messages={"required": "Tick the box to confirm that they left."},
+    )
+
+
 class DirectorySearchForm(forms.Form):
     """The directory's search. Text that cannot be searched for (over 100 characters,
     a NUL) searches nothing rather than failing: everyone visible is listed."""

@@ -1,5 +1,5 @@
-"""Load an organisation from CSV (``email,name,manager_email,role[,ladder,level_code]``),
-all or nothing.
+"""Load an organisation from CSV
+(``email,name,manager_email,role[,ladder,level_code][,active]``), all or nothing.
 
 Every problem in the file is collected and reported with its line number before
 anything is written; a clean file is applied in one transaction. People are
@@ -22,15 +22,21 @@ from django.utils import timezone
 from config.uploads import MAX_UPLOAD_BYTES
 from ladders.models import LadderVersion, Level
 from people.models import LevelChange, Person, PersonAttribute
+from people.permissions.people import decides_about, own_decision_refusal
+from people.services.departures import person_deactivate, person_reactivate
 from people.services.reporting_lines import lock_reporting_lines
 
 MAX_BYTES = MAX_UPLOAD_BYTES
 REQUIRED_COLUMNS = ("email", "name")
-OPTIONAL_COLUMNS = ("manager_email", "role", "ladder", "level_code")
+OPTIONAL_COLUMNS = ("manager_email", "role", "ladder", "level_code", "active")
 ATTRIBUTE_PREFIX = "attr:"
 ATTRIBUTE_COLUMN = re.compile(r"attr:[a-z0-9][a-z0-9 _-]{0,39}")
 ATTRIBUTE_VALUE_MAX = 120
 ROLES = {"": False, "engineer": False, "manager": False, "hr": True}
+# Whether the person works here: "no" records that they left, "yes" brings back
+# someone who had; empty leaves them as they are.
+ACTIVE = {"": None, "yes": True, "no": False}
+LEFT_REASON = "Left the company (recorded by the people import)."
 
 
 def _max_length(model, name: str) -> int:
@@ -66,9 +72,12 @@ class ImportSummary:
     created: int
     updated: int
     unchanged: int
+    left: int = 0  # people the file recorded as having left
+    returned: int = 0  # people who had left and are back
 
     def __str__(self):
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged."
+        moves = f" {self.left} left, {self.returned} back." if self.left or self.returned else ""
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged.{moves}"
 
 
 @dataclass(frozen=True)
@@ -79,25 +88,31 @@ class Row:
     manager_email: str | None  # None: the file has no manager_email column
     is_hr: bool | None  # None: the file has no role column
     level: tuple[str, str] | None = None  # (ladder slug, level code); None: leave as is
+    active: bool | None = None  # None: leave as is
     # attribute name -> value; an empty value removes the attribute.
     attributes: dict[str, str] = field(default_factory=dict)
 
 
 def people_import(*, data: bytes, by=None, at=None) -> ImportSummary:
     """Apply a people CSV, or raise PeopleImportError listing every problem.
-    ``by`` (and ``at``, by default now) are recorded in the level history for the
-    levels the file changes."""
+    ``by`` (the importing user; None from the command line) and ``at`` (by default
+    now) are recorded in the level history for the levels the file changes."""
     parsed = parse_people_csv(data)
     with transaction.atomic():
         lock_reporting_lines()
         existing = {p.email: p for p in Person.objects.all()}
+        importer = Person.objects.filter(user=by).first() if by is not None else None
         levels = _current_levels_by_ref()
         problems = (
-            parsed.problems + _check_managers(parsed, existing) + _check_levels(parsed, levels)
+            parsed.problems
+            + _check_managers(parsed, existing)
+            + _check_departed_managers(parsed, existing)
+            + _check_levels(parsed, levels)
+            + _check_own_standing(parsed, existing, importer)
         )
         if problems:
             raise PeopleImportError(problems)
-        return _apply(parsed.rows, existing, levels, by, at or timezone.now())
+        return _apply(parsed.rows, existing, levels, by, importer, at or timezone.now())
 
 
 def _current_levels_by_ref() -> dict[tuple[str, str], Level]:
@@ -269,19 +284,14 @@ def _read_row(line, fields, columns, problems) -> Row | None:  # noqa: C901
         elif manager_email == email:
             problems.append(Problem(line, "A person cannot be their own manager.", "manager_email"))
 
-    is_hr = None
-    if "role" in values:
-        role = values["role"].lower()
-        if role not in ROLES:
-            problems.append(
-                Problem(
-                    line,
-                    f"Unknown role '{values['role']}'. Use engineer, manager or hr "
-                    "(or leave it empty for engineer).",
-                    "role",
-                )
-            )
-        is_hr = ROLES.get(role, False)
+    is_hr = _read_choice(
+        values, "role", ROLES, line=line, problems=problems,
+        hint="Use engineer, manager or hr (or leave it empty for engineer).",
+    )  # fmt: skip
+    active = _read_choice(
+        values, "active", ACTIVE, line=line, problems=problems,
+        hint="Use yes (works here), no (has left) or leave it empty to keep them as they are.",
+    )  # fmt: skip
 
     level = None
     ladder, code = values.get("ladder", ""), values.get("level_code", "")
@@ -300,7 +310,17 @@ def _read_row(line, fields, columns, problems) -> Row | None:  # noqa: C901
 
     if len(problems) > before:
         return None
-    return Row(line, email, name, manager_email, is_hr, level, attributes)
+    return Row(line, email, name, manager_email, is_hr, level, active, attributes)
+
+
+def _read_choice(values, column, choices, *, line, problems, hint):
+    """The value of a column of fixed choices, or None without the column."""
+    if column not in values:
+        return None
+    value = values[column].lower()
+    if value not in choices:
+        problems.append(Problem(line, f"Unknown {column} '{values[column]}'. {hint}", column))
+    return choices.get(value)
 
 
 def _is_email(value: str) -> bool:
@@ -352,6 +372,44 @@ def _check_managers(parsed: ParsedFile, existing: dict[str, Person]) -> list[Pro
     return problems
 
 
+def _check_departed_managers(parsed: ParsedFile, existing: dict[str, Person]) -> list:
+    """Nobody is newly put under someone who has left (or leaves in this file). A line
+    that keeps a manager who left is accepted: the app lists it for HR to fix."""
+    has_left = {email: p.has_left for email, p in existing.items()}
+    has_left.update({row.email: not row.active for row in parsed.rows if row.active is not None})
+    problems = []
+    for row in parsed.rows:
+        person, manager = existing.get(row.email), existing.get(row.manager_email or "")
+        unchanged = person is not None and manager is not None and person.manager_id == manager.pk
+        if row.manager_email and has_left.get(row.manager_email) and not unchanged:
+            problems.append(
+                Problem(
+                    row.line,
+                    f"{row.manager_email} has left the company: choose someone who still "
+                    "works here.",
+                    "manager_email",
+                )
+            )
+    return problems
+
+
+def _check_own_standing(parsed: ParsedFile, existing: dict[str, Person], importer) -> list:
+    """The importer's own line may not decide about them, as nobody decides about
+    themselves: another HR person does it."""
+    if importer is None:  # The command line: whoever runs it answers for the file.
+        return []
+    problems = []
+    for row in parsed.rows:
+        person = existing.get(row.email)
+        if person is None or decides_about(importer, person):
+            continue
+        if row.active is False:
+            problems.append(
+                Problem(row.line, own_decision_refusal("record your own departure"), "active")
+            )
+    return problems
+
+
 def _cycles(manager_of: dict[str, str | None]) -> list[list[str]]:
     """Every cycle in the manager graph, each listed once, from a walk up from each person."""
     done: set[str] = set()
@@ -370,7 +428,7 @@ def _cycles(manager_of: dict[str, str | None]) -> list[list[str]]:
     return cycles
 
 
-def _apply(rows: list[Row], existing: dict[str, Person], levels: dict, by, at) -> ImportSummary:
+def _apply(rows: list[Row], existing: dict[str, Person], levels: dict, by, importer, at):
     User = get_user_model()
     new_rows = [row for row in rows if row.email not in existing]
     if new_rows:
@@ -433,10 +491,31 @@ def _apply(rows: list[Row], existing: dict[str, Person], levels: dict, by, at) -
         )
     LevelChange.objects.bulk_create(history)
     changed |= _apply_attributes(rows, existing)
+    left, returned = _apply_departures(rows, existing, importer)
+    changed |= left | returned
     updated = len(changed - new_emails)
     return ImportSummary(
-        created=len(new_rows), updated=updated, unchanged=len(rows) - len(new_rows) - updated
+        created=len(new_rows),
+        updated=updated,
+        unchanged=len(rows) - len(new_rows) - updated,
+        left=len(left),
+        returned=len(returned),
     )
+
+
+def _apply_departures(rows: list[Row], existing: dict[str, Person], importer):
+    """Record who left and who came back, as HR does on a person's page; returns the
+    emails of each."""
+    left, returned = set(), set()
+    for row in rows:
+        person = existing[row.email]
+        if row.active is False and not person.has_left:
+            person_deactivate(person=person, by=importer, reason=LEFT_REASON)
+            left.add(row.email)
+        elif row.active and person.has_left:
+            person_reactivate(person=person)
+            returned.add(row.email)
+    return left, returned
 
 
 def _apply_attributes(rows: list[Row], existing: dict[str, Person]) -> set[str]:
