@@ -108,7 +108,7 @@ def people_import(*, data: bytes, by=None, at=None) -> ImportSummary:
             + _check_managers(parsed, existing)
             + _check_departed_managers(parsed, existing)
             + _check_levels(parsed, levels)
-            + _check_own_standing(parsed, existing, importer)
+            + _check_own_standing(parsed, existing, levels, importer)
         )
         if problems:
             raise PeopleImportError(problems)
@@ -393,9 +393,9 @@ def _check_departed_managers(parsed: ParsedFile, existing: dict[str, Person]) ->
     return problems
 
 
-def _check_own_standing(parsed: ParsedFile, existing: dict[str, Person], importer) -> list:
-    """The importer's own line may not decide about them, as nobody decides about
-    themselves: another HR person does it."""
+def _check_own_standing(parsed: ParsedFile, existing: dict, levels: dict, importer) -> list:
+    """The importer's own line may not change their level nor record their departure,
+    as nobody decides about themselves: another HR person does it."""
     if importer is None:  # The command line: whoever runs it answers for the file.
         return []
     problems = []
@@ -403,10 +403,13 @@ def _check_own_standing(parsed: ParsedFile, existing: dict[str, Person], importe
         person = existing.get(row.email)
         if person is None or decides_about(importer, person):
             continue
+        level = levels.get(row.level) if row.level else None
+        if level is not None and level.pk != person.level_id:
+            refusal = own_decision_refusal("change your own level")
+            problems.append(Problem(row.line, refusal, "level_code"))
         if row.active is False:
-            problems.append(
-                Problem(row.line, own_decision_refusal("record your own departure"), "active")
-            )
+            refusal = own_decision_refusal("record your own departure")
+            problems.append(Problem(row.line, refusal, "active"))
     return problems
 
 
