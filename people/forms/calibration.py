@@ -1,6 +1,5 @@
 """Opening a calibration cycle, and filtering its proposals."""
 
-import unicodedata
 from datetime import date
 from functools import partial
 
@@ -9,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from config.text import has_control_characters
 from ladders.models import Ladder, LadderVersion, Track
 from people.models import Person, Proposal
 
@@ -55,7 +55,7 @@ class CycleForm(forms.Form):
 
     def clean_name(self):
         name = self.cleaned_data["name"]
-        if any(unicodedata.category(character) == "Cc" for character in name):
+        if has_control_characters(name):
             raise forms.ValidationError(
                 "A cycle's name cannot hold line breaks, tabs or other control characters: "
                 "it names mail and downloads."

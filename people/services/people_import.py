@@ -19,6 +19,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from config.text import has_control_characters
 from config.uploads import MAX_UPLOAD_BYTES
 from ladders.models import LadderVersion, Level
 from people.models import LevelChange, Person, PersonAttribute
@@ -36,6 +37,10 @@ ROLES = {"": False, "engineer": False, "manager": False, "hr": True}
 # Whether the person works here: "no" records that they left, "yes" brings back
 # someone who had; empty leaves them as they are.
 ACTIVE = {"": None, "yes": True, "no": False}
+CONTROL_CHARACTERS = (
+    "Line breaks, tabs and other control characters are not allowed here: "
+    "keep the value on one line."
+)
 LEFT_REASON = "Left the company (recorded by the people import)."
 
 
@@ -182,10 +187,12 @@ def parse_people_csv(data: bytes) -> ParsedFile:
         if header is None:
             raise PeopleImportError([Problem(1, "The file is empty.")])
         columns = _read_header(header, problems)
+        # A quoted value may span lines: a person is named by the line they start on.
+        starts_on = reader.line_num + 1
         for fields in reader:
+            line, starts_on = starts_on, reader.line_num + 1
             if not any(field.strip() for field in fields):
                 continue
-            line = reader.line_num
             row = _read_row(line, fields, columns, problems)
             email = row.email if row else _email_on(fields, columns)
             if email in seen:
@@ -269,6 +276,9 @@ def _read_row(line, fields, columns, problems) -> Row | None:  # noqa: C901
         problems.append(
             Problem(line, f"The name is {len(name)} characters; at most {NAME_MAX_LENGTH}.", "name")
         )
+    elif has_control_characters(name):
+        # A name goes into mail subjects and headers: one line, nothing hidden.
+        problems.append(Problem(line, CONTROL_CHARACTERS, "name"))
 
     manager_email = values.get("manager_email")
     if manager_email:
@@ -306,6 +316,8 @@ def _read_row(line, fields, columns, problems) -> Row | None:  # noqa: C901
         if column.startswith(ATTRIBUTE_PREFIX):
             if len(value) > ATTRIBUTE_VALUE_MAX:
                 problems.append(Problem(line, f"At most {ATTRIBUTE_VALUE_MAX} characters.", column))
+            elif has_control_characters(value):
+                problems.append(Problem(line, CONTROL_CHARACTERS, column))
             attributes[column.removeprefix(ATTRIBUTE_PREFIX)] = value
 
     if len(problems) > before:

@@ -406,6 +406,33 @@ def test_a_bad_value_is_reported_with_its_line_and_column(row, column, message):
     assert problem.message.startswith(message)
 
 
+@pytest.mark.parametrize(
+    ("name", "column"),
+    [
+        ("Ada\rBcc: eve@example.com", "name"),
+        ("Ada\nOkafor", "name"),
+        ("Ada\tOkafor", "name"),
+        ("Ada\x1bOkafor", "name"),
+        ("Ada\u2028Okafor", "name"),
+        ("Ada\x85Okafor", "name"),
+    ],
+    ids=["CR", "LF", "tab", "escape", "line separator", "NEL"],
+)
+def test_a_name_with_a_control_character_is_reported_with_its_line_and_column(name, column):
+    row = "ada@example.com," + '"' + name + '"'
+    problem = only_problem(csv_bytes("email,name", "lin@example.com,Lin", row))
+
+    assert (problem.line, problem.column) == (3, column)
+    assert problem.message.startswith("Line breaks, tabs and other control characters")
+    assert not Person.objects.exists()
+
+
+def test_an_attribute_with_a_control_character_is_reported():
+    problem = only_problem(csv_bytes("email,name,attr:location", 'ada@example.com,Ada,"Ber\nlin"'))
+
+    assert (problem.line, problem.column) == (2, "attr:location")
+
+
 def test_a_name_over_120_characters_is_reported():
     problem = only_problem(csv_bytes(HEADER, f"ada@example.com,{'N' * 121},,"))
 
