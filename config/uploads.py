@@ -11,7 +11,7 @@ class FileUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
+        if upload is not None and upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
                 f"The file is {upload.size:,} bytes; the limit is {MAX_UPLOAD_BYTES:,} (5 MiB)."
             )

@@ -72,6 +72,15 @@ class PeopleImportError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class PeopleImportNeedsConfirmation(Exception):
+    """A clean file that would take HR away (the last HR person, or the importer's
+    own flag): nothing was written; importing it again with ``confirmed`` applies it."""
+
+    def __init__(self, warnings: list[str]):
+        self.warnings = warnings
+        super().__init__("\n".join(warnings))
+
+
 @dataclass(frozen=True)
 class ImportSummary:
     created: int
@@ -98,10 +107,11 @@ class Row:
     attributes: dict[str, str] = field(default_factory=dict)
 
 
-def people_import(*, data: bytes, by=None, at=None) -> ImportSummary:
-    """Apply a people CSV, or raise PeopleImportError listing every problem.
-    ``by`` (the importing user; None from the command line) and ``at`` (by default
-    now) are recorded in the level history for the levels the file changes."""
+def people_import(*, data: bytes, by=None, at=None, confirmed: bool = False) -> ImportSummary:
+    """Apply a people CSV, or raise PeopleImportError listing every problem, or
+    PeopleImportNeedsConfirmation unless ``confirmed``. ``by`` (the importing user;
+    None from the command line) and ``at`` (by default now) are recorded in the level
+    history for the levels the file changes."""
     parsed = parse_people_csv(data)
     with transaction.atomic():
         lock_reporting_lines()
@@ -117,6 +127,9 @@ def people_import(*, data: bytes, by=None, at=None) -> ImportSummary:
         )
         if problems:
             raise PeopleImportError(problems)
+        warnings = _hr_warnings(parsed, existing, importer)
+        if warnings and not confirmed:
+            raise PeopleImportNeedsConfirmation(warnings)
         return _apply(parsed.rows, existing, levels, by, importer, at or timezone.now())
 
 
@@ -423,6 +436,28 @@ def _check_own_standing(parsed: ParsedFile, existing: dict, levels: dict, import
             refusal = own_decision_refusal("record your own departure")
             problems.append(Problem(row.line, refusal, "active"))
     return problems
+
+
+def _hr_warnings(parsed: ParsedFile, existing: dict[str, Person], importer) -> list[str]:
+    """What HR should confirm before the file applies: it takes the importer's own HR
+    flag away, or leaves nobody working here as HR (and nobody to undo it)."""
+    warnings = []
+    before = {email: person.is_hr and not person.has_left for email, person in existing.items()}
+    after = dict(before)
+    for row in parsed.rows:
+        person = existing.get(row.email)
+        is_hr = (person.is_hr if person else False) if row.is_hr is None else row.is_hr
+        has_left = (person.has_left if person else False) if row.active is None else not row.active
+        after[row.email] = is_hr and not has_left
+        if importer is not None and row.email == importer.email and importer.is_hr and not is_hr:
+            own = "This line takes away your own HR flag: you would no longer reach HR's pages."
+            warnings.append(str(Problem(row.line, own, "role")))
+    if any(before.values()) and not any(after.values()):
+        warnings.append(
+            "After this import nobody working here would be HR: nobody could import people, "
+            "set levels or run calibration, nor undo this import."
+        )
+    return warnings
 
 
 def _cycles(manager_of: dict[str, str | None]) -> list[list[str]]:

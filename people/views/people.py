@@ -35,7 +35,11 @@ from people.permissions.people import (
 from people.selectors.levels import current_levels
 from people.services.departures import DepartureError, person_deactivate, person_reactivate
 from people.services.levels import person_set_level
-from people.services.people_import import PeopleImportError, people_import
+from people.services.people_import import (
+    PeopleImportError,
+    PeopleImportNeedsConfirmation,
+    people_import,
+)
 from people.services.reporting_lines import ReportingLineError, person_set_manager
 
 
@@ -206,23 +210,42 @@ def _person_page(
     return render(request, "people/person_detail.html", context, status=status)
 
 
+# A clean file that needs HR's confirmation waits in the session, so that confirming
+# does not ask for the upload again. Any other answer forgets it.
+KEPT_IMPORT = "people_import_kept"
+
+
 @require_http_methods(["GET", "POST"])
 @hr_required
 def import_people(request: PersonRequest):
-    problems = []
+    kept = request.session.pop(KEPT_IMPORT, None)
     if request.method == "GET":
-        form = PeopleImportForm()
-    else:
-        form = PeopleImportForm(request.POST, request.FILES)
-    if form.is_bound and form.is_valid():
+        return render(request, "people/import.html", _import_context(PeopleImportForm()))
+    form = PeopleImportForm(request.POST, request.FILES, kept=kept and kept["name"])
+    context = _import_context(form)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload:  # A new file is checked afresh, whatever was ticked.
+            name, data, confirmed = upload.name, upload.read(), False
+        else:
+            name, data, confirmed = kept["name"], kept["text"].encode(), True
         try:
-            summary = people_import(data=form.cleaned_data["file"].read(), by=request.user)
+            summary = people_import(data=data, by=request.user, confirmed=confirmed)
         except PeopleImportError as error:
-            problems = error.problems
+            context = _import_context(PeopleImportForm(), problems=error.problems)
+        except PeopleImportNeedsConfirmation as question:
+            # The file parsed as UTF-8 to get this far: it keeps as text.
+            request.session[KEPT_IMPORT] = {"name": name, "text": data.decode()}
+            context = _import_context(PeopleImportForm(kept=name), warnings=question.warnings)
         else:
             messages.success(request, f"People imported: {summary}")
             return redirect("people:directory")
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "people/import.html", {"form": form, "problems": problems}, status=status
-    )
+    elif kept:
+        request.session[KEPT_IMPORT] = kept  # Not answered yet: still waiting.
+    return render(request, "people/import.html", context, status=400)
+
+
+def _import_context(form, *, problems=(), warnings=()) -> dict:
+    """The import page's: the form, every problem of a refused file, and what a clean
+    file that takes HR away asks HR to confirm."""
+    return {"form": form, "problems": list(problems), "warnings": list(warnings)}
