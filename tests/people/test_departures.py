@@ -251,6 +251,27 @@ def test_a_request_submitted_by_someone_without_a_manager_waits_for_hr(world, to
     assert waiting_for(top)["to_review"] == []
 
 
+def test_hr_finds_a_request_nobody_else_would_review_on_home_and_may_endorse_it(
+    world, client_for, top, hr
+):
+    give_level(top, world.engineering, "IC1")
+    proposal = proposal_create(person=top, author=hr, kind="promotion", target=level_ic2(world))
+    Proposal.objects.filter(pk=proposal.pk).update(state=Proposal.State.SUBMITTED)
+    client = client_for(hr)
+
+    home = client.get("/").content.decode()
+    page = client.get(proposal.get_absolute_url()).content.decode()
+
+    assert "those of people with no manager to review them" in home
+    assert proposal.get_absolute_url() in home
+    assert f"/proposals/{proposal.uid}/endorse/" in page
+    # Ada herself, at the top, is offered nothing to endorse about herself.
+    assert (
+        f"/proposals/{proposal.uid}/endorse/"
+        not in client_for(top).get(proposal.get_absolute_url()).content.decode()
+    )
+
+
 # The people import
 
 
