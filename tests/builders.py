@@ -294,7 +294,7 @@ def snapshot(world):
         "proposals": Proposal.objects.count(),
         "cycles": sorted(CalibrationCycle.objects.values_list("name", "status")),
         "levels": LevelChange.objects.count(),
-        "people": sorted(Person.objects.values_list("email", "manager_id", "level_id")),
+        "people": sorted(Person.objects.values_list("email", "manager_id", "level_id", "left_at")),
         "passwords": sorted(get_user_model().objects.values_list("username", "password")),
         "versions": sorted(
             LadderVersion.objects.values_list("pk", "status", "name", "description")

@@ -98,6 +98,8 @@ NOT_PAGES = {
     "healthz",
     "people:change_manager",
     "people:set_level",
+    "people:deactivate",
+    "people:reactivate",
     "ladders:export",
     "ladders:start_draft",
     "ladders:details",

@@ -124,7 +124,8 @@ def ask(client, url, params, *, htmx):
 
 # Routes that answer POST only (tests/test_access.py proves the 405 for GET).
 POST_ONLY = {
-    "people:change_manager", "people:set_level", "people:evidence_autosave",
+    "people:change_manager", "people:set_level", "people:deactivate", "people:reactivate",
+    "people:evidence_autosave",
     "people:proposal_submit", "people:proposal_withdraw", "people:proposal_endorse",
     "people:proposal_return", "people:proposal_comment", "people:cycle_close",
     "ladders:start_draft", "ladders:details", "ladders:item_add", "ladders:item_remove",

@@ -1,6 +1,5 @@
 """Opening a calibration cycle, and filtering its proposals."""
 
-import unicodedata
 from datetime import date
 from functools import partial
 
@@ -9,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from config.text import has_control_characters
 from ladders.models import Ladder, LadderVersion, Track
 from people.forms.filters import FilterForm
 from people.models import Person, Proposal
@@ -50,13 +50,13 @@ class CycleForm(forms.Form):
         )
         self.fields["calibrators"].queryset = (
             Person.objects.with_roles()
-            .filter(Q(is_hr=True) | Q(has_reports=True))
+            .filter(Q(is_hr=True) | Q(has_reports=True), left_at__isnull=True)
             .order_by(Lower("name"))
         )
 
     def clean_name(self):
         name = self.cleaned_data["name"]
-        if any(unicodedata.category(character) == "Cc" for character in name):
+        if has_control_characters(name):
             raise forms.ValidationError(
                 "A cycle's name cannot hold line breaks, tabs or other control characters: "
                 "it names mail and downloads."

@@ -9,11 +9,31 @@ from people.models import Person
 
 
 class PeopleImportForm(FileUploadForm):
+    """A CSV upload; or, once a file was kept for confirmation (``kept`` is its name),
+    the confirmation of that file, unless another file is chosen."""
+
     file = forms.FileField(
         label="CSV file",
         help_text="UTF-8 CSV with a header row: email,name,manager_email,role. At most 5 MiB.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
+    confirm = forms.BooleanField(label="Import it anyway", required=False)
+
+    def __init__(self, *args, kept: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept = kept
+        self.fields["file"].required = kept is None
+        if kept is not None:
+            self.fields["confirm"].label = f"Yes, import {kept} anyway"
+            self.fields["file"].help_text = f"Or choose another file instead of {kept}."
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.kept and not cleaned.get("file") and not cleaned.get("confirm"):
+            self.add_error(
+                "confirm", f"Tick the box to import {self.kept}, or choose another file."
+            )
+        return cleaned
 
 
 class ManagerChangeForm(forms.Form):
@@ -56,6 +76,21 @@ class LevelSetForm(forms.Form):
 
     def clean_level(self):
         return self.levels[self.cleaned_data["level"]]
+
+
+class DeactivateForm(forms.Form):
+    """HR records that someone left the company."""
+
+    reason = forms.CharField(
+        label="Why they left",
+        max_length=500,
+        help_text="Goes with the proposals of theirs that are withdrawn, e.g. “Left the company”.",
+    )
+    confirm = forms.BooleanField(
+        label="Yes: they can no longer sign in, their open proposals are withdrawn and they "
+        "leave the calibration cycles they sit on.",
+        error_messages={"required": "Tick the box to confirm that they left."},
+    )
 
 
 class DirectorySearchForm(FilterForm):

@@ -98,6 +98,10 @@ class Person(models.Model):
         default=False,
         help_text="HR publishes ladders, imports people and sees the whole organisation.",
     )
+    # Set when the person leaves the company (HR records it; their account is then
+    # inactive) and cleared if they come back. Their history stays as it was.
+    left_at = models.DateTimeField(null=True, blank=True)
+    left_reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -123,6 +127,18 @@ class Person(models.Model):
         return self.name
 
     @property
+    def has_left(self) -> bool:
+        return self.left_at is not None
+
+    @property
+    def reviewing_manager(self) -> "Person | None":
+        """Runs a query unless ``manager`` was selected. Who endorses or returns this
+        person's requests: their manager, unless that manager has left (then nobody,
+        as for someone at the top, and HR takes the manager's part)."""
+        manager = self.manager
+        return None if manager is None or manager.has_left else manager
+
+    @property
     def is_manager(self) -> bool:
         """Runs a query unless the person came from ``with_roles()``."""
         if hasattr(self, "has_reports"):
@@ -136,7 +152,8 @@ class Person(models.Model):
             labels.append("HR")
         if self.is_manager:
             labels.append("Manager")
-        return labels or ["Engineer"]
+        # Someone who left keeps the roles they had, marked first: the directory shows it.
+        return ["Left"] * self.has_left + (labels or ["Engineer"])
 
     def management_chain(self) -> list["Person"]:
         """Runs one query. From this person's manager up to the top of the organisation."""
@@ -162,6 +179,8 @@ def reporting_line_problem(person: Person, manager: Person | None) -> str | None
         return None
     if manager.pk == person.pk:
         return "A person cannot be their own manager."
+    if manager.has_left:
+        return f"{manager.name} has left the company: choose someone who still works here."
     if Person.objects.management_chain_of(manager).filter(pk=person.pk).exists():
         return (
             f"{manager.name} already reports to {person.name}, directly or through other "

@@ -83,9 +83,14 @@ class ProposalQuerySet(models.QuerySet):
     def open(self):
         return self.filter(state__in=OPEN_STATES)
 
-    def to_review_by(self, manager):
-        """Submitted proposals about ``manager``'s direct reports: theirs to endorse or return."""
-        return self.filter(state=ProposalState.SUBMITTED, person__manager=manager)
+    def to_review_by(self, reviewer):
+        """Submitted proposals ``reviewer`` endorses or returns: their direct reports',
+        and for HR also those of people with no manager to review them (none, or one
+        who left, or submitted before such requests went through HR), never their own."""
+        theirs = Q(person__manager=reviewer)
+        if reviewer.is_hr:
+            theirs |= Q(person__manager__isnull=True) | Q(person__manager__left_at__isnull=False)
+        return self.filter(theirs, state=ProposalState.SUBMITTED).exclude(person=reviewer)
 
     def to_decide_by(self, calibrator):
         """Proposals in the open cycles ``calibrator`` calibrates, except their own."""

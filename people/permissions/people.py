@@ -3,6 +3,7 @@ call these once, at the top; templates read the answers the views pass."""
 
 import uuid
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -77,12 +78,30 @@ def nomination_rights(viewer: Person, person: Person) -> tuple[bool, bool]:
     above them (the reports of someone in your tree, or your own, are in your tree)."""
     # The same people as see their growth: the rule has one home.
     oversees = sees_growth_of(viewer, person)
-    return oversees and viewer.pk != person.pk, oversees
+    return oversees and viewer.pk != person.pk and not person.has_left, oversees
 
 
 def may_edit_people(viewer: Person) -> bool:
     """Reporting lines, levels and the people import are HR's."""
     return viewer.is_hr
+
+
+def decides_about(viewer: Person, person: Person) -> bool:
+    """HR's decisions about a person's standing (their level, their leaving): HR's, and
+    never about oneself, as nobody decides about themselves. Another HR person does it."""
+    return may_edit_people(viewer) and viewer.pk != person.pk
+
+
+def require_decides_about(viewer: Person, person: Person, *, only_hr: str, not_own: str) -> None:
+    """403 with the reason unless ``viewer`` may decide ``not_own`` about ``person``."""
+    if not may_edit_people(viewer):
+        raise PermissionDenied(only_hr)
+    if not decides_about(viewer, person):
+        raise PermissionDenied(own_decision_refusal(not_own))
+
+
+def own_decision_refusal(not_own: str) -> str:
+    return f"You cannot {not_own}: another HR person does it."
 
 
 def sees_organisation(viewer: Person) -> bool:

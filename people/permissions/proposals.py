@@ -20,6 +20,9 @@ class Roles:
     subject: bool
     author: bool
     direct_manager: bool
+    # HR, when the subject has no manager to review them (none, or one who left):
+    # HR takes the manager's part, so that no request waits for ever.
+    hr_reviews: bool
     manager: bool  # anywhere above the subject
     calibrator: bool
     hr: bool
@@ -44,17 +47,21 @@ RULES = {
     "edit": lambda r: r.author,
     "submit": lambda r: r.author,
     "withdraw": lambda r: r.author,
-    "endorse": lambda r: r.direct_manager and not r.subject,
-    "return": lambda r: r.direct_manager and not r.subject,
+    "endorse": lambda r: (r.direct_manager or r.hr_reviews) and not r.subject,
+    "return": lambda r: (r.direct_manager or r.hr_reviews) and not r.subject,
     "decide": lambda r: (r.calibrator or r.hr) and not r.subject,
     "comment": lambda r: r.can_view,
 }
+ENDORSE_REFUSAL = (
+    "Only the person's direct manager (or HR, when they have none or theirs left) endorses "
+    "or returns a proposal, never their own."
+)
 REFUSALS = {
     "edit": "Only the proposal's author edits its evidence.",
     "submit": "Only the proposal's author submits it.",
     "withdraw": "Only the proposal's author withdraws it.",
-    "endorse": "Only the person's direct manager endorses or returns a proposal, never their own.",
-    "return": "Only the person's direct manager endorses or returns a proposal, never their own.",
+    "endorse": ENDORSE_REFUSAL,
+    "return": ENDORSE_REFUSAL,
     "decide": "Only the cycle's calibrators and HR decide, and never about themselves.",
     "comment": "You cannot comment on this proposal.",
 }
@@ -73,14 +80,17 @@ def visible_proposals(viewer: Person):
 
 
 def roles_for(viewer: Person, proposal: Proposal) -> Roles:
-    """Runs two queries: the subject's management chain and the cycle's calibrators."""
+    """Runs two queries (three unless the subject's manager was selected): the
+    subject's management chain and the cycle's calibrators."""
     chain = set(Person.objects.management_chain_of(proposal.person).values_list("pk", flat=True))
     cycle = proposal.cycle
+    reviewer = proposal.person.reviewing_manager
     calibrator = cycle is not None and cycle.calibrators.filter(pk=viewer.pk).exists()
     return Roles(
         subject=proposal.person_id == viewer.pk,
         author=proposal.author_id == viewer.pk,
-        direct_manager=proposal.person.manager_id == viewer.pk,
+        direct_manager=reviewer is not None and reviewer.pk == viewer.pk,
+        hr_reviews=viewer.is_hr and reviewer is None,
         manager=viewer.pk in chain,
         calibrator=calibrator,
         hr=viewer.is_hr,
@@ -153,6 +163,7 @@ def decidable_in_queue(viewer: Person, cycle, proposals) -> set[int]:
             subject=proposal.person_id == viewer.pk,
             author=proposal.author_id == viewer.pk,
             direct_manager=False,
+            hr_reviews=False,
             manager=False,
             calibrator=calibrator,
             hr=viewer.is_hr,

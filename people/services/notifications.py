@@ -27,7 +27,10 @@ def notify(people, *, template: str, context: dict, proposal=None) -> None:
     link = ""
     if proposal is not None:
         link = f"\n\n{settings.SITE_URL}{proposal.get_absolute_url()}"
-    addresses = sorted({person.email for person in people if person is not None})
+    # Nobody who left is mailed: they no longer work here.
+    addresses = sorted(
+        {person.email for person in people if person is not None and not person.has_left}
+    )
     mail_queue(addresses=addresses, subject=subject, body=body + link)
 
 

@@ -1,5 +1,5 @@
-"""Load an organisation from CSV (``email,name,manager_email,role[,ladder,level_code]``),
-all or nothing.
+"""Load an organisation from CSV
+(``email,name,manager_email,role[,ladder,level_code][,active]``), all or nothing.
 
 Every problem in the file is collected and reported with its line number before
 anything is written; a clean file is applied in one transaction. People are
@@ -19,18 +19,29 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from config.text import has_control_characters
 from config.uploads import MAX_UPLOAD_BYTES
 from ladders.models import LadderVersion, Level
 from people.models import LevelChange, Person, PersonAttribute
+from people.permissions.people import decides_about, own_decision_refusal
+from people.services.departures import person_deactivate, person_reactivate
 from people.services.reporting_lines import lock_reporting_lines
 
 MAX_BYTES = MAX_UPLOAD_BYTES
 REQUIRED_COLUMNS = ("email", "name")
-OPTIONAL_COLUMNS = ("manager_email", "role", "ladder", "level_code")
+OPTIONAL_COLUMNS = ("manager_email", "role", "ladder", "level_code", "active")
 ATTRIBUTE_PREFIX = "attr:"
 ATTRIBUTE_COLUMN = re.compile(r"attr:[a-z0-9][a-z0-9 _-]{0,39}")
 ATTRIBUTE_VALUE_MAX = 120
 ROLES = {"": False, "engineer": False, "manager": False, "hr": True}
+# Whether the person works here: "no" records that they left, "yes" brings back
+# someone who had; empty leaves them as they are.
+ACTIVE = {"": None, "yes": True, "no": False}
+CONTROL_CHARACTERS = (
+    "Line breaks, tabs and other control characters are not allowed here: "
+    "keep the value on one line."
+)
+LEFT_REASON = "Left the company (recorded by the people import)."
 
 
 def _max_length(model, name: str) -> int:
@@ -61,14 +72,26 @@ class PeopleImportError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class PeopleImportNeedsConfirmation(Exception):
+    """A clean file that would take HR away (the last HR person, or the importer's
+    own flag): nothing was written; importing it again with ``confirmed`` applies it."""
+
+    def __init__(self, warnings: list[str]):
+        self.warnings = warnings
+        super().__init__("\n".join(warnings))
+
+
 @dataclass(frozen=True)
 class ImportSummary:
     created: int
     updated: int
     unchanged: int
+    left: int = 0  # people the file recorded as having left
+    returned: int = 0  # people who had left and are back
 
     def __str__(self):
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged."
+        moves = f" {self.left} left, {self.returned} back." if self.left or self.returned else ""
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged.{moves}"
 
 
 @dataclass(frozen=True)
@@ -79,25 +102,35 @@ class Row:
     manager_email: str | None  # None: the file has no manager_email column
     is_hr: bool | None  # None: the file has no role column
     level: tuple[str, str] | None = None  # (ladder slug, level code); None: leave as is
+    active: bool | None = None  # None: leave as is
     # attribute name -> value; an empty value removes the attribute.
     attributes: dict[str, str] = field(default_factory=dict)
 
 
-def people_import(*, data: bytes, by=None, at=None) -> ImportSummary:
-    """Apply a people CSV, or raise PeopleImportError listing every problem.
-    ``by`` (and ``at``, by default now) are recorded in the level history for the
-    levels the file changes."""
+def people_import(*, data: bytes, by=None, at=None, confirmed: bool = False) -> ImportSummary:
+    """Apply a people CSV, or raise PeopleImportError listing every problem, or
+    PeopleImportNeedsConfirmation unless ``confirmed``. ``by`` (the importing user;
+    None from the command line) and ``at`` (by default now) are recorded in the level
+    history for the levels the file changes."""
     parsed = parse_people_csv(data)
     with transaction.atomic():
         lock_reporting_lines()
         existing = {p.email: p for p in Person.objects.all()}
+        importer = Person.objects.filter(user=by).first() if by is not None else None
         levels = _current_levels_by_ref()
         problems = (
-            parsed.problems + _check_managers(parsed, existing) + _check_levels(parsed, levels)
+            parsed.problems
+            + _check_managers(parsed, existing)
+            + _check_departed_managers(parsed, existing)
+            + _check_levels(parsed, levels)
+            + _check_own_standing(parsed, existing, levels, importer)
         )
         if problems:
             raise PeopleImportError(problems)
-        return _apply(parsed.rows, existing, levels, by, at or timezone.now())
+        warnings = _hr_warnings(parsed, existing, importer)
+        if warnings and not confirmed:
+            raise PeopleImportNeedsConfirmation(warnings)
+        return _apply(parsed.rows, existing, levels, by, importer, at or timezone.now())
 
 
 def _current_levels_by_ref() -> dict[tuple[str, str], Level]:
@@ -167,10 +200,12 @@ def parse_people_csv(data: bytes) -> ParsedFile:
         if header is None:
             raise PeopleImportError([Problem(1, "The file is empty.")])
         columns = _read_header(header, problems)
+        # A quoted value may span lines: a person is named by the line they start on.
+        starts_on = reader.line_num + 1
         for fields in reader:
+            line, starts_on = starts_on, reader.line_num + 1
             if not any(field.strip() for field in fields):
                 continue
-            line = reader.line_num
             row = _read_row(line, fields, columns, problems)
             email = row.email if row else _email_on(fields, columns)
             if email in seen:
@@ -254,6 +289,9 @@ def _read_row(line, fields, columns, problems) -> Row | None:  # noqa: C901
         problems.append(
             Problem(line, f"The name is {len(name)} characters; at most {NAME_MAX_LENGTH}.", "name")
         )
+    elif has_control_characters(name):
+        # A name goes into mail subjects and headers: one line, nothing hidden.
+        problems.append(Problem(line, CONTROL_CHARACTERS, "name"))
 
     manager_email = values.get("manager_email")
     if manager_email:
@@ -269,19 +307,14 @@ def _read_row(line, fields, columns, problems) -> Row | None:  # noqa: C901
         elif manager_email == email:
             problems.append(Problem(line, "A person cannot be their own manager.", "manager_email"))
 
-    is_hr = None
-    if "role" in values:
-        role = values["role"].lower()
-        if role not in ROLES:
-            problems.append(
-                Problem(
-                    line,
-                    f"Unknown role '{values['role']}'. Use engineer, manager or hr "
-                    "(or leave it empty for engineer).",
-                    "role",
-                )
-            )
-        is_hr = ROLES.get(role, False)
+    is_hr = _read_choice(
+        values, "role", ROLES, line=line, problems=problems,
+        hint="Use engineer, manager or hr (or leave it empty for engineer).",
+    )  # fmt: skip
+    active = _read_choice(
+        values, "active", ACTIVE, line=line, problems=problems,
+        hint="Use yes (works here), no (has left) or leave it empty to keep them as they are.",
+    )  # fmt: skip
 
     level = None
     ladder, code = values.get("ladder", ""), values.get("level_code", "")
@@ -296,11 +329,23 @@ def _read_row(line, fields, columns, problems) -> Row | None:  # noqa: C901
         if column.startswith(ATTRIBUTE_PREFIX):
             if len(value) > ATTRIBUTE_VALUE_MAX:
                 problems.append(Problem(line, f"At most {ATTRIBUTE_VALUE_MAX} characters.", column))
+            elif has_control_characters(value):
+                problems.append(Problem(line, CONTROL_CHARACTERS, column))
             attributes[column.removeprefix(ATTRIBUTE_PREFIX)] = value
 
     if len(problems) > before:
         return None
-    return Row(line, email, name, manager_email, is_hr, level, attributes)
+    return Row(line, email, name, manager_email, is_hr, level, active, attributes)
+
+
+def _read_choice(values, column, choices, *, line, problems, hint):
+    """The value of a column of fixed choices, or None without the column."""
+    if column not in values:
+        return None
+    value = values[column].lower()
+    if value not in choices:
+        problems.append(Problem(line, f"Unknown {column} '{values[column]}'. {hint}", column))
+    return choices.get(value)
 
 
 def _is_email(value: str) -> bool:
@@ -352,6 +397,69 @@ def _check_managers(parsed: ParsedFile, existing: dict[str, Person]) -> list[Pro
     return problems
 
 
+def _check_departed_managers(parsed: ParsedFile, existing: dict[str, Person]) -> list:
+    """Nobody is newly put under someone who has left (or leaves in this file). A line
+    that keeps a manager who left is accepted: the app lists it for HR to fix."""
+    has_left = {email: p.has_left for email, p in existing.items()}
+    has_left.update({row.email: not row.active for row in parsed.rows if row.active is not None})
+    problems = []
+    for row in parsed.rows:
+        person, manager = existing.get(row.email), existing.get(row.manager_email or "")
+        unchanged = person is not None and manager is not None and person.manager_id == manager.pk
+        if row.manager_email and has_left.get(row.manager_email) and not unchanged:
+            problems.append(
+                Problem(
+                    row.line,
+                    f"{row.manager_email} has left the company: choose someone who still "
+                    "works here.",
+                    "manager_email",
+                )
+            )
+    return problems
+
+
+def _check_own_standing(parsed: ParsedFile, existing: dict, levels: dict, importer) -> list:
+    """The importer's own line may not change their level nor record their departure,
+    as nobody decides about themselves: another HR person does it."""
+    if importer is None:  # The command line: whoever runs it answers for the file.
+        return []
+    problems = []
+    for row in parsed.rows:
+        person = existing.get(row.email)
+        if person is None or decides_about(importer, person):
+            continue
+        level = levels.get(row.level) if row.level else None
+        if level is not None and level.pk != person.level_id:
+            refusal = own_decision_refusal("change your own level")
+            problems.append(Problem(row.line, refusal, "level_code"))
+        if row.active is False:
+            refusal = own_decision_refusal("record your own departure")
+            problems.append(Problem(row.line, refusal, "active"))
+    return problems
+
+
+def _hr_warnings(parsed: ParsedFile, existing: dict[str, Person], importer) -> list[str]:
+    """What HR should confirm before the file applies: it takes the importer's own HR
+    flag away, or leaves nobody working here as HR (and nobody to undo it)."""
+    warnings = []
+    before = {email: person.is_hr and not person.has_left for email, person in existing.items()}
+    after = dict(before)
+    for row in parsed.rows:
+        person = existing.get(row.email)
+        is_hr = (person.is_hr if person else False) if row.is_hr is None else row.is_hr
+        has_left = (person.has_left if person else False) if row.active is None else not row.active
+        after[row.email] = is_hr and not has_left
+        if importer is not None and row.email == importer.email and importer.is_hr and not is_hr:
+            own = "This line takes away your own HR flag: you would no longer reach HR's pages."
+            warnings.append(str(Problem(row.line, own, "role")))
+    if any(before.values()) and not any(after.values()):
+        warnings.append(
+            "After this import nobody working here would be HR: nobody could import people, "
+            "set levels or run calibration, nor undo this import."
+        )
+    return warnings
+
+
 def _cycles(manager_of: dict[str, str | None]) -> list[list[str]]:
     """Every cycle in the manager graph, each listed once, from a walk up from each person."""
     done: set[str] = set()
@@ -370,7 +478,7 @@ def _cycles(manager_of: dict[str, str | None]) -> list[list[str]]:
     return cycles
 
 
-def _apply(rows: list[Row], existing: dict[str, Person], levels: dict, by, at) -> ImportSummary:
+def _apply(rows: list[Row], existing: dict[str, Person], levels: dict, by, importer, at):
     User = get_user_model()
     new_rows = [row for row in rows if row.email not in existing]
     if new_rows:
@@ -433,10 +541,31 @@ def _apply(rows: list[Row], existing: dict[str, Person], levels: dict, by, at) -
         )
     LevelChange.objects.bulk_create(history)
     changed |= _apply_attributes(rows, existing)
+    left, returned = _apply_departures(rows, existing, importer)
+    changed |= left | returned
     updated = len(changed - new_emails)
     return ImportSummary(
-        created=len(new_rows), updated=updated, unchanged=len(rows) - len(new_rows) - updated
+        created=len(new_rows),
+        updated=updated,
+        unchanged=len(rows) - len(new_rows) - updated,
+        left=len(left),
+        returned=len(returned),
     )
+
+
+def _apply_departures(rows: list[Row], existing: dict[str, Person], importer):
+    """Record who left and who came back, as HR does on a person's page; returns the
+    emails of each."""
+    left, returned = set(), set()
+    for row in rows:
+        person = existing[row.email]
+        if row.active is False and not person.has_left:
+            person_deactivate(person=person, by=importer, reason=LEFT_REASON)
+            left.add(row.email)
+        elif row.active and person.has_left:
+            person_reactivate(person=person)
+            returned.add(row.email)
+    return left, returned
 
 
 def _apply_attributes(rows: list[Row], existing: dict[str, Person]) -> set[str]:

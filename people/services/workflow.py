@@ -10,6 +10,7 @@ and raises WorkflowError with a message for the person when it refuses."""
 from datetime import date, datetime, time
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ladders.models import Competency, Ladder, LadderVersion, Level
@@ -41,9 +42,9 @@ class WorkflowError(Exception):
 
 
 NO_REVIEWER = (
-    "Nobody could endorse this request: the person reports to nobody in the app. "
-    "HR nominates them instead (their nomination counts as the endorsement), or sets "
-    "their manager first."
+    "Nobody could endorse this request: the person reports to nobody in the app (or "
+    "their manager has left). HR nominates them instead (their nomination counts as "
+    "the endorsement), or sets their manager first."
 )
 
 
@@ -109,7 +110,9 @@ def proposal_create(*, person: Person, author: Person, kind: str, target: Level)
     level = current_level_of(person)
     if level is None:
         raise WorkflowError(f"{person.name} has no level yet: HR sets it first.")
-    if person.manager_id is None and author.pk == person.pk:
+    if person.has_left:
+        raise WorkflowError(f"{person.name} has left the company: HR reactivates them first.")
+    if person.reviewing_manager is None and author.pk == person.pk:
         raise WorkflowError(NO_REVIEWER)
     if target.version_id != level.version_id:
         raise WorkflowError("The target must be a level of the ladder's current version.")
@@ -187,7 +190,7 @@ def proposal_submit(*, proposal: Proposal, actor: Person, revision: int) -> Prop
             )
         fields["submitted_at"] = timezone.now()
         fields["level_since"] = level_since(proposal.person, at=fields["submitted_at"])
-        manager = proposal.person.manager
+        manager = proposal.person.reviewing_manager
         nominated = actor.pk != proposal.person_id
         if nominated and (
             (manager is not None and manager.pk == actor.pk) or (manager is None and actor.is_hr)
@@ -244,9 +247,35 @@ def proposal_withdraw(*, proposal: Proposal, actor: Person, revision: int) -> Pr
     with transaction.atomic():
         proposal = _locked(proposal, revision)
         _expect(proposal, *Proposal.OPEN_STATES, doing="withdrawn")
-        from_state = _move(proposal, State.WITHDRAWN)
-        _event(proposal, actor, Action.WITHDRAWN, from_state)
+        _withdraw(proposal, actor)
     return proposal
+
+
+def _withdraw(proposal: Proposal, actor: Person | None, note: str = "") -> None:
+    from_state = _move(proposal, State.WITHDRAWN)
+    _event(proposal, actor, Action.WITHDRAWN, from_state, note=note)
+
+
+def proposals_withdraw_left(*, person: Person, actor: Person | None, reason: str) -> int:
+    """Withdraw what ``person``, who left, leaves open: the proposals about them, and
+    the drafts they were writing for others (only their author could finish one, and
+    it would hold the track for ever). Each is an event like any withdrawal. Returns
+    how many were withdrawn."""
+    with transaction.atomic():
+        stranded = (
+            Proposal.objects.select_for_update()
+            .filter(
+                Q(person=person, state__in=Proposal.OPEN_STATES)
+                | Q(author=person, state__in=(State.DRAFT, State.RETURNED))
+            )
+            .order_by("pk")
+        )
+        count = 0
+        for proposal in stranded:
+            who = person.name if proposal.person_id == person.pk else f"Its author, {person.name},"
+            _withdraw(proposal, actor, note=f"{who} left: {reason}")
+            count += 1
+    return count
 
 
 def proposal_endorse(*, proposal: Proposal, actor: Person, revision: int, note: str) -> Proposal:

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models.functions import Lower
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -14,6 +15,7 @@ from config.access import hr_required, person_required
 from config.htmx import wants_fragment
 from ladders.models import Level
 from people.forms.people import (
+    DeactivateForm,
     DirectorySearchForm,
     LevelSetForm,
     ManagerChangeForm,
@@ -22,15 +24,22 @@ from people.forms.people import (
 from people.models import LevelChange, Person
 from people.permissions.people import (
     PersonRequest,
+    decides_about,
     get_person_for,
     may_edit_people,
     nomination_rights,
     people_visible_to,
+    require_decides_about,
     sees_growth_of,
 )
 from people.selectors.levels import current_levels
+from people.services.departures import DepartureError, person_deactivate, person_reactivate
 from people.services.levels import person_set_level
-from people.services.people_import import PeopleImportError, people_import
+from people.services.people_import import (
+    PeopleImportError,
+    PeopleImportNeedsConfirmation,
+    people_import,
+)
 from people.services.reporting_lines import ReportingLineError, person_set_manager
 
 
@@ -86,8 +95,12 @@ def change_manager(request: PersonRequest, uid):
 @person_required
 def set_level(request: PersonRequest, uid):
     person = get_person_for(request.person, uid)
-    if not may_edit_people(request.person):
-        raise PermissionDenied("Only HR sets levels directly; promotions go through proposals.")
+    require_decides_about(
+        request.person,
+        person,
+        only_hr="Only HR sets levels directly; promotions go through proposals.",
+        not_own="change your own level",
+    )
     form = LevelSetForm(request.POST, levels=current_levels())
     if form.is_valid():
         level = form.cleaned_data["level"]
@@ -106,7 +119,61 @@ def set_level(request: PersonRequest, uid):
     return _person_page(request, person, level_form=form, status=422)
 
 
-def _person_page(request, person, *, manager_form=None, level_form=None, status=200):
+@require_POST
+@person_required
+def deactivate(request: PersonRequest, uid):
+    person = get_person_for(request.person, uid)
+    require_decides_about(
+        request.person,
+        person,
+        only_hr="Only HR records that someone left.",
+        not_own="record your own departure",
+    )
+    form = DeactivateForm(request.POST)
+    if form.is_valid():
+        try:
+            departure = person_deactivate(
+                person=person, by=request.person, reason=form.cleaned_data["reason"]
+            )
+        except DepartureError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _departure_message(person, departure))
+            return redirect("people:detail", uid=person.uid)
+    return _person_page(request, person, leave_form=form, status=422)
+
+
+def _departure_message(person, departure) -> str:
+    message = (
+        f"{person.name} has left: they can no longer sign in. "
+        f"{departure.withdrawn} open proposal{pluralize(departure.withdrawn)} withdrawn, "
+        f"{departure.seats} calibrator seat{pluralize(departure.seats)} given up."
+    )
+    if departure.reports:
+        people = pluralize(departure.reports, "person,people")
+        message += f" {departure.reports} {people} reported to them: give each a new manager."
+    return message
+
+
+@require_POST
+@person_required
+def reactivate(request: PersonRequest, uid):
+    person = get_person_for(request.person, uid)
+    require_decides_about(
+        request.person, person, only_hr="Only HR reactivates people.", not_own="reactivate yourself"
+    )
+    try:
+        person_reactivate(person=person)
+    except DepartureError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{person.name} is back: they can sign in again.")
+    return redirect("people:detail", uid=person.uid)
+
+
+def _person_page(
+    request, person, *, manager_form=None, level_form=None, leave_form=None, status=200
+):
     """Runs a fixed number of queries: chain, reports, tree size, equivalents, history,
     and for HR the levels to choose from."""
     viewer = request.person
@@ -135,29 +202,50 @@ def _person_page(request, person, *, manager_form=None, level_form=None, status=
         context["manager_form"] = manager_form or ManagerChangeForm(
             initial={"manager_email": getattr(person.manager, "email", "")}
         )
+    if decides_about(viewer, person):
         context["level_form"] = level_form or LevelSetForm(
             levels=current_levels(), initial={"level": person.level_id}
         )
+        context["leave_form"] = leave_form or DeactivateForm()
     return render(request, "people/person_detail.html", context, status=status)
+
+
+# A clean file that needs HR's confirmation waits in the session, so that confirming
+# does not ask for the upload again. Any other answer forgets it.
+KEPT_IMPORT = "people_import_kept"
 
 
 @require_http_methods(["GET", "POST"])
 @hr_required
 def import_people(request: PersonRequest):
-    problems = []
+    kept = request.session.pop(KEPT_IMPORT, None)
     if request.method == "GET":
-        form = PeopleImportForm()
-    else:
-        form = PeopleImportForm(request.POST, request.FILES)
-    if form.is_bound and form.is_valid():
+        return render(request, "people/import.html", _import_context(PeopleImportForm()))
+    form = PeopleImportForm(request.POST, request.FILES, kept=kept and kept["name"])
+    context = _import_context(form)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload:  # A new file is checked afresh, whatever was ticked.
+            name, data, confirmed = upload.name, upload.read(), False
+        else:
+            name, data, confirmed = kept["name"], kept["text"].encode(), True
         try:
-            summary = people_import(data=form.cleaned_data["file"].read(), by=request.user)
+            summary = people_import(data=data, by=request.user, confirmed=confirmed)
         except PeopleImportError as error:
-            problems = error.problems
+            context = _import_context(PeopleImportForm(), problems=error.problems)
+        except PeopleImportNeedsConfirmation as question:
+            # The file parsed as UTF-8 to get this far: it keeps as text.
+            request.session[KEPT_IMPORT] = {"name": name, "text": data.decode()}
+            context = _import_context(PeopleImportForm(kept=name), warnings=question.warnings)
         else:
             messages.success(request, f"People imported: {summary}")
             return redirect("people:directory")
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "people/import.html", {"form": form, "problems": problems}, status=status
-    )
+    elif kept:
+        request.session[KEPT_IMPORT] = kept  # Not answered yet: still waiting.
+    return render(request, "people/import.html", context, status=400)
+
+
+def _import_context(form, *, problems=(), warnings=()) -> dict:
+    """The import page's: the form, every problem of a refused file, and what a clean
+    file that takes HR away asks HR to confirm."""
+    return {"form": form, "problems": list(problems), "warnings": list(warnings)}

@@ -82,7 +82,7 @@ def proposal_new(request: PersonRequest):
             raise Http404("No such person.")
     level, targets = targets_for(person)
     # Someone who reports to nobody cannot ask for themselves: nobody would endorse it.
-    no_reviewer = person.manager_id is None and person.pk == me.pk
+    no_reviewer = person.reviewing_manager is None and person.pk == me.pk
     if no_reviewer:
         targets = []
     # A track with an open proposal takes no second one: offer only the others.

@@ -12,6 +12,7 @@ from people.services.people_import import (
     MAX_BYTES,
     ImportSummary,
     PeopleImportError,
+    PeopleImportNeedsConfirmation,
     Problem,
     people_import,
 )
@@ -406,6 +407,33 @@ def test_a_bad_value_is_reported_with_its_line_and_column(row, column, message):
     assert problem.message.startswith(message)
 
 
+@pytest.mark.parametrize(
+    ("name", "column"),
+    [
+        ("Ada\rBcc: eve@example.com", "name"),
+        ("Ada\nOkafor", "name"),
+        ("Ada\tOkafor", "name"),
+        ("Ada\x1bOkafor", "name"),
+        ("Ada\u2028Okafor", "name"),
+        ("Ada\x85Okafor", "name"),
+    ],
+    ids=["CR", "LF", "tab", "escape", "line separator", "NEL"],
+)
+def test_a_name_with_a_control_character_is_reported_with_its_line_and_column(name, column):
+    row = "ada@example.com," + '"' + name + '"'
+    problem = only_problem(csv_bytes("email,name", "lin@example.com,Lin", row))
+
+    assert (problem.line, problem.column) == (3, column)
+    assert problem.message.startswith("Line breaks, tabs and other control characters")
+    assert not Person.objects.exists()
+
+
+def test_an_attribute_with_a_control_character_is_reported():
+    problem = only_problem(csv_bytes("email,name,attr:location", 'ada@example.com,Ada,"Ber\nlin"'))
+
+    assert (problem.line, problem.column) == (2, "attr:location")
+
+
 def test_a_name_over_120_characters_is_reported():
     problem = only_problem(csv_bytes(HEADER, f"ada@example.com,{'N' * 121},,"))
 
@@ -635,3 +663,46 @@ def test_the_command_explains_a_missing_file(tmp_path):
         call_command("import_people", str(missing), stdout=StringIO(), stderr=StringIO())
 
     assert str(caught.value) == f"Cannot read {missing}: No such file or directory."
+
+
+# Taking HR away
+
+
+def test_a_file_leaving_nobody_as_hr_needs_a_confirmation(hr, report):
+    data = csv_bytes("email,name,role", "hana@example.com,Hana People,engineer")
+
+    with pytest.raises(PeopleImportNeedsConfirmation) as caught:
+        people_import(data=data)
+
+    assert caught.value.warnings == [
+        "After this import nobody working here would be HR: nobody could import people, set "
+        "levels or run calibration, nor undo this import."
+    ]
+    assert Person.objects.get(pk=hr.pk).is_hr
+    people_import(data=data, confirmed=True)
+    assert not Person.objects.get(pk=hr.pk).is_hr
+
+
+def test_the_last_hr_person_leaving_through_the_import_needs_a_confirmation(hr):
+    with pytest.raises(PeopleImportNeedsConfirmation):
+        people_import(data=csv_bytes("email,name,active", "hana@example.com,Hana People,no"))
+
+
+def test_taking_hr_from_someone_while_another_stays_needs_no_confirmation(hr, report):
+    people_import(data=csv_bytes("email,name,role", "riya@example.com,Riya Report,hr"))
+
+    summary = people_import(data=csv_bytes("email,name,role", "hana@example.com,Hana,engineer"))
+
+    assert summary.updated == 1
+
+
+def test_the_command_asks_for_confirm_before_leaving_nobody_as_hr(tmp_path, hr):
+    path = write_file(tmp_path, csv_bytes("email,name,role", "hana@example.com,Hana,engineer"))
+    err = StringIO()
+
+    with pytest.raises(CommandError, match="run again with --confirm"):
+        call_command("import_people", str(path), stdout=StringIO(), stderr=err)
+
+    assert "nobody working here would be HR" in err.getvalue()
+    call_command("import_people", str(path), "--confirm", stdout=StringIO(), stderr=err)
+    assert not Person.objects.get(pk=hr.pk).is_hr

@@ -171,3 +171,47 @@ def test_a_post_without_a_csrf_token_is_refused(hr):
     token = client.cookies["csrftoken"].value
     response = client.post(URL, {"file": upload(GOOD_FILE), "csrfmiddlewaretoken": token})
     assertRedirects(response, reverse("people:directory"), fetch_redirect_response=False)
+
+
+# Taking HR away needs a confirmation, and the file is kept for it
+
+DEMOTES_ME = b"email,name,role\nhana@example.com,Hana People,engineer\n"
+
+
+def test_a_file_taking_the_importers_own_hr_flag_asks_first_and_keeps_the_file(client_for, hr):
+    client = client_for(hr)
+
+    response = client.post(URL, {"file": upload(DEMOTES_ME, "team.csv")})
+
+    assert response.status_code == 400
+    assertContains(response, "Confirm before importing team.csv", status_code=400)
+    assertContains(response, "Line 2, role: This line takes away your own HR flag", status_code=400)
+    assertContains(response, "nobody working here would be HR", status_code=400)
+    assertContains(response, 'name="confirm"', status_code=400)
+    hr.refresh_from_db()
+    assert hr.is_hr
+
+    # Not ticked: asked again, the file still kept.
+    response = client.post(URL, {})
+    assertContains(response, "Tick the box to import team.csv", status_code=400)
+
+    response = client.post(URL, {"confirm": "on"})
+
+    assertRedirects(response, reverse("people:directory"), fetch_redirect_response=False)
+    hr.refresh_from_db()
+    assert not hr.is_hr
+
+
+def test_a_new_file_instead_of_the_kept_one_is_checked_afresh(client_for, hr):
+    client = client_for(hr)
+    client.post(URL, {"file": upload(DEMOTES_ME)})
+
+    response = client.post(URL, {"file": upload(GOOD_FILE), "confirm": "on"})
+
+    assertRedirects(response, reverse("people:directory"), fetch_redirect_response=False)
+    assert "lin@example.com" in emails()
+    # The kept file was forgotten: a bare confirmation now asks for a file.
+    response = client.post(URL, {"confirm": "on"})
+    assertContains(response, FILE_REQUIRED, status_code=400)
+    hr.refresh_from_db()
+    assert hr.is_hr

@@ -131,3 +131,38 @@ def test_seed_demo_is_idempotent_and_gives_everyone_a_level(db):
     assert "0 created, 0 updated" in out.getvalue()
     assert (Person.objects.count(), LevelChange.objects.count()) == (people, changes)
     assert LadderVersion.objects.count() == 3
+
+
+def test_hr_cannot_set_their_own_level(client_for, hr, engineering):
+    client = client_for(hr)
+    page = client.get(f"/people/{hr.uid}/").content.decode()
+    assert url(hr) not in page
+    assert "Another HR person sets your level" in page
+
+    response = client.post(url(hr), {"level": level(engineering, "IC3").pk})
+
+    assert response.status_code == 403
+    assert "You cannot change your own level: another HR person does it." in (
+        response.content.decode()
+    )
+    assert not LevelChange.objects.exists()
+
+
+def test_the_import_refuses_the_importers_own_level_change(engineering, hr):
+    hr.level = level(engineering, "IC1")
+    hr.save()
+    unchanged = b"email,name,ladder,level_code\nhana@example.com,Hana People,engineering,IC1\n"
+    people_import(data=unchanged, by=hr.user)
+
+    with pytest.raises(PeopleImportError) as caught:
+        people_import(data=unchanged.replace(b"IC1", b"IC3"), by=hr.user)
+
+    assert [str(p) for p in caught.value.problems] == [
+        "Line 2, level_code: You cannot change your own level: another HR person does it."
+    ]
+    hr.refresh_from_db()
+    assert hr.level.code == "IC1"
+    # Run from the command line, nobody is the importer: whoever runs it answers for it.
+    people_import(data=unchanged.replace(b"IC1", b"IC3"))
+    hr.refresh_from_db()
+    assert hr.level.code == "IC3"
