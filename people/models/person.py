@@ -46,6 +46,10 @@ class PersonQuerySet(models.QuerySet):
         """Annotate ``has_reports`` so role checks need no query per person."""
         return self.annotate(has_reports=Exists(Person.objects.filter(manager_id=OuterRef("pk"))))
 
+    def whose_manager_left(self):
+        """People still here whose manager has left: HR must give each a new one."""
+        return self.filter(left_at__isnull=True, manager__left_at__isnull=False)
+
     def reporting_tree_of(self, person):
         """Everyone below ``person``, directly or through other managers."""
         return self.filter(pk__in=_ids_below(person.pk))

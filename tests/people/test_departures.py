@@ -10,6 +10,7 @@ from people.selectors.proposals import waiting_for
 from people.services.departures import DepartureError, person_deactivate, person_reactivate
 from people.services.notifications import notify
 from people.services.people_import import PeopleImportError, people_import
+from people.services.reporting_lines import person_set_manager
 from people.services.workflow import (
     NO_REVIEWER,
     WorkflowError,
@@ -327,3 +328,20 @@ def test_the_import_puts_nobody_under_a_manager_who_left(world, hr, manager, rep
         "Line 3, manager_email: max@example.com has left the company: choose someone who "
         "still works here."
     ]
+
+
+def test_hr_home_lists_whose_manager_left_until_each_has_a_new_one(
+    world, client_for, hr, manager, director, report
+):
+    person_deactivate(person=manager, by=hr, reason="Left.")
+
+    home = client_for(hr).get("/").content.decode()
+
+    assert "Reporting to someone who left" in home
+    link = f'<a href="/people/{report.uid}/#manager-heading">Riya Report</a>'
+    assert f"Max Manager left: give {link} a new manager." in home
+    # Only HR, who can change managers, is asked to.
+    assert "Reporting to someone who left" not in client_for(director).get("/").content.decode()
+
+    person_set_manager(person=report, manager=director)
+    assert "Reporting to someone who left" not in client_for(hr).get("/").content.decode()
