@@ -151,13 +151,19 @@ class Person(models.Model):
 
     @property
     def role_labels(self) -> list[str]:
+        """Runs queries unless ``level__track`` and ``level__version`` were selected (and
+        the roles annotated). What badges a person: their roles, then their job family
+        (their ladder's name) and track, as the ladder names them. No word for a person
+        without a role: "Engineer" badged designers as engineers and read as a track."""
         labels = []
         if self.is_hr:
             labels.append("HR")
         if self.is_manager:
             labels.append("Manager")
+        if self.level is not None:
+            labels += [self.level.version.name, self.level.track.name]
         # Someone who left keeps the roles they had, marked first: the directory shows it.
-        return ["Left"] * self.has_left + (labels or ["Engineer"])
+        return ["Left"] * self.has_left + labels
 
     def management_chain(self) -> list["Person"]:
         """Runs one query. From this person's manager up to the top of the organisation."""

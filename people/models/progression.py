@@ -79,6 +79,13 @@ OPEN_STATES = [
 DECIDED_STATES = [ProposalState.APPROVED, ProposalState.NOT_APPROVED]
 
 
+def _in_preparation_for(person) -> Q:
+    """Someone else's nomination of ``person`` not yet submitted: its author is still
+    preparing it, and ``person`` sees what it says once it is submitted, not before.
+    ``Proposal.is_in_preparation`` is the same rule for one proposal."""
+    return Q(person=person, submitted_at__isnull=True) & ~Q(author=person)
+
+
 class ProposalQuerySet(models.QuerySet):
     def open(self):
         return self.filter(state__in=OPEN_STATES)
@@ -105,8 +112,17 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(author=author, state__in=[ProposalState.DRAFT, ProposalState.RETURNED])
 
     def about_or_by(self, person):
-        """Proposals about ``person`` or written by them."""
-        return self.filter(Q(person=person) | Q(author=person))
+        """Proposals about ``person`` or written by them, except nominations of them
+        still in preparation (``being_prepared_for``)."""
+        return self.filter(Q(person=person) | Q(author=person)).exclude(_in_preparation_for(person))
+
+    def being_prepared_for(self, person):
+        """Nominations of ``person`` that someone else is preparing: a draft never submitted."""
+        return self.filter(_in_preparation_for(person), state=ProposalState.DRAFT)
+
+    def hiding_preparations_from(self, person):
+        """These proposals, without the nominations of ``person`` still in preparation."""
+        return self.exclude(_in_preparation_for(person))
 
 
 class Proposal(models.Model):
@@ -194,6 +210,11 @@ class Proposal(models.Model):
     @property
     def is_lateral(self):
         return self.kind == self.Kind.LATERAL
+
+    @property
+    def is_in_preparation(self) -> bool:
+        """A nomination its author has not submitted yet: hidden from its subject."""
+        return self.submitted_at is None and self.author_id != self.person_id
 
 
 class Evidence(models.Model):

@@ -26,9 +26,14 @@ class Roles:
     manager: bool  # anywhere above the subject
     calibrator: bool
     hr: bool
+    # Someone else's nomination of the subject, not submitted yet: the subject learns
+    # who prepares it (home, the new-proposal page) but reads it only once submitted.
+    in_preparation: bool = False
 
     @property
     def can_view(self) -> bool:
+        if self.subject and self.in_preparation:
+            return False
         return any((self.subject, self.author, self.manager, self.calibrator, self.hr))
 
     @property
@@ -69,8 +74,9 @@ REFUSALS = {
 
 def visible_proposals(viewer: Person):
     """Proposals ``viewer`` may open: their own and the ones they authored, those of
-    everyone below them, those in cycles they calibrate; HR sees all."""
-    proposals = Proposal.objects.all()
+    everyone below them, those in cycles they calibrate; HR sees all. Nobody sees a
+    nomination of themselves still in preparation."""
+    proposals = Proposal.objects.hiding_preparations_from(viewer)
     if viewer.is_hr:
         return proposals
     below = Person.objects.reporting_tree_of(viewer).values("pk")
@@ -94,6 +100,7 @@ def roles_for(viewer: Person, proposal: Proposal) -> Roles:
         manager=viewer.pk in chain,
         calibrator=calibrator,
         hr=viewer.is_hr,
+        in_preparation=proposal.is_in_preparation,
     )
 
 

@@ -14,6 +14,7 @@ from config.htmx import wants_fragment
 from people.forms.calibration import CycleFilterForm, CycleForm
 from people.models import Proposal
 from people.permissions.calibration import (
+    calibrators_of,
     can_calibrate,
     cycles_visible_to,
     get_cycle_for,
@@ -81,6 +82,8 @@ def cycle_queue(request, uid):
     template = "people/cycles/queue.html"
     if wants_fragment(request):
         template += "#queue"
+    else:
+        context["calibrators"] = calibrators_of(cycle)
     return render(request, template, context)
 
 

@@ -108,8 +108,10 @@ def growth(request, uid):
         # All of the same version as ``level``, whose ladder is loaded: the compare links
         # need no two queries per target.
         target.version = level.version
-    proposals = person.proposals.select_related("target_level", "current_level", "cycle").order_by(
-        "-created_at"
+    proposals = (
+        person.proposals.hiding_preparations_from(request.person)
+        .select_related("target_level", "current_level", "cycle")
+        .order_by("-created_at")
     )
     chart = {
         "type": "line",

@@ -53,7 +53,7 @@ def directory(request: PersonRequest):
         people_visible_to(request.person)
         .search(query)
         .with_roles()
-        .select_related("manager", "level")
+        .select_related("manager", "level__track", "level__version")
         .order_by(Lower("name"), "pk")
     )
     page = Paginator(people, settings.PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -86,8 +86,11 @@ def proposal_new(request: PersonRequest):
     if no_reviewer:
         targets = []
     # A track with an open proposal takes no second one: offer only the others.
-    open_proposals = list(person.proposals.open().select_related("target_level__track"))
+    open_proposals = list(person.proposals.open().select_related("target_level__track", "author"))
     busy = {(p.ladder_id, p.track_key) for p in open_proposals}
+    # Someone's nomination of me in preparation is theirs to show: who and for what, not a link.
+    in_preparation = [p for p in open_proposals if p.is_in_preparation and person.pk == me.pk]
+    open_proposals = [p for p in open_proposals if p not in in_preparation]
     targets = [t for t in targets if (t[0].version.ladder_id, t[0].track.key) not in busy]
     form = NewProposalForm(request.POST if request.method == "POST" else None, targets=targets)
     if form.is_bound and form.is_valid():
@@ -108,6 +111,7 @@ def proposal_new(request: PersonRequest):
             "form": form,
             "targets": targets,
             "open_proposals": open_proposals,
+            "in_preparation": in_preparation,
             "no_reviewer": no_reviewer,
         },
         status=422 if form.is_bound else 200,
