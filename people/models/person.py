@@ -5,9 +5,9 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower, Upper
+from django.db.models.functions import Coalesce, Lower, Upper
 from django.utils import timezone
 
 # Reporting lines are walked with recursive CTEs. UNION (not UNION ALL) and the
@@ -45,6 +45,16 @@ class PersonQuerySet(models.QuerySet):
     def with_roles(self):
         """Annotate ``has_reports`` so role checks need no query per person."""
         return self.annotate(has_reports=Exists(Person.objects.filter(manager_id=OuterRef("pk"))))
+
+    def with_level_since(self, *, at=None):
+        """Annotate ``level_since``: since when each person has held their level at the
+        moment ``at`` (by default now): their latest level change by then, or their
+        arrival in the app if none. A subquery: one query for any number of people."""
+        changes = LevelChange.objects.filter(person=OuterRef("pk"))
+        if at is not None:
+            changes = changes.filter(changed_at__lte=at)
+        latest = changes.order_by("-changed_at", "-pk").values("changed_at")[:1]
+        return self.annotate(level_since=Coalesce(Subquery(latest), F("created_at")))
 
     def whose_manager_left(self):
         """People still here whose manager has left: HR must give each a new one."""

@@ -1,8 +1,10 @@
 """Reads about proposals that several pages share: the rubric beside the
 evidence, and what waits for a person."""
 
+from django.utils.formats import date_format
+
 from ladders.models import Expectation
-from people.models import Evidence, Proposal
+from people.models import Evidence, Person, Proposal
 
 
 def rubric_rows(proposal, *, details=None):
@@ -43,8 +45,11 @@ WAITING_SHOWN = 10
 
 def waiting_for(person):
     """Runs four queries. What this person must act on, for their home page: the first
-    few of each list (one more is fetched to know whether to point to the rest)."""
-    proposals = Proposal.objects.select_related("person", "target_level", "current_level", "cycle")
+    few of each list (one more is fetched to know whether to point to the rest), with
+    what ``who_holds`` reads."""
+    proposals = Proposal.objects.select_related(
+        "person__manager", "author", "target_level__track", "current_level", "cycle", "decided_by"
+    )
     lists = {
         "to_review": proposals.to_review_by(person).order_by("submitted_at"),
         "to_decide": proposals.to_decide_by(person).order_by("submitted_at"),
@@ -57,3 +62,33 @@ def waiting_for(person):
         context[name] = items[:WAITING_SHOWN]
         context[f"{name}_more"] = len(items) > WAITING_SHOWN
     return context
+
+
+def who_holds(proposal: Proposal, viewer: Person) -> str:
+    """No query once ``waiting_for`` loaded ``proposal``. Who holds it now, in words
+    for ``viewer``: whose move it is, or how it ended."""
+    State = Proposal.State
+
+    def name(someone) -> str:
+        return "you" if someone.pk == viewer.pk else someone.name
+
+    match proposal.state:
+        case State.DRAFT:
+            return f"With {name(proposal.author)}, writing the evidence"
+        case State.RETURNED:
+            return f"Back with {name(proposal.author)}, to revise"
+        case State.SUBMITTED:
+            reviewer = proposal.person.reviewing_manager
+            return f"With {name(reviewer)}, to review" if reviewer else "With HR, to review"
+        case State.ENDORSED:
+            return "With HR, to open the next calibration cycle"
+        case State.IN_CALIBRATION:
+            return f"With the calibrators of {proposal.cycle.name}"
+        case State.APPROVED if proposal.applied_at:
+            return f"Done: the level changed on {date_format(proposal.applied_at, 'j M Y')}"
+        case State.APPROVED:
+            effective = date_format(proposal.cycle.effective_on, "j M Y")
+            return f"Done: the level changes on {effective}"
+        case State.NOT_APPROVED:
+            return f"Done: decided by {name(proposal.decided_by)}, the reasons are on its page"
+    return "Nobody: withdrawn"

@@ -74,12 +74,10 @@ def targets_for(person):
 
 
 def level_since(person: Person, *, at):
-    """Runs one query. Since when ``person`` has held their level at the moment ``at``:
-    their latest level change by then, or their arrival in the app if none."""
-    latest = (
-        person.level_changes.filter(changed_at__lte=at)
-        .order_by("-changed_at", "-pk")
-        .values_list("changed_at", flat=True)
-        .first()
+    """Runs one query. Since when ``person`` has held their level at the moment ``at``
+    (``Person.objects.with_level_since`` says how)."""
+    return (
+        Person.objects.with_level_since(at=at)
+        .values_list("level_since", flat=True)
+        .get(pk=person.pk)
     )
-    return latest or person.created_at

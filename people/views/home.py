@@ -4,22 +4,38 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from config.access import person_required
-from people.models import Person
-from people.permissions.people import PersonRequest, may_edit_people, sees_organisation
-from people.selectors.proposals import WAITING_SHOWN, waiting_for
+from people.models import Person, Proposal
+from people.permissions.people import (
+    PersonRequest,
+    may_edit_people,
+    nomination_rights,
+    sees_organisation,
+)
+from people.selectors.proposals import WAITING_SHOWN, waiting_for, who_holds
+from people.selectors.standing import standing_of, team_of
 
 
 @require_GET
 @person_required
 def home(request: PersonRequest):
     person = request.person
-    context: dict[str, object] = {"person": person, "manager": person.manager}
+    context: dict[str, object] = {
+        "person": person,
+        "manager": person.manager,
+        "standing": standing_of(person),
+        "in_preparation": Proposal.objects.being_prepared_for(person).select_related(
+            "author", "target_level__track"
+        ),
+    }
     if person.is_manager:
-        context["direct_reports"] = person.reports.count()
+        context["team"] = team_of(person)
         context["tree_size"] = Person.objects.reporting_tree_of(person).count()
+        # Whether I may nominate my own direct reports (no query: asked about myself).
+        context["may_nominate_team"] = nomination_rights(person, person)[1]
     if sees_organisation(person):
         context["organisation_size"] = Person.objects.count()
     context.update(waiting_for(person))
+    context["mine"] = [(p, who_holds(p, person)) for p in context["mine"]]
     if may_edit_people(person):
         context.update(_whose_manager_left())
     return render(request, "people/home.html", context)

@@ -1,0 +1,54 @@
+"""Where a person stands, for their home page: their level and since when, the next
+level on their track and the same grade on the others; a manager's team the same way."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from ladders.models import Level
+from people.models import Person
+from people.selectors.targets import (
+    current_level_of,
+    lateral_targets,
+    level_since,
+    promotion_targets,
+)
+
+
+@dataclass
+class Standing:
+    level: Level
+    since: datetime
+    # None at the top of the track.
+    next: Level | None
+    # The same grade on every other track, in the ladder's order (none at some grades).
+    equivalents: list[Level] = field(default_factory=list)
+
+
+def standing_of(person: Person) -> Standing | None:
+    """Runs four queries (five when the person's level is of an older version): the
+    ladder's newest version, since when, the next level and the equivalents. None for
+    someone with no level yet."""
+    level = current_level_of(person)
+    if level is None:
+        return None
+    above = promotion_targets(level)
+    return Standing(
+        level=level,
+        since=level_since(person, at=timezone.now()),
+        next=above[0][0] if above else None,
+        equivalents=lateral_targets(level),
+    )
+
+
+def team_of(manager: Person) -> list[Person]:
+    """Runs one query, whatever the team's size. ``manager``'s direct reports still
+    here, by name, each with their level (its track and ladder) and ``level_since``."""
+    return list(
+        Person.objects.filter(manager=manager, left_at__isnull=True)
+        .with_level_since()
+        .select_related("level__track", "level__version__ladder")
+        .order_by(Lower("name"), "pk")
+    )
