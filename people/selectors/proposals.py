@@ -68,6 +68,7 @@ def who_holds(proposal: Proposal, viewer: Person) -> str:
     """No query once ``waiting_for`` loaded ``proposal``. Who holds it now, in words
     for ``viewer``: whose move it is, or how it ended."""
     State = Proposal.State
+    cycle = proposal.cycle  # set once in calibration, and so for every decision
 
     def name(someone) -> str:
         return "you" if someone.pk == viewer.pk else someone.name
@@ -82,13 +83,15 @@ def who_holds(proposal: Proposal, viewer: Person) -> str:
             return f"With {name(reviewer)}, to review" if reviewer else "With HR, to review"
         case State.ENDORSED:
             return "With HR, to open the next calibration cycle"
-        case State.IN_CALIBRATION:
-            return f"With the calibrators of {proposal.cycle.name}"
+        case State.IN_CALIBRATION if cycle:
+            return f"With the calibrators of {cycle.name}"
         case State.APPROVED if proposal.applied_at:
             return f"Done: the level changed on {date_format(proposal.applied_at, 'j M Y')}"
-        case State.APPROVED:
-            effective = date_format(proposal.cycle.effective_on, "j M Y")
+        case State.APPROVED if cycle:
+            effective = date_format(cycle.effective_on, "j M Y")
             return f"Done: the level changes on {effective}"
-        case State.NOT_APPROVED:
+        case State.NOT_APPROVED if proposal.decided_by:
             return f"Done: decided by {name(proposal.decided_by)}, the reasons are on its page"
-    return "Nobody: withdrawn"
+        case State.WITHDRAWN:
+            return "Nobody: withdrawn"
+    return proposal.get_state_display()

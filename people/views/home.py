@@ -34,8 +34,9 @@ def home(request: PersonRequest):
         context["may_nominate_team"] = nomination_rights(person, person)[1]
     if sees_organisation(person):
         context["organisation_size"] = Person.objects.count()
-    context.update(waiting_for(person))
-    context["mine"] = [(p, who_holds(p, person)) for p in context["mine"]]
+    waiting = waiting_for(person)
+    context.update(waiting)
+    context["mine"] = [(p, who_holds(p, person)) for p in waiting["mine"]]
     if may_edit_people(person):
         context.update(_whose_manager_left())
     return render(request, "people/home.html", context)

@@ -920,8 +920,9 @@ def test_the_home_page_queries_do_not_grow_with_reports_proposals(
         give_level(person, engineering, "IC1")
         promotion(person, engineering, state="submitted")
     client = client_for(manager)
-    # Their own manager; the count of their reports and of their tree; "your move",
-    # "to review", "to decide" and "your proposals" (7).
+    # Their own manager; their direct reports (with levels and time in level) and the
+    # size of their tree; "your move", "to review", "to decide" and "your proposals" (7).
+    # With no level, "where you stand" reads nothing (tests/people/test_home.py counts it).
     with django_assert_num_queries(SIGNED_IN + 7):
         response = client.get(url("home"))
     review = section(body(response), "To review")
