@@ -147,7 +147,8 @@ class Wording:
             for op, i1, i2, j1, j2 in self._opcodes
             if op != "equal"
         ]
-        return [" ".join(w.text for w in run) for run in runs if run]
+        # A summary lists phrases between commas: their own trailing punctuation goes.
+        return [" ".join(w.text for w in run).rstrip(",.;:") for run in runs if run]
 
     @property
     def added(self) -> "Phrases":

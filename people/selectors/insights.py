@@ -675,7 +675,12 @@ def _trend(ladder, recent) -> Table:
             "unit": "%",
             "axes": {"x": "Cycle", "y": "Approval rate (% of decided proposals)"},
         },
-        summary=_rates_sentence(totals, prefix=f"over the last {_people(len(last), 'cycle')}: ")
+        summary=_rates_sentence(
+            totals,
+            prefix="over the last cycle: "
+            if len(last) == 1
+            else f"over the last {len(last)} cycles: ",
+        )
         if last
         else "",
     )

@@ -377,7 +377,7 @@ def test_compare_shows_the_levels_asked_for(client_for, report, published):
         f'<div class="wording">At {ADDED}IC2,</ins> competency 1 means scope {ADDED}2.</ins>'
         in html
     )
-    assert f"Adds {PLAIN_ADDED}IC2,</ins>, {PLAIN_ADDED}2.</ins>." in html
+    assert f"Adds {PLAIN_ADDED}IC2</ins>, {PLAIN_ADDED}2</ins>." in html
 
 
 def compare_texts(published, a_text, b_text):
@@ -408,7 +408,7 @@ def test_compare_marks_the_words_the_target_level_adds_and_drops(client_for, rep
     response = client_for(report).get(url("compare", **SLUG), {"a": "IC1", "b": "IC2"})
     row = comparison_row(response)
     assert '<span class="status status-changed">Changed</span>' in row
-    assert f"Adds {PLAIN_ADDED}clear, tested</ins>, {PLAIN_ADDED}teams.</ins>." in row
+    assert f"Adds {PLAIN_ADDED}clear, tested</ins>, {PLAIN_ADDED}teams</ins>." in row
     assert f"Writes {ADDED}clear, tested</ins> code for {ADDED}teams.</ins>" in row
     assert f"Writes {REMOVED}clear</del> code for {REMOVED}the team.</del>" in row
     assert 'data-label="IC2 · IC title 2"' in row
