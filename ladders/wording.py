@@ -147,8 +147,10 @@ class Wording:
             for op, i1, i2, j1, j2 in self._opcodes
             if op != "equal"
         ]
-        # A summary lists phrases between commas: their own trailing punctuation goes.
-        return [" ".join(w.text for w in run).rstrip(",.;:") for run in runs if run]
+        # A summary lists each phrase once, between commas: its own trailing
+        # punctuation goes.
+        phrases = [" ".join(w.text for w in run).rstrip(",.;:") for run in runs if run]
+        return list(dict.fromkeys(phrases))
 
     @property
     def added(self) -> "Phrases":

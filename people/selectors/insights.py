@@ -79,7 +79,7 @@ def _sentence(text: str) -> str:
 
 
 def _rates_sentence(by_kind: dict[str, tuple[int, int]], prefix="") -> str:
-    """ "IC approval rate 67%, management 50%" from ``{kind: (approved, decided)}``;
+    """Says "IC approval rate 67%, management 50%" from ``{kind: (approved, decided)}``;
     a kind without proposals is left out, one without a decision says so."""
     present = [k for k in (IC, MANAGEMENT) if k in by_kind]
     rated = [k for k in present if by_kind[k][1]]
@@ -94,14 +94,16 @@ def _rates_sentence(by_kind: dict[str, tuple[int, int]], prefix="") -> str:
     return _sentence(prefix + text)
 
 
-def _days_sentence(days: dict[str, list[int]], suffix="") -> str:
-    """ "Median time in level before promotion: IC 580 days, management 400" from the
-    days of each promotion per track kind."""
+def _days_sentence(days: dict[str, list[int]], suffix="", *, both=False) -> str:
+    """Says "Median time in level before promotion: IC 580 days, management 400" from
+    the days of each promotion per track kind; ``both``: also which kind had none."""
     medians = [(k, round(median(days[k]))) for k in (IC, MANAGEMENT) if days.get(k)]
     if not medians:
         return ""
     parts = [f"{SHORT[k]} {d}" + (" days" if i == 0 else "") for i, (k, d) in enumerate(medians)]
-    return _sentence("Median time in level before promotion: " + ", ".join(parts) + suffix)
+    missing = [k for k in (IC, MANAGEMENT) if both and not days.get(k)]
+    text = "Median time in level before promotion: " + ", ".join(parts) + suffix
+    return _sentence(text + "".join(f"; no {SHORT[k]} promotion" for k in missing))
 
 
 def _grades(grades: list[int]) -> str:
@@ -635,7 +637,7 @@ def _time_to_promotion(ladder, recent) -> Table:
             },
             "axes": {"x": "Promoted to", "y": "Median days in level"},
         },
-        summary=_days_sentence(by_kind, suffix=f" (last {TREND_CYCLES} cycles)"),
+        summary=_days_sentence(by_kind, suffix=f" (last {TREND_CYCLES} cycles)", both=True),
     )
 
 

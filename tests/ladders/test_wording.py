@@ -88,6 +88,12 @@ def test_every_word_is_escaped_so_the_marks_are_the_only_html():
     )
 
 
+def test_a_summary_lists_each_phrase_once_without_its_trailing_punctuation():
+    wording = Wording("Works with the team, for the team.", "Works with teams, for teams.")
+    assert wording.added.every == ["teams"]
+    assert wording.removed.every == ["the team"]
+
+
 def test_a_summary_lists_the_first_phrases_and_counts_the_rest():
     wording = Wording("a b c d e f g h i j", "a B c D e F g H i J")
     assert wording.added.shown == ["B", "D", "F", "H"]

@@ -326,6 +326,11 @@ def test_time_in_level_counts_calendar_days_where_the_company_is(
     assert tables(second)["time-in-level"].rows == [[IC, 1, 365, 365, 365]]
     parity = {t.key: t for t in parity_tables(engineering.ladder)}["time-to-promotion"]
     assert parity.rows == [["Grade 2", 425, "—"], ["Grade 3", 365, "—"]]
+    # Cy's 425 and 365 days; nobody promoted on the management track.
+    assert parity.summary == (
+        "Median time in level before promotion: IC 395 days (last 6 cycles); "
+        "no management promotion."
+    )
 
 
 @pytest.mark.parametrize(
