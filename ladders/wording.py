@@ -32,7 +32,7 @@ class Word:
 
 
 def words(text: str) -> list[Word]:
-    result = []
+    result: list[Word] = []
     for marker, line in reading(text):
         for i, word in enumerate(line.split(" ")):
             lead = ("\n" if result else "") + marker if i == 0 else " "
@@ -66,7 +66,7 @@ class Wording:
         return words(self.after)
 
     @cached_property
-    def _opcodes(self) -> list[tuple[str, int, int, int, int]]:
+    def _opcodes(self):
         old, new = [w.text for w in self._old], [w.text for w in self._new]
         return difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
 
