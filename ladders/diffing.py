@@ -1,41 +1,15 @@
-"""What changed: between two levels' expectations, and between two versions of a
-ladder, cell by cell. Texts are compared word by word and shown with <del> and
-<ins>, escaped, so the marks are the only HTML in them."""
+"""What changed between two versions of a ladder, field by field and cell by cell.
+Texts are compared as read (``wording.py``): a cell whose words and layout stay is
+no change, however its whitespace, wrapping or list markers moved."""
 
-import difflib
-import re
 from dataclasses import dataclass, field
-
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from functools import cached_property
 
 from ladders.ladder_format import LadderData
+from ladders.wording import Wording
 
-_TOKENS = re.compile(r"\s+|[^\s]+")
-
-
-# Below this share of words in common, marking changes word by word is noise:
-# the text was rewritten, and reads best as before and after.
-REWRITE_BELOW = 0.5
-
-
-def is_rewrite(before: str, after: str) -> bool:
-    old, new = _TOKENS.findall(before or ""), _TOKENS.findall(after or "")
-    return difflib.SequenceMatcher(None, old, new, autojunk=False).ratio() < REWRITE_BELOW
-
-
-def word_diff(before: str, after: str) -> SafeString:
-    old, new = _TOKENS.findall(before or ""), _TOKENS.findall(after or "")
-    parts: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if op == "equal":
-            parts.append(escape("".join(old[i1:i2])))
-            continue
-        if i2 > i1:
-            parts.append(f"<del>{escape(''.join(old[i1:i2]))}</del>")
-        if j2 > j1:
-            parts.append(f"<ins>{escape(''.join(new[j1:j2]))}</ins>")
-    return mark_safe("".join(parts))  # noqa: S308 (every piece escaped above)
+# The fields written in Markdown; the others (names, titles, keys) are plain text.
+MARKDOWN_FIELDS = {"description", "summary"}
 
 
 @dataclass
@@ -45,13 +19,15 @@ class Change:
     before: str = ""
     after: str = ""
 
-    @property
-    def diff(self) -> SafeString:
-        return word_diff(self.before, self.after)
+    @cached_property
+    def wording(self) -> Wording:
+        return Wording(self.before, self.after)
 
-    @property
-    def rewritten(self) -> bool:
-        return self.kind == "changed" and is_rewrite(self.before, self.after)
+
+def _differ(before: str, after: str, *, markdown: bool) -> bool:
+    if markdown:
+        return not Wording(before, after).same
+    return before.split() != after.split()
 
 
 @dataclass
@@ -121,7 +97,7 @@ def diff_ladders(old: LadderData, new: LadderData) -> VersionDiff:
     }
     for cell in _ordered_union(old_cells, new_cells):
         before, after = old_cells.get(cell, ""), new_cells.get(cell, "")
-        if before == after:
+        if not _differ(before, after, markdown=True):
             continue
         what = f"{cell[0]} · {names.get(cell[1], cell[1])}"
         kind = "added" if not before else "removed" if not after else "changed"
@@ -141,7 +117,7 @@ class _LevelView:
 def _fields(changes, label, old, new, names):
     for name in names:
         before, after = str(getattr(old, name)), str(getattr(new, name))
-        if before != after:
+        if _differ(before, after, markdown=name in MARKDOWN_FIELDS):
             changes.append(Change("changed", f"{label}: {name}", before, after))
 
 

@@ -2,21 +2,22 @@
 comparing two levels, version history and the difference between versions."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from config.access import person_required
 from config.htmx import wants_fragment
-from ladders.diffing import diff_ladders, is_rewrite, word_diff
+from ladders.diffing import diff_ladders
 from ladders.ladder_format import to_csv, to_yaml
 from ladders.models import Ladder, LadderVersion
 from ladders.permissions import get_version_for, is_hr
 from ladders.rubric import load_rubric
 from ladders.services.versions import ladder_data
+from ladders.wording import Wording
 
 
 @require_GET
@@ -138,19 +139,23 @@ class ComparedRow:
     before: str
     after: str
 
-    @property
+    @cached_property
+    def wording(self) -> Wording:
+        return Wording(self.before, self.after)
+
+    @cached_property
     def status(self) -> str:
-        if self.before == self.after:
-            return "same" if self.before else "none"
+        if not self.before and not self.after:
+            return "none"
         if not self.before:
             return "new"
         if not self.after:
             return "dropped"
-        return "rewritten" if is_rewrite(self.before, self.after) else "changed"
-
-    @property
-    def diff(self) -> SafeString:
-        return word_diff(self.before, self.after)
+        if self.wording.same:
+            return "same"
+        if self.wording.formatting_only:
+            return "emphasis"
+        return "rewritten" if self.wording.rewritten else "changed"
 
 
 @require_GET
@@ -185,7 +190,11 @@ def compare(request, slug):
         b=b,
         rows=rows,
         move=_describe_move(a, b),
-        changed=sum(row.status not in ("same", "none") for row in rows),
+        changed=sum(row.status not in ("same", "none", "emphasis") for row in rows),
+        # One click to the same grade on another track: ``b``'s, or at a grade only one
+        # track has, ``a``'s (then compared with ``a`` itself, a lateral move).
+        laterals=[(a, other) for other in rubric.equivalents(b)]
+        or [(a, other) for other in rubric.equivalents(a)],
     )
 
 

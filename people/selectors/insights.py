@@ -35,10 +35,32 @@ class Table:
     note: str = ""
     # The rows the page shows when not all of them (the CSV download has every row).
     on_page: list[list] | None = None
+    # The table's number that matters, in a sentence: the page's headline leads with it.
+    summary: str = ""
+    # A column whose non-empty cells are badged (the managers' "Flag").
+    badge: str = ""
+    # Said instead of a chart with nothing to draw, over a table of zeros.
+    nothing_to_draw: str = "Nothing to draw: every number below is zero or missing."
 
     @property
     def shown(self) -> list[list]:
         return self.rows if self.on_page is None else self.on_page
+
+    @property
+    def shown_cells(self) -> list[list[tuple[str, object]]]:
+        """The shown rows with each cell's column header, for phones' card layout."""
+        return [list(zip(self.headers, row, strict=False)) for row in self.shown]
+
+    @property
+    def drawable(self) -> bool:
+        """Whether the chart has a bar or point to draw: a rate of 0% is one, a count
+        of 0 is none."""
+        if not self.chart:
+            return False
+        values = [v for series in self.chart["series"].values() for v in series]
+        if self.chart.get("unit") == "%":
+            return any(v is not None for v in values)
+        return any(values)
 
 
 def rate(approved: int, decided: int) -> float | None:
@@ -49,6 +71,73 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
 
 
+SHORT = {IC: "IC", MANAGEMENT: "management"}
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
+
+
+def _rates_sentence(by_kind: dict[str, tuple[int, int]], prefix="") -> str:
+    """Says "IC approval rate 67%, management 50%" from ``{kind: (approved, decided)}``;
+    a kind without proposals is left out, one without a decision says so."""
+    present = [k for k in (IC, MANAGEMENT) if k in by_kind]
+    rated = [k for k in present if by_kind[k][1]]
+    if not present:
+        return ""
+    if not rated:
+        return _sentence(prefix + "no decision yet")
+    rates = [f"{SHORT[k]} {percent(rate(*by_kind[k]))}" for k in rated]
+    text = f"{SHORT[rated[0]]} approval rate {percent(rate(*by_kind[rated[0]]))}"
+    text += "".join(f", {r}" for r in rates[1:])
+    text += "".join(f"; no {SHORT[k]} decision yet" for k in present if k not in rated)
+    return _sentence(prefix + text)
+
+
+def _days_sentence(days: dict[str, list[int]], suffix="", *, both=False) -> str:
+    """Says "Median time in level before promotion: IC 580 days, management 400" from
+    the days of each promotion per track kind; ``both``: also which kind had none."""
+    medians = [(k, round(median(days[k]))) for k in (IC, MANAGEMENT) if days.get(k)]
+    if not medians:
+        return ""
+    parts = [f"{SHORT[k]} {d}" + (" days" if i == 0 else "") for i, (k, d) in enumerate(medians)]
+    missing = [k for k in (IC, MANAGEMENT) if both and not days.get(k)]
+    text = "Median time in level before promotion: " + ", ".join(parts) + suffix
+    return _sentence(text + "".join(f"; no {SHORT[k]} promotion" for k in missing))
+
+
+def _grades(grades: list[int]) -> str:
+    """[2, 6, 7] -> "grades 2, 6-7"; [6] -> "grade 6"."""
+    runs: list[list[int]] = []
+    for g in grades:
+        if runs and g == runs[-1][-1] + 1:
+            runs[-1].append(g)
+        else:
+            runs.append([g])
+    text = ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+    return f"grade{'s' if len(grades) > 1 else ''} {text}"
+
+
+def _people(n: int, word: str) -> str:
+    return f"{'one' if n == 1 else n} {word}{'' if n == 1 else 's'}"
+
+
+def _gaps_sentence(counts: dict[tuple[int, str], int], prefix="") -> str:
+    """Where the IC track stops short: grades with managers and no IC, from
+    ``{(grade, kind): people}``; "" when every such grade has ICs too."""
+    gaps = sorted(
+        {g for g, _ in counts if counts.get((g, MANAGEMENT), 0) and not counts.get((g, IC), 0)}
+    )
+    if not gaps:
+        return ""
+    managers = [counts[(g, MANAGEMENT)] for g in gaps]
+    if len(gaps) > 1 and len(set(managers)) == 1:
+        there = _people(managers[0], "manager") + " each"
+    else:
+        there = _people(sum(managers), "manager")
+    return _sentence(f"{prefix}no IC at {_grades(gaps)}; {there}")
+
+
 def _rate_rows(grouped, label):
     rows = []
     for group in grouped:
@@ -57,8 +146,9 @@ def _rate_rows(grouped, label):
     return rows
 
 
-def _rate_table(key, title, proposals, group_by, label, first_header):
-    grouped = (
+def _rate_table(key, title, proposals, group_by, label, first_header, summary=None):
+    """``summary``, if given, makes the headline's sentence from the grouped counts."""
+    grouped = list(
         proposals.values(*group_by)
         .annotate(
             total=Count("pk"),
@@ -73,8 +163,20 @@ def _rate_table(key, title, proposals, group_by, label, first_header):
         title=title,
         headers=[first_header, "Proposals", "Decided", "Approved", "Approval rate"],
         rows=rows,
-        chart=_approvals_chart(rows),
+        chart=_approvals_chart(rows, x=first_header),
+        summary=summary(grouped) if summary else "",
     )
+
+
+def _rates_by_kind(grouped) -> str:
+    by_kind: dict[str, tuple[int, int]] = {}
+    for g in grouped:
+        approved, decided = by_kind.get(g["target_level__track__kind"], (0, 0))
+        by_kind[g["target_level__track__kind"]] = (
+            approved + g["approved"],
+            decided + g["decided"],
+        )
+    return _rates_sentence(by_kind)
 
 
 def as_points(value: float | None) -> int | None:
@@ -82,7 +184,7 @@ def as_points(value: float | None) -> int | None:
     return None if value is None else round(value * 100)
 
 
-def _approvals_chart(rows) -> dict:
+def _approvals_chart(rows, *, x) -> dict:
     """Approval rates, in percent on an axis to 100, from rows made by ``_rate_rows``.
     The counts behind each rate stand in the table beneath."""
     return {
@@ -90,6 +192,7 @@ def _approvals_chart(rows) -> dict:
         "labels": [row[0] for row in rows],
         "series": {"Approval rate": [as_points(rate(row[3], row[2])) for row in rows]},
         "unit": "%",
+        "axes": {"x": x, "y": "Approval rate (% of decided proposals)"},
     }
 
 
@@ -120,9 +223,11 @@ def cycle_tables(cycle, *, track="", grade="", manager="", attribute="") -> list
             "by-track",
             "Approval rate by track",
             proposals,
-            ["target_level__track__name"],
+            # The kind rides along (a track has one) for the headline's IC and management.
+            ["target_level__track__name", "target_level__track__kind"],
             lambda g: g["target_level__track__name"],
             "Track",
+            summary=_rates_by_kind,
         )
     )
     tables.append(
@@ -151,6 +256,14 @@ def _states(proposals) -> Table:
     rows = [
         [label, counts.get(value, 0)] for value, label in Proposal.State.choices if value != "draft"
     ]
+    total = sum(r[1] for r in rows)
+    decided = sum(counts.get(state, 0) for state in Proposal.DECIDED_STATES)
+    withdrawn = counts.get(Proposal.State.WITHDRAWN, 0)
+    if total:
+        summary = f"{_people(total, 'proposal')}: {decided} decided, {total - decided - withdrawn} "
+        summary += "still open" + (f", {withdrawn} withdrawn" if withdrawn else "")
+    else:
+        summary = "no proposal yet"
     return Table(
         key="by-state",
         title="Proposals by state",
@@ -160,7 +273,9 @@ def _states(proposals) -> Table:
             "type": "bar",
             "labels": [r[0] for r in rows],
             "series": {"Proposals": [r[1] for r in rows]},
+            "axes": {"x": "State", "y": "Proposals"},
         },
+        summary=_sentence(summary),
     )
 
 
@@ -231,10 +346,20 @@ def _managers(cycle, proposals, *, only="") -> Table:
         on_page = sorted(rows, key=lambda row: (not row[-1], -row[2], row[0]))
         on_page = on_page[:MANAGERS_ON_PAGE]
         order = " Shown here: the flagged managers first, then those with the most proposals."
+    flagged = [row[0] for row in rows if row[-1]]
+    if flagged:
+        names = ", ".join(flagged[:3]) + (
+            f" and {len(flagged) - 3} more" if len(flagged) > 3 else ""
+        )
+        summary = f"{_people(len(flagged), 'manager')} flagged: {names}"
+    else:
+        summary = "no manager flagged" if rows else ""
     return Table(
         key="by-manager",
         title="Managers: nominations and approvals",
         on_page=on_page,
+        summary=_sentence(summary) if summary else "",
+        badge="Flag",
         headers=[
             "Manager",
             "Direct reports on the ladder",
@@ -256,11 +381,17 @@ def _managers(cycle, proposals, *, only="") -> Table:
 def _time_in_level(proposals) -> Table:
     """Days people had been at their level when promoted, per target track."""
     approved = proposals.filter(APPROVED, kind=Proposal.Kind.PROMOTION).values_list(
-        "target_level__track__name", "level_since", "cycle__effective_on"
+        "target_level__track__name",
+        "target_level__track__kind",
+        "level_since",
+        "cycle__effective_on",
     )
     days: dict[str, list[int]] = {}
-    for track, since, effective in approved:
-        days.setdefault(track, []).append((effective - timezone.localdate(since)).days)
+    by_kind: dict[str, list[int]] = {}
+    for track, kind, since, effective in approved:
+        held = (effective - timezone.localdate(since)).days
+        days.setdefault(track, []).append(held)
+        by_kind.setdefault(kind, []).append(held)
     rows = [
         [track, len(values), round(median(values)), min(values), max(values)]
         for track, values in sorted(days.items())
@@ -274,7 +405,9 @@ def _time_in_level(proposals) -> Table:
             "type": "bar",
             "labels": [r[0] for r in rows],
             "series": {"Median days": [r[2] for r in rows]},
+            "axes": {"x": "Track promoted on", "y": "Median days in level"},
         },
+        summary=_days_sentence(by_kind),
     )
 
 
@@ -297,31 +430,39 @@ def _distribution(cycle, *, track="", grade="", manager="") -> Table:
         tally: dict[tuple, int] = {}
         # The track filter applies to where each person stands at ``moment``: someone
         # who left the track is no longer on it.
-        for g, t, key in latest.values_list(
-            "level__grade", "level__track__name", "level__track__key"
+        for g, t, key, kind in latest.values_list(
+            "level__grade", "level__track__name", "level__track__key", "level__track__kind"
         ):
+            kinds[t] = kind
             if not track or key == track:
                 tally[(g, t)] = tally.get((g, t), 0) + 1
         return tally
+
+    kinds: dict[str, str] = {}  # track name -> kind, for the headline
 
     before = counts(start, inclusive=False)
     after = counts(start + timedelta(days=1), inclusive=False)
     pending = cycle.proposals.filter(APPROVED, applied_at__isnull=True)
     if manager:
         pending = pending.filter(person__manager__uid=manager)
-    for old_g, old_t, old_key, new_g, new_t, new_key in pending.values_list(
+    for old_g, old_t, old_key, new_g, new_t, new_key, new_kind in pending.values_list(
         "current_level__grade",
         "current_level__track__name",
         "current_level__track__key",
         "target_level__grade",
         "target_level__track__name",
         "track_key",
+        "target_level__track__kind",
     ):
+        kinds[new_t] = new_kind
         if not track or old_key == track:
             after[(old_g, old_t)] = after.get((old_g, old_t), 0) - 1
         if not track or new_key == track:
             after[(new_g, new_t)] = after.get((new_g, new_t), 0) + 1
-    tracks = sorted({t for _, t in before} | {t for _, t in after})
+    # IC tracks first, as on every other chart, so each track keeps its colour.
+    tracks = sorted(
+        {t for _, t in before} | {t for _, t in after}, key=lambda t: (kinds[t] != IC, t)
+    )
     grades = sorted({g for g, _ in before} | {g for g, _ in after})
     if str(grade).isdigit():
         grades = [g for g in grades if g == int(grade)]
@@ -336,12 +477,24 @@ def _distribution(cycle, *, track="", grade="", manager="") -> Table:
         for i, t in enumerate(tracks)
         for j, when in enumerate(("before", "after"))
     }
+    after_by_kind: dict[tuple[int, str], int] = {}
+    for (g, t), n in after.items():
+        if g in grades:
+            after_by_kind[(g, kinds[t])] = after_by_kind.get((g, kinds[t]), 0) + n
     return Table(
         key="distribution",
         title=f"People by grade and track, before and after {cycle.effective_on:%d %b %Y}",
         headers=headers,
         rows=rows,
-        chart={"type": "bar", "labels": [r[0] for r in rows], "series": series},
+        # Each track's before and after are one hue, light then dark (charts.js).
+        chart={
+            "type": "bar",
+            "labels": [r[0] for r in rows],
+            "series": series,
+            "paired": True,
+            "axes": {"x": "Grade", "y": "People"},
+        },
+        summary=_gaps_sentence(after_by_kind, prefix="after this cycle, "),
     )
 
 
@@ -375,7 +528,7 @@ def _attribute_breakdown(proposals, name: str) -> Table:
         headers=[name.capitalize(), "Proposals", "Decided", "Approved", "Approval rate"],
         rows=rows,
         note=note,
-        chart=_approvals_chart(rows),
+        chart=_approvals_chart(rows, x=name.capitalize()),
     )
 
 
@@ -439,7 +592,9 @@ def _headcount(ladder) -> Table:
                 "Individual contributor": [r[1] for r in rows],
                 "Management": [r[2] for r in rows],
             },
+            "axes": {"x": "Grade", "y": "People"},
         },
+        summary=_gaps_sentence(by),
     )
 
 
@@ -455,8 +610,11 @@ def _time_to_promotion(ladder, recent) -> Table:
         "cycle__effective_on",
     )
     days: dict[tuple, list[int]] = {}
+    by_kind: dict[str, list[int]] = {}
     for kind, grade, since, effective in promoted:
-        days.setdefault((grade, kind), []).append((effective - timezone.localdate(since)).days)
+        held = (effective - timezone.localdate(since)).days
+        days.setdefault((grade, kind), []).append(held)
+        by_kind.setdefault(kind, []).append(held)
     grades = sorted({g for g, _ in days})
 
     def cell(grade, kind):
@@ -477,7 +635,9 @@ def _time_to_promotion(ladder, recent) -> Table:
                 "Individual contributor": [r[1] if r[1] != "—" else None for r in rows],
                 "Management": [r[2] if r[2] != "—" else None for r in rows],
             },
+            "axes": {"x": "Promoted to", "y": "Median days in level"},
         },
+        summary=_days_sentence(by_kind, suffix=f" (last {TREND_CYCLES} cycles)", both=True),
     )
 
 
@@ -490,9 +650,13 @@ def _trend(ladder, recent) -> Table:
         .order_by("cycle__effective_on", "cycle_id")
     )
     cycles: dict[int, dict] = {}
+    totals: dict[str, tuple[int, int]] = {}
     for g in grouped:
         entry = cycles.setdefault(g["cycle_id"], {"name": g["cycle__name"], "rates": {}})
-        entry["rates"][g["target_level__track__kind"]] = rate(g["approved"], g["decided"])
+        kind = g["target_level__track__kind"]
+        entry["rates"][kind] = rate(g["approved"], g["decided"])
+        approved, decided = totals.get(kind, (0, 0))
+        totals[kind] = (approved + g["approved"], decided + g["decided"])
     last = list(cycles.values())[-TREND_CYCLES:]
     rows = [
         [c["name"], percent(c["rates"].get(IC)), percent(c["rates"].get(MANAGEMENT))] for c in last
@@ -511,7 +675,16 @@ def _trend(ladder, recent) -> Table:
                 "Management": [as_points(c["rates"].get(MANAGEMENT)) for c in last],
             },
             "unit": "%",
+            "axes": {"x": "Cycle", "y": "Approval rate (% of decided proposals)"},
         },
+        summary=_rates_sentence(
+            totals,
+            prefix="over the last cycle: "
+            if len(last) == 1
+            else f"over the last {len(last)} cycles: ",
+        )
+        if last
+        else "",
     )
 
 
@@ -526,6 +699,13 @@ def _laterals(ladder) -> Table:
         ["Individual contributor → management", moves.get(IC, 0)],
         ["Management → individual contributor", moves.get(MANAGEMENT, 0)],
     ]
+    to_management, to_ic = moves.get(IC, 0), moves.get(MANAGEMENT, 0)
+    if to_management or to_ic:
+        summary = (
+            f"lateral moves approved: {to_management} from IC to management, {to_ic} the other way"
+        )
+    else:
+        summary = "no lateral move approved yet, either way"
     return Table(
         key="laterals",
         title="Approved lateral moves, each way",
@@ -535,7 +715,10 @@ def _laterals(ladder) -> Table:
             "type": "bar",
             "labels": [r[0] for r in rows],
             "series": {"People": [r[1] for r in rows]},
+            "axes": {"x": "Move", "y": "People"},
         },
+        summary=_sentence(summary),
+        nothing_to_draw="No lateral move approved yet: nothing to draw.",
     )
 
 

@@ -118,6 +118,7 @@ def growth(request, uid):
         "labels": [change.changed_at.strftime("%Y-%m-%d") for change in history],
         "series": {"Grade": [change.level.grade for change in history]},
         "step": True,
+        "axes": {"x": "Date of the change", "y": "Grade"},
     }
     return render(
         request,

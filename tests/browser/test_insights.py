@@ -19,7 +19,7 @@ from people.services.workflow import (
     proposal_submit,
 )
 from tests.builders import ladder_data, level, publish
-from tests.factories import PersonFactory
+from tests.factories import PASSWORD, PersonFactory
 
 pytestmark = pytest.mark.browser
 
@@ -129,13 +129,20 @@ def expect_no_data(page, title):
 
 
 def expect_drawn(page, chart_ids):
-    """Exactly these charts are on the page, and Chart.js has drawn every one."""
+    """Exactly these charts are on the page, and Chart.js has drawn (and shown) every one."""
     canvases = page.locator("canvas[data-chart]")
     expect(canvases).to_have_count(len(chart_ids))
     for chart_id in chart_ids:
-        expect(page.locator(f'canvas[data-chart="{chart_id}"]')).to_have_attribute(
-            "data-drawn", "1"
-        )
+        canvas = page.locator(f'canvas[data-chart="{chart_id}"]')
+        expect(canvas).to_have_attribute("data-drawn", "1")
+        expect(canvas).to_be_visible()
+
+
+def headline(page):
+    """The sentences the page leads with."""
+    return page.locator("section", has=page.get_by_role("heading", name="In short")).get_by_role(
+        "listitem"
+    )
 
 
 def chart_data(page, chart_id):
@@ -174,6 +181,16 @@ def test_the_dashboard_filters_redraw_charts_and_tables_in_place(
     page.goto(f"{live_server.url}/cycles/{cycle.uid}/insights/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Insights: 2026 H2 promotions")
     expect_drawn(page, [f"chart-{key}" for key in CYCLE_CHARTS])
+    expect(headline(page)).to_have_text(
+        [
+            "6 proposals: 5 decided, 1 still open.",
+            "IC approval rate 67%, management 50%.",
+            "No manager flagged.",
+            "Median time in level before promotion: IC 730 days, management 730.",
+            # Mia goes up to M2, grade 3, where nobody is on the IC track.
+            "After this cycle, no IC at grade 3; one manager.",
+        ]
+    )
     expect_table(
         page,
         "Proposals by state",
@@ -246,6 +263,7 @@ def test_the_dashboard_filters_redraw_charts_and_tables_in_place(
         ],
     )
     expect_table(page, MANAGERS, [["Otto Elsewhere", "3", "3", "100%", "2", "1", "50%", ""]])
+    expect(headline(page).nth(1)).to_have_text("IC approval rate 100%, management 0%.")
     expect_table(
         page,
         DISTRIBUTION,
@@ -303,9 +321,20 @@ def test_the_parity_report_follows_the_ladder_select_in_place(
         "Approval rate by track over the last 6 cycles",
         [["2026 H2 promotions", "67%", "50%"]],
     )
-    expect_drawn(
-        page,
-        ["chart-headcount", "chart-time-to-promotion", "chart-trend", "chart-laterals"],
+    # No lateral move was approved: that chart is a sentence.
+    expect_drawn(page, ["chart-headcount", "chart-time-to-promotion", "chart-trend"])
+    laterals = page.locator(
+        "section.insight", has=page.get_by_role("heading", name="Approved lateral moves, each way")
+    )
+    expect(laterals).to_contain_text("No lateral move approved yet: nothing to draw.")
+    expect(headline(page)).to_have_text(
+        [
+            # Mia, Pia and Quinn on M1, grade 2; Riya, Bo and Ola are on IC1, grade 1.
+            "No IC at grade 2; 3 managers.",
+            "Median time in level before promotion: IC 730 days, management 730 (last 6 cycles).",
+            "Over the last cycle: IC approval rate 67%, management 50%.",
+            "No lateral move approved yet, either way.",
+        ]
     )
     assert chart_data(page, "chart-trend")["series"] == {
         "Individual contributor": [67],
@@ -319,7 +348,7 @@ def test_the_parity_report_follows_the_ladder_select_in_place(
     expect_table(page, headcount, [["Grade 1", "1", "0", "100%"], ["Grade 3", "0", "1", "0%"]])
     expect_no_data(page, "Median days in level before promotion, by target grade")
     expect_no_data(page, "Approval rate by track over the last 6 cycles")
-    expect_drawn(page, ["chart-headcount", "chart-laterals"])
+    expect_drawn(page, ["chart-headcount"])
     assert chart_data(page, "chart-headcount") == {
         "labels": ["Grade 1", "Grade 3"],
         "series": {"Individual contributor": [1, 0], "Management": [0, 1]},
@@ -385,3 +414,29 @@ def test_a_single_level_change_is_a_table_without_a_chart(
         ["1 Jan 2025", "IC1 · IC title 1", "Individual contributor", "1", "People import"]
     )
     expect(page.locator("canvas[data-chart]")).to_have_count(0)
+
+
+@pytest.mark.parametrize("path", ["cycle", "parity"])
+def test_without_javascript_the_tables_are_the_content_and_no_chart_box_shows(
+    browser, live_server, hr, decided_cycle, path
+):
+    cycle, _ = decided_cycle
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill(hr.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(
+        f"{live_server.url}/cycles/{cycle.uid}/insights/"
+        if path == "cycle"
+        else f"{live_server.url}/insights/parity/"
+    )
+    expect(headline(page).first).to_be_visible()
+    figures = page.locator("figure.chart")
+    assert figures.count() >= 3
+    for i in range(figures.count()):
+        expect(figures.nth(i)).to_be_hidden()
+    expect(page.get_by_role("table").first).to_be_visible()
+    context.close()

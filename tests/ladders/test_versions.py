@@ -2,9 +2,8 @@
 cell and part by part, and the differences between two versions."""
 
 import pytest
-from django.utils.html import escape
 
-from ladders.diffing import Change, diff_ladders, is_rewrite, word_diff
+from ladders.diffing import Change, diff_ladders
 from ladders.forms import CompetencyForm, LevelForm
 from ladders.ladder_format import CompetencyData, LevelData, TrackData
 from ladders.models import Expectation, LadderVersion, Level
@@ -606,30 +605,24 @@ def test_added_removed_and_changed_cells():
     assert not result.is_empty
 
 
-def test_word_diff_marks_the_changed_words_only():
-    assert word_diff("Writes clear code", "Writes clean code") == (
-        "Writes <del>clear</del><ins>clean</ins> code"
-    )
-    assert word_diff("", "New text") == "<ins>New text</ins>"
-    assert word_diff("Old text", "") == "<del>Old text</del>"
-    assert word_diff("Same", "Same") == "Same"
+def test_a_cell_changed_only_in_whitespace_wrapping_or_list_markers_is_no_change():
+    old, new = ladder_data(), ladder_data()
+    cells = new.tracks[0].levels[0].expectations
+    cells["comp-1"] = cells["comp-1"].replace(" ", "   ") + "\n"
+    cells["comp-2"] = cells["comp-2"].replace(", ", ",\n")
+    old.tracks[0].levels[1].expectations["comp-1"] = "Owns:\n\n- tests\n- reviews"
+    new.tracks[0].levels[1].expectations["comp-1"] = "Owns:\n\n* tests\n*   reviews\n"
+    new.description = old.description + "  \n"
+    assert diff_ladders(old, new).is_empty
 
 
-def test_word_diff_escapes_html_so_its_marks_are_the_only_tags():
-    before = 'Uses <b>bold</b> & "quotes"'
-    after = 'Uses <script>alert(1)</script> & "quotes"'
-    result = word_diff(before, after)
-    assert "<script>" not in result
-    assert "<b>" not in result
-    assert result == (
-        f"Uses <del>{escape('<b>bold</b>')}</del><ins>{escape('<script>alert(1)</script>')}</ins>"
-        f" {escape('&')} {escape(chr(34) + 'quotes' + chr(34))}"
-    )
-
-
-def test_a_text_sharing_few_words_is_a_rewrite():
-    assert is_rewrite("Writes clear code with tests", "Leads the design of systems")
-    assert not is_rewrite("Writes clear code with tests", "Writes clear code with good tests")
+def test_a_cell_whose_words_stay_but_emphasis_changes_is_a_formatting_change():
+    old, new = ladder_data(), ladder_data()
+    text = old.tracks[0].levels[0].expectations["comp-1"]
+    new.tracks[0].levels[0].expectations["comp-1"] = text.replace("scope", "**scope**")
+    (change,) = diff_ladders(old, new).cells
+    assert change.kind == "changed"
+    assert change.wording.formatting_only
 
 
 def test_an_edit_of_a_draft_published_meanwhile_is_refused_cleanly(draft, hr):

@@ -19,6 +19,10 @@ from tests.builders import ladder_data, publish, shown, shown_draft
 from tests.factories import PersonFactory, UserFactory
 
 SLUG = {"slug": "engineering"}
+# How ladders/wording.py marks a changed word, with a label for screen readers.
+ADDED = '<ins><span class="visually-hidden">added: </span>'
+REMOVED = '<del><span class="visually-hidden">removed: </span>'
+PLAIN_ADDED = "<ins>"
 HTMX = {"HX-Request": "true"}
 
 
@@ -366,7 +370,90 @@ def test_compare_shows_the_levels_asked_for(client_for, report, published):
     assert compared(response) == ("M3", "IC2")
     assert "a step down in grade" in body(response)
     assert "3 of 3 competencies ask something different" in body(response)
-    assert 'class="word-diff">At <del>M3,</del><ins>IC2,</ins>' in body(response)
+    # At M3, competency 1 means scope 3. -> At IC2, competency 1 means scope 2.
+    html = body(response)
+    assert f'<div class="wording">At {REMOVED}M3,</del> competency 1' in html
+    assert (
+        f'<div class="wording">At {ADDED}IC2,</ins> competency 1 means scope {ADDED}2.</ins>'
+        in html
+    )
+    assert f"Adds {PLAIN_ADDED}IC2</ins>, {PLAIN_ADDED}2</ins>." in html
+
+
+def compare_texts(published, a_text, b_text):
+    """IC1's and IC2's comp-1 rewritten by hand (a draft published as version 2)."""
+    draft = draft_start(ladder=published.ladder, user=None)
+    competency = draft.competencies.get(key="comp-1")
+    for code, text in (("IC1", a_text), ("IC2", b_text)):
+        expectation_save(
+            level=draft.levels.get(code=code),
+            competency=competency,
+            text=text,
+            seen_revision=1,
+            user=None,
+        )
+    version_publish(version=draft, user=None, note="Hand-written texts.")
+
+
+def comparison_row(response, competency="Competency 1"):
+    html = body(response)
+    start = html.index(f'<th scope="row">{competency}</th>')
+    return html[start : html.index("</tr>", start)]
+
+
+def test_compare_marks_the_words_the_target_level_adds_and_drops(client_for, report, published):
+    compare_texts(
+        published, "Writes clear code for the team.", "Writes clear, tested code for teams."
+    )
+    response = client_for(report).get(url("compare", **SLUG), {"a": "IC1", "b": "IC2"})
+    row = comparison_row(response)
+    assert '<span class="status status-changed">Changed</span>' in row
+    assert f"Adds {PLAIN_ADDED}clear, tested</ins>, {PLAIN_ADDED}teams</ins>." in row
+    assert f"Writes {ADDED}clear, tested</ins> code for {ADDED}teams.</ins>" in row
+    assert f"Writes {REMOVED}clear</del> code for {REMOVED}the team.</del>" in row
+    assert 'data-label="IC2 · IC title 2"' in row
+
+
+def test_compare_escapes_what_hr_wrote_and_renders_markdown_safely(client_for, report, published):
+    compare_texts(
+        published,
+        "Writes <script>alert(1)</script> code [x](javascript:alert(2)).",
+        "Writes <img src=x onerror=alert(3)> code [x](javascript:alert(2)).",
+    )
+    response = client_for(report).get(url("compare", **SLUG), {"a": "IC1", "b": "IC2"})
+    row = comparison_row(response)
+    assert "<script>" not in row
+    assert "<img" not in row
+    assert 'href="javascript' not in row
+    assert "&lt;img" in row
+
+
+def test_compare_shows_a_rewritten_text_whole_on_both_sides(client_for, report, published):
+    compare_texts(published, "Writes clear code with tests.", "Leads the **design** of systems.")
+    response = client_for(report).get(url("compare", **SLUG), {"a": "IC1", "b": "IC2"})
+    row = comparison_row(response)
+    assert "Rewritten" in row
+    assert "<p>Writes clear code with tests.</p>" in row
+    assert "<p>Leads the <strong>design</strong> of systems.</p>" in row
+    assert "<ins>" not in row and "<del>" not in row
+
+
+def test_compare_calls_a_whitespace_only_difference_the_same(client_for, report, published):
+    compare_texts(published, "Owns:\n\n- tests\n- reviews", "Owns:\n\n* tests\n*   reviews\n")
+    response = client_for(report).get(url("compare", **SLUG), {"a": "IC1", "b": "IC2"})
+    assert '<span class="status">Same</span>' in comparison_row(response)
+
+
+def test_compare_links_to_the_same_grade_on_the_other_track(client_for, report, published):
+    html = body(client_for(report).get(url("compare", **SLUG), {"a": "IC1", "b": "IC2"}))
+    # IC2 is grade 2, as M1 is.
+    assert 'Management 1 at grade 2: <a href="?a=IC1&amp;b=M1">compare IC1 with M1' in html
+    # No IC at M3's grade 4: IC3's own equivalent is offered, a lateral move.
+    html = body(client_for(report).get(url("compare", **SLUG), {"a": "IC3", "b": "M3"}))
+    assert 'Management 1 at grade 3: <a href="?a=IC3&amp;b=M2">compare IC3 with M2' in html
+    # Grade 1 is on one track only: nothing to offer.
+    html = body(client_for(report).get(url("compare", **SLUG), {"a": "IC1", "b": "IC1"}))
+    assert "at grade" not in html
 
 
 def test_compare_by_htmx_returns_only_the_comparison(client_for, report, published):
@@ -446,8 +533,24 @@ def test_the_diff_page_marks_what_changed(client_for, report, hr, draft):
     assert "Note for version 2: Bigger scope." in html
     assert "0 added, 0 removed, 2 changed." in html
     assert "IC1 · Competency 1" in html
-    assert "At IC1, competency 1 means scope <del>1.</del><ins>5.</ins>" in html
-    assert "How we <del>grow.</del><ins>grow now.</ins>" in html
+    assert f"At IC1, competency 1 means scope {REMOVED}1.</del> {ADDED}5.</ins>" in html
+    assert f"How we {REMOVED}grow.</del> {ADDED}grow now.</ins>" in html
+
+
+def test_the_diff_page_shows_no_change_for_whitespace_wrapping_or_list_markers(
+    client_for, report, published
+):
+    draft = draft_start(ladder=published.ladder, user=None)
+    expectation_save(
+        level=draft.levels.get(code="IC1"),
+        competency=draft.competencies.get(key="comp-1"),
+        text="At IC1,   competency 1\nmeans scope 1.\n",
+        seen_revision=1,
+        user=None,
+    )
+    version_publish(version=draft, user=None, note="Rewrapped.")
+    html = body(client_for(report).get(url("diff", **SLUG)))
+    assert "No differences: the two versions say exactly the same." in html
 
 
 def test_the_diff_page_of_a_single_version_says_there_is_nothing(client_for, report, published):

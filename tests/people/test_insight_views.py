@@ -147,6 +147,35 @@ def test_calibrators_never_see_attributes_even_when_the_url_asks(client_for, cyc
     assert "left out" not in html
 
 
+def test_the_dashboard_leads_with_its_headline_then_hidden_charts_then_tables(
+    client_for, cycle, hr
+):
+    html = body(client_for(hr).get(url("cycle_insights", cycle.uid)))
+    headline = html.index('<h2 id="headline-heading">In short</h2>')
+    # Six proposals, all decided; 4 of 6 IC ones approved.
+    assert "<li>6 proposals: 6 decided, 0 still open.</li>" in html
+    assert "<li>IC approval rate 67%.</li>" in html
+    assert headline < html.index('<figure class="chart" hidden>') < html.index("<table")
+    # Without JavaScript no chart box shows: charts.js unhides a figure it draws in.
+    assert '<figure class="chart">' not in html
+    assert '<td data-label="Approval rate">67%</td>' in html
+
+
+def test_flagged_managers_are_badged(client_for, cycle, hr, engineering, director):
+    """Max put all six of his reports forward; Nia none of her four: 60% of the
+    cycle's people, so both are 40 points off."""
+    nia = PersonFactory(name="Nia Nobody", email="nia@example.com", manager=director)
+    for i in range(4):
+        PersonFactory(name=f"Nia Report {i}", manager=nia, level=level(engineering, "IC1"))
+    html = body(client_for(hr).get(url("cycle_insights", cycle.uid)))
+    assert (
+        '<td data-label="Flag"><span class="badge badge-flag">Flagged</span> '
+        "nominations 0% of team vs 60%</td>"
+    ) in html
+    assert "<li>2 managers flagged: Max Manager, Nia Nobody.</li>" in html
+    assert '<td data-label="Flag"></td>' not in html
+
+
 # The parity report and the growth page ------------------------------------------
 
 
@@ -158,6 +187,10 @@ def test_hr_sees_the_parity_report(client_for, cycle, hr):
     assert "<h1>Dual-track parity</h1>" in html
     assert "People at each grade, by track" in html
     assert "Approved lateral moves, each way" in html
+    # No lateral move yet: a sentence, not an empty chart.
+    assert "<li>No lateral move approved yet, either way.</li>" in html
+    assert '<p class="chart-empty">No lateral move approved yet: nothing to draw.</p>' in html
+    assert 'data-chart="chart-laterals"' not in html
 
 
 def test_hr_breaks_parity_down_by_an_attribute(client_for, cycle, hr):

@@ -14,6 +14,7 @@ from people.selectors import insights
 from people.selectors.insights import (
     FLAG_DISTANCE,
     FLAG_MIN_DECIDED,
+    Table,
     cycle_tables,
     parity_tables,
     percent,
@@ -116,6 +117,7 @@ def test_approval_rate_by_track_counts_a_tie_as_a_tie(fairness):
         "labels": [IC, M],
         "series": {"Approval rate": [75, 75]},
         "unit": "%",
+        "axes": {"x": "Track", "y": "Approval rate (% of decided proposals)"},
     }
 
 
@@ -324,6 +326,11 @@ def test_time_in_level_counts_calendar_days_where_the_company_is(
     assert tables(second)["time-in-level"].rows == [[IC, 1, 365, 365, 365]]
     parity = {t.key: t for t in parity_tables(engineering.ladder)}["time-to-promotion"]
     assert parity.rows == [["Grade 2", 425, "—"], ["Grade 3", 365, "—"]]
+    # Cy's 425 and 365 days; nobody promoted on the management track.
+    assert parity.summary == (
+        "Median time in level before promotion: IC 395 days (last 6 cycles); "
+        "no management promotion."
+    )
 
 
 @pytest.mark.parametrize(
@@ -622,6 +629,110 @@ def test_the_trend_shows_the_last_six_cycles_oldest_first(engineering, hr):
         "Management": [100, None, 50, 25, 100, 33],
     }
     assert trend.chart["unit"] == "%"
+
+    # 7 of 11 IC decisions approved over those six cycles, 6 of 12 management ones.
+    assert trend.summary == "Over the last 6 cycles: IC approval rate 64%, management 50%."
+
+
+# The headline: each table's number that matters, in a sentence ---------------------
+
+
+def summaries(tables_by_key):
+    return {key: table.summary for key, table in tables_by_key.items()}
+
+
+def test_the_dashboards_headline_on_the_fairness_cycle(fairness):
+    said = summaries(tables(fairness))
+    # 12 approved + 4 not; Pia's two open, and her withdrawn one.
+    assert said["by-state"] == "19 proposals: 16 decided, 2 still open, 1 withdrawn."
+    # IC: 6 of 8 decided approved; management: 6 of 8.
+    assert said["by-track"] == "IC approval rate 75%, management 75%."
+    assert said["by-manager"] == "2 managers flagged: Mia Alpha, Ned Beta."
+    assert said["by-grade"] == ""
+
+
+def test_the_headline_says_which_track_has_no_decision_yet(engineering, director, hr):
+    cycle = open_cycle(engineering, hr)
+    propose(person("Ana", director, engineering, "IC1"), engineering, "IC2", "yes", by=hr)
+    propose(person("Ben", director, engineering, "IC1"), engineering, "IC2", "no", by=hr)
+    propose(person("Cy", director, engineering, "IC1"), engineering, "IC2", "yes", by=hr)
+    propose(person("Gus", director, engineering, "M1"), engineering, "M2", "open", by=hr)
+    said = summaries(tables(cycle))
+    assert said["by-state"] == "4 proposals: 3 decided, 1 still open."
+    assert said["by-track"] == "IC approval rate 67%; no management decision yet."
+    # Filtered to one track, the other is not mentioned at all.
+    assert tables(cycle, track="ic")["by-track"].summary == "IC approval rate 67%."
+    assert tables(cycle, track="management")["by-track"].summary == "No decision yet."
+
+
+def test_the_headline_gives_the_median_days_in_level_per_track_kind(promotions, engineering):
+    # IC: Ana 424, Ben 272, Cy 365; management: Gus 730, Hal 180, Ivy 392.
+    expected = "Median time in level before promotion: IC 365 days, management 392"
+    assert tables(promotions)["time-in-level"].summary == expected + "."
+    parity = {t.key: t for t in parity_tables(engineering.ladder)}
+    assert parity["time-to-promotion"].summary == expected + " (last 6 cycles)."
+
+
+def test_the_headline_names_the_grades_with_managers_and_no_ic(engineering, director):
+    # IC1 (grade 1) and one manager at each of M2 (grade 3) and M3 (grade 4).
+    person("Ana", director, engineering, "IC1")
+    person("Gus", director, engineering, "M2")
+    person("Hal", director, engineering, "M3")
+    parity = {t.key: t for t in parity_tables(engineering.ladder)}
+    assert parity["headcount"].summary == "No IC at grades 3-4; one manager each."
+    person("Ivy", director, engineering, "M3")
+    parity = {t.key: t for t in parity_tables(engineering.ladder)}
+    assert parity["headcount"].summary == "No IC at grades 3-4; 3 managers."
+    person("Jo", director, engineering, "IC3")
+    parity = {t.key: t for t in parity_tables(engineering.ladder)}
+    assert parity["headcount"].summary == "No IC at grade 4; 2 managers."
+
+
+def test_the_headline_of_the_distribution_is_as_people_stand_after_the_cycle(
+    engineering, director, hr
+):
+    """Gus M2 -> M3 approved: grade 4 has a manager and no IC after the cycle only."""
+    cycle = open_cycle(engineering, hr)
+    person("Ana", director, engineering, "IC3")
+    propose(person("Gus", director, engineering, "M2"), engineering, "M3", "yes", by=hr)
+    distribution = tables(cycle)["distribution"]
+    assert distribution.summary == "After this cycle, no IC at grade 4; one manager."
+    assert tables(cycle, grade="3")["distribution"].summary == ""
+
+
+def test_the_headline_counts_lateral_moves_each_way(moves):
+    parity = {t.key: t for t in parity_tables(moves.ladder)}
+    assert parity["laterals"].summary == (
+        "Lateral moves approved: 1 from IC to management, 1 the other way."
+    )
+    assert parity["headcount"].summary == ""
+    assert tables(moves)["distribution"].summary == ""
+
+
+def test_an_empty_chart_is_a_sentence_but_a_zero_rate_is_drawn(db):
+    version = publish(ladder_data(slug="design", name="Design"))
+    laterals = {t.key: t for t in parity_tables(version.ladder)}["laterals"]
+    assert laterals.rows and not laterals.drawable
+    assert laterals.summary == "No lateral move approved yet, either way."
+    assert laterals.nothing_to_draw == "No lateral move approved yet: nothing to draw."
+    # No one approved out of two decided: 0% is a result to draw, a count of 0 is not.
+    zero = {"type": "bar", "labels": ["IC"], "series": {"Approval rate": [0]}}
+    assert Table("r", "Rates", ["Track"], [["IC"]], chart=zero | {"unit": "%"}).drawable
+    assert not Table("c", "Counts", ["Track"], [["IC"]], chart=zero).drawable
+    assert not Table(
+        "n", "None", ["Track"], [["IC"]], chart=zero | {"series": {"r": [None]}}
+    ).drawable
+
+
+def test_the_distribution_pairs_before_and_after_of_each_track(moves):
+    chart = tables(moves)["distribution"].chart
+    assert chart["paired"] is True
+    assert list(chart["series"]) == [
+        f"{IC} (before)",
+        f"{IC} (after)",
+        f"{M} (before)",
+        f"{M} (after)",
+    ]
 
 
 # Breakdowns by HR attributes: small groups hidden ----------------------------------
