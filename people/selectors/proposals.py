@@ -44,7 +44,9 @@ WAITING_SHOWN = 10
 def waiting_for(person):
     """Runs four queries. What this person must act on, for their home page: the first
     few of each list (one more is fetched to know whether to point to the rest)."""
-    proposals = Proposal.objects.select_related("person", "target_level", "current_level", "cycle")
+    proposals = Proposal.objects.select_related(
+        "person", "target_level__track", "current_level__track", "cycle"
+    )
     lists = {
         "to_review": proposals.to_review_by(person).order_by("submitted_at"),
         "to_decide": proposals.to_decide_by(person).order_by("submitted_at"),

@@ -108,9 +108,9 @@ def growth(request, uid):
         # All of the same version as ``level``, whose ladder is loaded: the compare links
         # need no two queries per target.
         target.version = level.version
-    proposals = person.proposals.select_related("target_level", "current_level", "cycle").order_by(
-        "-created_at"
-    )
+    proposals = person.proposals.select_related(
+        "target_level__track", "current_level__track", "cycle"
+    ).order_by("-created_at")
     chart = {
         "type": "line",
         "labels": [change.changed_at.strftime("%Y-%m-%d") for change in history],
