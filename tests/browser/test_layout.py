@@ -7,18 +7,16 @@ header is a bar on a laptop and folds into a menu on a phone, without JavaScript
 import pytest
 from playwright.sync_api import expect
 
-# The demo world and the key pages, each seen by the role that uses it, are the
-# accessibility tests': one list of key pages for both.
-from tests.browser.test_accessibility import (  # noqa: F401 (world and visit are fixtures)
-    PAGES,
-    axe_source,
-    axe_violations,
-    describe,
-    visit,
-    world,
-)
+from tests.browser import test_accessibility as accessibility
+from tests.browser.test_accessibility import PAGES, axe_violations, describe
 
 pytestmark = pytest.mark.browser
+
+# The demo world and the key pages, each seen by the role that uses it, are the
+# accessibility tests': one list of key pages for both. Their fixtures, used here too.
+world = accessibility.world
+visit = accessibility.visit
+axe_source = accessibility.axe_source
 
 LAPTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
