@@ -11,6 +11,12 @@ from ladders.models import Competency, Expectation, LadderVersion, Level, Track
 class GradeRow:
     grade: int
     cells: list  # one Level or None per track, in track order
+    tracks: list  # the tracks, in the same order
+
+    @property
+    def by_track(self) -> list[tuple[Track, Level | None]]:
+        """Each cell with its track: an empty cell still says which track it is on."""
+        return list(zip(self.tracks, self.cells, strict=True))
 
 
 @dataclass
@@ -27,7 +33,7 @@ class Rubric:
         by_track_grade = {(level.track_id, level.grade): level for level in self.levels}
         grades = sorted({level.grade for level in self.levels})
         return [
-            GradeRow(grade, [by_track_grade.get((t.pk, grade)) for t in self.tracks])
+            GradeRow(grade, [by_track_grade.get((t.pk, grade)) for t in self.tracks], self.tracks)
             for grade in grades
         ]
 

@@ -119,7 +119,10 @@ def competency_detail(request, slug, key):
     rows = [
         (
             row.grade,
-            [(level, level and rubric.expectation(level, competency)) for level in row.cells],
+            [
+                (track, level, level and rubric.expectation(level, competency))
+                for track, level in row.by_track
+            ],
         )
         for row in rubric.grade_rows
     ]

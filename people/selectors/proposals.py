@@ -48,7 +48,12 @@ def waiting_for(person):
     few of each list (one more is fetched to know whether to point to the rest), with
     what ``who_holds`` reads."""
     proposals = Proposal.objects.select_related(
-        "person__manager", "author", "target_level__track", "current_level", "cycle", "decided_by"
+        "person__manager",
+        "author",
+        "target_level__track",
+        "current_level__track",
+        "cycle",
+        "decided_by",
     )
     lists = {
         "to_review": proposals.to_review_by(person).order_by("submitted_at"),

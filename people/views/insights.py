@@ -110,7 +110,7 @@ def growth(request, uid):
         target.version = level.version
     proposals = (
         person.proposals.hiding_preparations_from(request.person)
-        .select_related("target_level", "current_level", "cycle")
+        .select_related("target_level__track", "current_level__track", "cycle")
         .order_by("-created_at")
     )
     chart = {

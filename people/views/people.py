@@ -196,7 +196,7 @@ def _person_page(
     context["may_nominate"], context["may_nominate_reports"] = nomination_rights(viewer, person)
     if sees_growth_of(viewer, person):
         context["history"] = person.level_changes.select_related(
-            "level__track", "previous_level", "changed_by__person"
+            "level__track", "previous_level__track", "changed_by__person"
         ).order_by("-changed_at", "-pk")
     if may_edit_people(viewer):
         context["manager_form"] = manager_form or ManagerChangeForm(

@@ -57,7 +57,7 @@ PAGE_SIZE = 25
 def proposal_list(request: PersonRequest):
     proposals = (
         visible_proposals(request.person)
-        .select_related("person", "target_level", "current_level", "cycle")
+        .select_related("person", "target_level__track", "current_level__track", "cycle")
         .order_by("-created_at", "-pk")
     )
     form = ProposalFilterForm(request.GET)

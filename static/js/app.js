@@ -78,3 +78,28 @@ document.addEventListener("htmx:sendError", () => {
 // and their plain-form counterparts only without it.
 for (const element of document.querySelectorAll("[data-js-only]")) element.hidden = false;
 for (const element of document.querySelectorAll("[data-without-js]")) element.hidden = true;
+
+// On a phone app.css shows a table whose cells carry data-label as one card per row,
+// each cell under its column's name. Templates write data-label so this holds without
+// JavaScript; a table that has none yet takes its labels from its header row here, and
+// rows that htmx swaps in (a queue row after a decision) are labelled as they arrive.
+function labelCells(table) {
+  const head = table.tHead?.rows[table.tHead.rows.length - 1];
+  if (!head) return;
+  const names = [...head.cells].map((cell) => cell.textContent.trim().replace(/\s+/g, " "));
+  for (const body of table.tBodies) {
+    for (const row of body.rows) {
+      for (const cell of row.cells) {
+        if (cell.tagName === "TD" && !cell.hasAttribute("data-label") && names[cell.cellIndex]) {
+          cell.dataset.label = names[cell.cellIndex];
+        }
+      }
+    }
+  }
+}
+function labelTablesIn(element) {
+  const tables = [element.closest?.("table"), ...(element.querySelectorAll?.("table") ?? [])];
+  for (const table of tables) if (table?.closest("main")) labelCells(table);
+}
+labelTablesIn(document.body);
+document.addEventListener("htmx:load", (event) => labelTablesIn(event.target));

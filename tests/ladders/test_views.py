@@ -279,9 +279,9 @@ def grid(html):
     rows = []
     for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
         cells = re.findall(
-            r'<th scope="row">(\d+)</th>'
-            r'|<td class="empty-cell">'
-            r"|<td[^>]*>\s*<a [^>]*><strong>([^<]+)",
+            r'<th scope="row" data-label="Grade">(\d+)</th>'
+            r'|<td class="empty-cell"'
+            r'|<td[^>]*>\s*<a [^>]*><span class="chip [^"]*"><svg .*?</svg>([^<]+)',
             row,
         )
         rows.append([grade or code or "—" for grade, code in cells])
@@ -290,7 +290,8 @@ def grid(html):
 
 def test_the_ladder_page_shows_the_tracks_side_by_side_by_grade(client_for, report, published):
     html = body(client_for(report).get(url("detail", **SLUG)))
-    assert re.findall(r'<th scope="col">([^<]+)</th>', html) == [
+    headers = re.findall(r'<th scope="col">(.*?)</th>', html)
+    assert [re.sub(r"<[^>]+>", "", header) for header in headers] == [
         "Grade",
         "Individual contributor",
         "Management 1",
@@ -309,17 +310,21 @@ def test_the_ladder_page_marks_the_readers_own_level(client_for, report, publish
     give_level(report, published, "IC2")
     html = body(client_for(report).get(url("detail", **SLUG)))
     assert 'class="mine"' in html
-    assert re.search(r'<td class="mine">\s*<a href="/ladders/engineering/levels/IC2/">', html)
+    assert re.search(
+        r'<td [^>]*class="mine">\s*<a class="level" href="/ladders/engineering/levels/IC2/">', html
+    )
     assert "What does the next level ask of me?" in html
 
 
 def test_a_level_page_offers_the_equivalent_level_as_a_lateral_move(client_for, report, published):
     html = body(client_for(report).get(url("level", **SLUG, code="IC2")))
     assert "<h1>IC2 · IC title 2</h1>" in html
-    assert "Individual contributor, grade 2" in html
+    assert re.search(r'<span class="chip chip-ic">.*?Individual contributor</span> grade 2', html)
     parity = re.search(r'<section class="parity".*?</section>', html, re.S).group(0)
     assert re.search(
-        r">M1 · M title 1</a> on Management 1: a lateral move, not a promotion", parity
+        r'>M1</span> <span class="level-title">M title 1</span></a> on Management 1: '
+        r"a lateral move, not a promotion",
+        parity,
     )
     assert "?a=IC2&amp;b=M1" in parity
     assert "What changes at IC3?" in parity
@@ -576,7 +581,7 @@ def test_editing_a_cell_by_htmx_returns_its_form_in_place(client_for, hr, draft)
     response = client_for(hr).get(url("cell_edit", **CELL), headers=HTMX)
     html = body(response).strip()
     assert response.status_code == 200
-    assert html.startswith(f'<td id="{cell_id(draft)}" class="cell editing">')
+    assert html.startswith(f'<td id="{cell_id(draft)}" class="cell editing" data-label=')
     assert html.endswith("</td>")
     assert "<html" not in html
     assert re.search(r"<textarea [^>]*>At IC2, competency 1 means scope 2.</textarea>", html)
@@ -597,7 +602,7 @@ def test_saving_a_cell_by_htmx_shows_it_and_says_so(client_for, hr, draft):
     )
     html = body(response).strip()
     assert response.status_code == 200
-    assert html.startswith(f'<td id="{cell_id(draft)}" class="cell">')
+    assert html.startswith(f'<td id="{cell_id(draft)}" class="cell" data-label=')
     assert "<em>systems</em>" in html
     assert "<textarea" not in html
     assert '<div id="status" hx-swap-oob="innerHTML">' in html
@@ -608,7 +613,7 @@ def test_saving_a_cell_by_htmx_shows_it_and_says_so(client_for, hr, draft):
 
 def test_cancelling_a_cell_edit_by_htmx_shows_the_cell_again(client_for, hr, draft):
     html = body(client_for(hr).get(url("cell", **CELL), headers=HTMX)).strip()
-    assert html.startswith(f'<td id="{cell_id(draft)}" class="cell">')
+    assert html.startswith(f'<td id="{cell_id(draft)}" class="cell" data-label=')
     assert "At IC2, competency 1 means scope 2." in html
     assert "hx-swap-oob" not in html
 

@@ -70,8 +70,9 @@ def test_the_person_page_shows_the_level_and_its_equivalents(client_for, hr, rep
     report.level = level(engineering, "IC2")
     report.save()
     body = client_for(hr).get(f"/people/{report.uid}/").content.decode()
-    assert "IC2</strong> · IC title 2" in body
-    assert "M1 · M title 1" in body  # grade 2 on the management track
+    assert 'chip-ic">' in body and 'IC2</span> <span class="level-title">IC title 2' in body
+    # grade 2 on the management track
+    assert 'chip-management">' in body and 'M1</span> <span class="level-title">M title 1' in body
     assert "lateral move" in body
 
 
