@@ -273,7 +273,7 @@ def test_the_whole_journey(
 
     # The engineer is IC2 now, and the proposal says why.
     page.goto(f"{live_server.url}/people/{engineer.uid}/")
-    expect(page.locator(".person-level")).to_contain_text("IC2 · IC title 2")
+    expect(page.locator(".person-level").get_by_role("link")).to_have_text("IC2 IC title 2")
     history = page.locator("table.history tbody tr")
     expect(history).to_have_count(1)
     expect(history.first).to_contain_text("1 Jan 2020")
