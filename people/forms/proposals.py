@@ -62,6 +62,13 @@ class PerCompetencyForm(forms.Form):
             self.fields[key].widget.attrs["data-focus-after-swap"] = ""
         return self
 
+    def placed_in(self, form_id: str):
+        """Tie the per-competency fields to the form ``form_id`` wherever the page puts
+        them (the HTML ``form`` attribute): on their competency's row."""
+        for competency in self.competencies:
+            self.fields[f"{self.prefix_of_texts}-{competency.key}"].widget.attrs["form"] = form_id
+        return self
+
     @property
     def competency_fields(self) -> list[tuple]:
         """(competency, bound field) in rubric order, for templates."""
@@ -119,8 +126,7 @@ class ReturnForm(RevisionForm, PerCompetencyForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=TEXT_MAX,
         required=False,
-        help_text="What to change, overall; add a comment per competency beside the "
-        "evidence below.",
+        help_text="What to change, overall; comment on a competency on its row of the evidence.",
     )
 
     def __init__(self, *args, auto_id="return-%s", **kwargs):
@@ -145,6 +151,8 @@ class DecisionForm(RevisionForm, PerCompetencyForm):
         max_length=TEXT_MAX,
         required=False,
     )
+    # The queue's one-click Approve is sent once without it, to ask "this is final?".
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, auto_id="decide-%s", **kwargs):
         super().__init__(*args, auto_id=auto_id, **kwargs)
@@ -155,6 +163,29 @@ class DecisionForm(RevisionForm, PerCompetencyForm):
     @property
     def approves(self) -> bool:
         return self.cleaned_data["decision"] == self.APPROVE
+
+    def texts(self) -> dict[str, str]:
+        """Reasons belong to a "not approve": an approval keeps none, even if some
+        were typed before the calibrator changed their mind."""
+        return {} if self.approves else super().texts()
+
+    @property
+    def asks_confirmation(self) -> bool:
+        """An approval not yet confirmed: decisions are final, so the queue asks first."""
+        return self.approves and not self.cleaned_data["confirmed"]
+
+
+class QueueStepForm(forms.Form):
+    """Which decision controls a queue row fetches: the choice, or the reasons of a
+    "not approve"; anything else is the choice."""
+
+    CHOOSE, REASONS = "choose", "reasons"
+
+    step = forms.ChoiceField(choices=[(CHOOSE, CHOOSE), (REASONS, REASONS)], required=False)
+
+    @property
+    def chosen(self) -> str:
+        return (self.is_valid() and self.cleaned_data["step"]) or self.CHOOSE
 
 
 class ProposalFilterForm(FilterForm):
