@@ -46,6 +46,7 @@ class PerCompetencyForm(forms.Form):
         for competency in self.competencies:
             self.fields[f"{self.prefix_of_texts}-{competency.key}"] = forms.CharField(
                 label=self.label_for(competency),
+                help_text=self.help_for(competency),
                 required=False,
                 strip=False,  # Markdown, kept as typed: the workflow decides what is blank
                 max_length=self.max_length,
@@ -54,6 +55,9 @@ class PerCompetencyForm(forms.Form):
 
     def label_for(self, competency) -> str:
         return competency.name
+
+    def help_for(self, competency) -> str:
+        return ""
 
     def focus_first(self):
         """Mark the first text for app.js to focus once htmx has swapped it in."""
@@ -90,6 +94,16 @@ class EvidenceForm(PerCompetencyForm):
     def label_for(self, competency) -> str:
         return f"Your evidence for {competency.name}"
 
+    def help_for(self, competency) -> str:
+        return (
+            f"When did you show {competency.name.lower()} at this level? Name the work, "
+            "your own part in it, and what changed because of it."
+        )
+
+    def typed(self) -> dict[str, str]:
+        """Competency key -> the text as sent, valid or not (a bound form)."""
+        return {c.key: self[f"evidence-{c.key}"].value() or "" for c in self.competencies}
+
     def autosaving(self, url_for):
         """With htmx, each field saves itself to ``url_for(key)`` as the author types,
         and says so in its status line (``#status-<key>``)."""
@@ -97,7 +111,7 @@ class EvidenceForm(PerCompetencyForm):
             key = competency.key
             self.fields[f"evidence-{key}"].widget.attrs.update(
                 {
-                    "aria-describedby": f"status-{key}",
+                    "aria-describedby": f"evidence-{key}_helptext status-{key}",
                     "hx-post": url_for(key),
                     "hx-trigger": "input changed delay:700ms, change",
                     "hx-target": f"#status-{key}",
@@ -106,6 +120,17 @@ class EvidenceForm(PerCompetencyForm):
                 }
             )
         return self
+
+
+class EvidenceSubmitForm(forms.Form):
+    """The evidence page's Submit: saves everything, then submits the revision shown."""
+
+    revision = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    and_submit = forms.BooleanField(required=False)
+
+    @property
+    def submits(self) -> bool:
+        return self.is_valid() and self.cleaned_data["and_submit"]
 
 
 class EndorseForm(RevisionForm):

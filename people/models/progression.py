@@ -214,6 +214,11 @@ class Evidence(models.Model):
     def __str__(self):
         return f"{self.proposal_id}/{self.competency_key}"
 
+    @staticmethod
+    def says_something(text: str) -> bool:
+        """Evidence counts as written once it says something: blank is missing."""
+        return bool(text.strip())
+
 
 class ProposalEvent(models.Model):
     """The audit trail: one row per transition or decision. The database refuses to

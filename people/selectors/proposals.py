@@ -10,15 +10,25 @@ from people.models import Evidence, Proposal, ProposalEvent
 Action, State = ProposalEvent.Action, Proposal.State
 
 
-def rubric_rows(proposal, *, details=None):
-    """Runs two queries. Per competency of the target level: its expectation, the
-    evidence, and any per-competency note (a return's comment, a decision's reason)."""
+def rubric_rows(proposal, *, details=None, with_current=False):
+    """Runs two queries (three ``with_current``). Per competency of the target level:
+    its expectation, the evidence, and any per-competency note (a return's comment, a
+    decision's reason); ``with_current``, also what the person's current level says
+    of the same competency ("current", None where it says nothing)."""
     expectations = {
         e.competency_id: e
         for e in Expectation.objects.filter(level=proposal.target_level).select_related(
             "competency"
         )
     }
+    current = {}
+    if with_current:
+        current = {
+            e.competency.key: e
+            for e in Expectation.objects.filter(level=proposal.current_level).select_related(
+                "competency"
+            )
+        }
     evidence = {e.competency_key: e for e in Evidence.objects.filter(proposal=proposal)}
     competencies = sorted(
         (e.competency for e in expectations.values()), key=lambda c: (c.position, c.pk)
@@ -29,9 +39,23 @@ def rubric_rows(proposal, *, details=None):
             "expectation": expectations[c.pk],
             "evidence": evidence.get(c.key),
             "notes": (details or {}).get(c.key, []),
+            "current": current.get(c.key),
         }
         for c in competencies
     ]
+
+
+def written_keys(rows, typed=None) -> set[str]:
+    """Runs no query. The keys of the rows' competencies whose evidence says
+    something, ``typed`` (key -> text) counting over what is saved."""
+    typed = typed or {}
+    return {
+        row["competency"].key
+        for row in rows
+        if Evidence.says_something(
+            typed.get(row["competency"].key, row["evidence"].text if row["evidence"] else "")
+        )
+    }
 
 
 def notes_by_competency(events) -> dict[str, list]:

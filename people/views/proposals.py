@@ -17,6 +17,7 @@ from people.forms.proposals import (
     DecisionForm,
     EndorseForm,
     EvidenceForm,
+    EvidenceSubmitForm,
     NewProposalForm,
     PerCompetencyForm,
     ProposalFilterForm,
@@ -32,7 +33,13 @@ from people.permissions.proposals import (
     require,
     visible_proposals,
 )
-from people.selectors.proposals import journey, notes_by_competency, rubric_rows, to_revise
+from people.selectors.proposals import (
+    journey,
+    notes_by_competency,
+    rubric_rows,
+    to_revise,
+    written_keys,
+)
 from people.selectors.queue import queue_counters
 from people.selectors.targets import (
     targets_for,
@@ -192,8 +199,10 @@ def detail_page(request, proposal, roles, *, status=200, forms=None):
 @require_http_methods(["GET", "POST"])
 @person_required
 def proposal_evidence(request: PersonRequest, uid):
-    """The evidence form: the target level's rubric, a field beside each expectation.
-    Fields save themselves as the author types (htmx); the button saves them all."""
+    """The evidence form: per competency, what the current level and the target level
+    say, a prompt and a field. Fields save themselves as the author types (htmx);
+    "Save all" saves them all; Submit saves them and submits, or says on this page,
+    with everything typed, which competencies still lack evidence."""
     proposal, roles = get_proposal_for(request.person, uid)
     require(roles, "edit")
     if proposal.state not in (Proposal.State.DRAFT, Proposal.State.RETURNED):
@@ -205,8 +214,9 @@ def proposal_evidence(request: PersonRequest, uid):
         .select_related("actor")
         .order_by("at")
     )
-    rows = rubric_rows(proposal, details=notes_by_competency(returns))
+    rows = rubric_rows(proposal, details=notes_by_competency(returns), with_current=True)
     competencies = [row["competency"] for row in rows]
+    refusal = None
     if request.method == "GET":
         initial = {
             f"evidence-{row['competency'].key}": row["evidence"].text
@@ -217,22 +227,54 @@ def proposal_evidence(request: PersonRequest, uid):
     else:
         form = EvidenceForm(request.POST, competencies=competencies, auto_id="%s")
         if form.is_valid():
-            try:
-                evidence_save_all(proposal=proposal, texts=form.texts())
-            except WorkflowError as error:
-                messages.error(request, str(error))
-                return redirect("people:proposal", uid=proposal.uid)
-            messages.success(request, "Evidence saved.")
-            return redirect("people:proposal_evidence", uid=proposal.uid)
+            done, refusal = _save_evidence(request, proposal, form)
+            if done:
+                return done
+    return _evidence_page(request, proposal, rows, form, refusal)
+
+
+def _save_evidence(request, proposal, form):
+    """Save every field, then submit if asked: (the response when done, or None and
+    why the submission was refused)."""
+    try:
+        evidence_save_all(proposal=proposal, texts=form.texts())
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("people:proposal", uid=proposal.uid), None
+    intent = EvidenceSubmitForm(request.POST)
+    if not intent.submits:
+        messages.success(request, "Evidence saved.")
+        return redirect("people:proposal_evidence", uid=proposal.uid), None
+    try:
+        proposal = proposal_submit(
+            proposal=proposal, actor=request.person, revision=intent.cleaned_data["revision"]
+        )
+    except WorkflowError as error:
+        return None, str(error)
+    messages.success(request, f"Submitted: {proposal.get_state_display().lower()}.")
+    return redirect("people:proposal", uid=proposal.uid), None
+
+
+def _evidence_page(request, proposal, rows, form, refusal):
     form.autosaving(lambda key: reverse("people:evidence_autosave", args=[proposal.uid, key]))
+    written = written_keys(rows, form.typed() if form.is_bound else None)
     fields = dict(form.competency_fields)
     for row in rows:
         row["field"] = fields[row["competency"]]
+        row["written"] = row["competency"].key in written
     return render(
         request,
         "people/proposals/evidence.html",
-        {"proposal": proposal, "rows": rows, "form": form},
-        status=422 if form.errors else 200,
+        {
+            "proposal": proposal,
+            "rows": rows,
+            "form": form,
+            "written": len(written),
+            "refusal": refusal,
+            # After a refused submission: each competency still without evidence.
+            "missing": [row for row in rows if not row["written"]] if refusal else [],
+        },
+        status=422 if form.errors else 409 if refusal else 200,
     )
 
 
@@ -242,9 +284,8 @@ def evidence_autosave(request: PersonRequest, uid, key):
     """One field, saved as the author types; answers with the field's status line."""
     proposal, roles = get_proposal_for(request.person, uid)
     require(roles, "edit")
-    competency = next(
-        (row["competency"] for row in rubric_rows(proposal) if row["competency"].key == key), None
-    )
+    rows = rubric_rows(proposal)
+    competency = next((row["competency"] for row in rows if row["competency"].key == key), None)
     if competency is None:
         raise Http404("No such competency at the target level.")
     form = EvidenceForm(request.POST, competencies=[competency])
@@ -264,10 +305,12 @@ def evidence_autosave(request: PersonRequest, uid, key):
             {"key": key, "error": str(error)},
             status=409,
         )
+    # The page's progress count follows (out of band): it counts what is saved.
+    written = len(written_keys(rows, form.texts()))
     return render(
         request,
         "people/proposals/_save_status.html",
-        {"key": key, "saved_at": timezone.localtime()},
+        {"key": key, "saved_at": timezone.localtime(), "written": written, "stated": len(rows)},
     )
 
 

@@ -448,7 +448,7 @@ def test_an_engineer_writes_evidence_and_submits_with_the_keyboard(page, visit, 
         expect(saved.nth(i)).to_have_text(re.compile(r"^Saved at"))
     assert page.evaluate("window.notReloaded") is True
 
-    tab_to(page, page.get_by_role("link", name="Back to the proposal (submit it there)"))
+    tab_to(page, page.get_by_role("link", name="Back to the proposal"))
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Promotion: Grace Kim"))
     tab_to(page, page.get_by_role("button", name="Submit", exact=True))

@@ -158,7 +158,7 @@ def test_the_whole_journey(
         expect(page.get_by_role("textbox", name=f"Your evidence for {name}")).to_have_value(
             f"For {name}, I led the *{key}* work."
         )
-    page.get_by_role("link", name="Back to the proposal (submit it there)").click()
+    page.get_by_role("link", name="Back to the proposal").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Promotion: Riya Report to IC2 · IC title 2"
     )
@@ -196,7 +196,7 @@ def test_the_whole_journey(
             "I designed the queue: see the design doc."
         )
     expect(page.locator("#status-comp-2")).to_have_text(SAVED_AT)
-    page.get_by_role("link", name="Back to the proposal (submit it there)").click()
+    page.get_by_role("link", name="Back to the proposal").click()
     expect(evidence_cell(page, "Competency 2")).to_contain_text(
         "I designed the queue: see the design doc."
     )

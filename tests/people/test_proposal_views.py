@@ -237,13 +237,84 @@ def test_the_evidence_page_shows_each_expectation_beside_a_field(client_for, on_
     proposal = promotion(on_ic1, engineering)
     page = client_for(on_ic1).get(url("proposal_evidence", proposal.uid))
     assert page.status_code == 200
-    rows = re.findall(r'<div class="evidence-row grid">(.*?)</textarea>', body(page), re.S)
+    rows = re.findall(r'<section class="evidence-row"(.*?)</textarea>', body(page), re.S)
     assert len(rows) == 3
     for n, row in enumerate(rows, start=1):
-        assert f"At IC2, competency {n} means scope 2." in row
+        # What the person's level asks now, beside what the target asks.
+        now, asked = row.index("Now, IC1"), row.index("Asked, IC2")
+        assert now < row.index(f"At IC1, competency {n} means scope 1.") < asked
+        assert asked < row.index(f"At IC2, competency {n} means scope 2.")
         assert f'<label for="evidence-comp-{n}">Your evidence for Competency {n}</label>' in row
+        assert f"When did you show competency {n} at this level?" in row
+        assert f'aria-describedby="evidence-comp-{n}_helptext status-comp-{n}"' in row
         assert f'name="evidence-comp-{n}"' in row
         assert f'hx-post="{url("evidence_autosave", proposal.uid, f"comp-{n}")}"' in row
+
+
+def progress(html):
+    match = re.search(
+        r'<span id="evidence-progress"[^>]*>\s*<strong>(\d+) of (\d+)</strong> written', html
+    )
+    assert match, "no progress count"
+    return int(match[1]), int(match[2])
+
+
+def test_the_evidence_page_counts_what_is_written(client_for, on_ic1, engineering):
+    proposal = promotion(on_ic1, engineering)
+    client = client_for(on_ic1)
+    assert progress(body(client.get(url("proposal_evidence", proposal.uid)))) == (0, 3)
+    evidence_save(proposal=proposal, key="comp-1", text="Led the migration.")
+    evidence_save(proposal=proposal, key="comp-2", text="  \n ")  # blank: not written
+    assert progress(body(client.get(url("proposal_evidence", proposal.uid)))) == (1, 3)
+    # Each save as one types brings the count along (out of band).
+    saved = client.post(
+        url("evidence_autosave", proposal.uid, "comp-3"), {"evidence-comp-3": "Ran it."}, **HTMX
+    )
+    assert progress(body(saved)) == (2, 3)
+    assert 'id="evidence-progress" hx-swap-oob="innerHTML"' in body(saved)
+
+
+def test_submitting_from_the_evidence_page_links_to_what_is_missing(
+    client_for, on_ic1, engineering
+):
+    proposal = promotion(on_ic1, engineering)
+    response = client_for(on_ic1).post(
+        url("proposal_evidence", proposal.uid),
+        {
+            "revision": proposal.revision,
+            "and_submit": "yes",
+            "evidence-comp-1": "",
+            "evidence-comp-2": "Designed the queue.",
+            "evidence-comp-3": "   ",
+        },
+    )
+    html = body(response)
+    assert response.status_code == 409
+    problems = html.split('<div class="import-problems" role="alert"')[1].split("</div>")[0]
+    assert "Not submitted yet: 2 competencies still lack evidence" in problems
+    assert re.findall(r'<a href="([^"]+)">([^<]+)</a>', problems) == [
+        ("#evidence-comp-1", "Competency 1"),
+        ("#evidence-comp-3", "Competency 3"),
+    ]
+    # Everything typed is on the page again, and saved.
+    assert ">\nDesigned the queue.</textarea>" in html
+    assert progress(html) == (1, 3)
+    assert Evidence.objects.get(competency_key="comp-2").text == "Designed the queue."
+    assert Proposal.objects.get().state == "draft"
+
+
+def test_submitting_from_the_evidence_page_saves_and_submits(client_for, on_ic1, engineering):
+    proposal = promotion(on_ic1, engineering)
+    data = {f"evidence-{key}": f"Evidence for {key}." for key in COMPETENCIES}
+    response = client_for(on_ic1).post(
+        url("proposal_evidence", proposal.uid),
+        {"revision": proposal.revision, "and_submit": "yes", **data},
+        follow=True,
+    )
+    assert response.redirect_chain == [(proposal.get_absolute_url(), 302)]
+    assert "Submitted: submitted." in body(response)
+    assert Proposal.objects.get().state == "submitted"
+    assert Evidence.objects.filter(text__startswith="Evidence for").count() == 3
 
 
 def test_autosave_saves_one_field_and_says_when(client_for, on_ic1, engineering):
