@@ -465,15 +465,18 @@ def test_approving_in_the_queue_asks_for_confirmation_first(
 
     # The first click asks; nothing is decided.
     row.get_by_role("button", name="Approve Riya Report").click()
-    asked = "Approve Riya Report's promotion to IC2? This is final."
-    question = row.get_by_role("group", name=asked)
-    expect(question).to_be_visible()
+    expect(
+        row.get_by_text("Approve Riya Report's promotion to IC2? This is final.")
+    ).to_be_visible()
+    expect(
+        row.get_by_role("button", name="Confirm the approval of Riya Report")
+    ).to_have_accessible_description("Approve Riya Report's promotion to IC2? This is final.")
     expect(row.locator(".state")).to_have_text("In calibration")
     expect(counter(page, "undecided")).to_have_text(re.compile(r"^\s*1 undecided\s*$"))
     assert Proposal.objects.get(pk=in_calibration.pk).state == Proposal.State.IN_CALIBRATION
 
     # Cancel takes the question back; nothing is decided either.
-    question.get_by_role("link", name="Cancel").click()
+    row.get_by_role("link", name="Cancel").click()
     expect(row.get_by_role("button", name="Approve Riya Report")).to_be_visible()
     assert in_calibration.events.filter(action="approved").count() == 0
 
