@@ -178,7 +178,14 @@ ROWS = [
     Row("people:proposal_decide", "post",             (302, 403, 403, 403, 302, 302, 404), PROPOSAL,
         state=IN_CALIBRATION, data={"decision": "approve"}),
     Row("people:proposal_decide", "post",             (302, 403, 403, 403, 200, 200, 404), PROPOSAL,
-        state=IN_CALIBRATION, data={"decision": "approve"}, query="?from=queue", htmx=True),
+        state=IN_CALIBRATION, data={"decision": "approve", "confirmed": "yes"}, query="?from=queue",
+        htmx=True),
+    # The queue's first Approve only asks "this is final?", in the row or on a page.
+    Row("people:proposal_decide", "post",             (302, 403, 403, 403, 200, 200, 404), PROPOSAL,
+        state=IN_CALIBRATION, data={"decision": "approve"}, query="?from=queue", htmx=True,
+        changes=False),
+    Row("people:proposal_decide", "post",             (302, 403, 403, 403, 200, 200, 404), PROPOSAL,
+        state=IN_CALIBRATION, data={"decision": "approve"}, query="?from=queue", changes=False),
     # people/urls.py: calibration and insights
     Row("people:cycles", "get",                       (302, 403, 404, 404, 200, 200, 404)),
     Row("people:cycle_new", "get",                    HR_ONLY),

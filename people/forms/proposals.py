@@ -46,6 +46,7 @@ class PerCompetencyForm(forms.Form):
         for competency in self.competencies:
             self.fields[f"{self.prefix_of_texts}-{competency.key}"] = forms.CharField(
                 label=self.label_for(competency),
+                help_text=self.help_for(competency),
                 required=False,
                 strip=False,  # Markdown, kept as typed: the workflow decides what is blank
                 max_length=self.max_length,
@@ -55,11 +56,21 @@ class PerCompetencyForm(forms.Form):
     def label_for(self, competency) -> str:
         return competency.name
 
+    def help_for(self, competency) -> str:
+        return ""
+
     def focus_first(self):
         """Mark the first text for app.js to focus once htmx has swapped it in."""
         if self.competencies:
             key = f"{self.prefix_of_texts}-{self.competencies[0].key}"
             self.fields[key].widget.attrs["data-focus-after-swap"] = ""
+        return self
+
+    def placed_in(self, form_id: str):
+        """Tie the per-competency fields to the form ``form_id`` wherever the page puts
+        them (the HTML ``form`` attribute): on their competency's row."""
+        for competency in self.competencies:
+            self.fields[f"{self.prefix_of_texts}-{competency.key}"].widget.attrs["form"] = form_id
         return self
 
     @property
@@ -83,6 +94,16 @@ class EvidenceForm(PerCompetencyForm):
     def label_for(self, competency) -> str:
         return f"Your evidence for {competency.name}"
 
+    def help_for(self, competency) -> str:
+        return (
+            f"When did you show {competency.name.lower()} at this level? Name the work, "
+            "your own part in it, and what changed because of it."
+        )
+
+    def typed(self) -> dict[str, str]:
+        """Competency key -> the text as sent, valid or not (a bound form)."""
+        return {c.key: self[f"evidence-{c.key}"].value() or "" for c in self.competencies}
+
     def autosaving(self, url_for):
         """With htmx, each field saves itself to ``url_for(key)`` as the author types,
         and says so in its status line (``#status-<key>``)."""
@@ -90,7 +111,7 @@ class EvidenceForm(PerCompetencyForm):
             key = competency.key
             self.fields[f"evidence-{key}"].widget.attrs.update(
                 {
-                    "aria-describedby": f"status-{key}",
+                    "aria-describedby": f"evidence-{key}_helptext status-{key}",
                     "hx-post": url_for(key),
                     "hx-trigger": "input changed delay:700ms, change",
                     "hx-target": f"#status-{key}",
@@ -99,6 +120,17 @@ class EvidenceForm(PerCompetencyForm):
                 }
             )
         return self
+
+
+class EvidenceSubmitForm(forms.Form):
+    """The evidence page's Submit: saves everything, then submits the revision shown."""
+
+    revision = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    and_submit = forms.BooleanField(required=False)
+
+    @property
+    def submits(self) -> bool:
+        return self.is_valid() and self.cleaned_data["and_submit"]
 
 
 class EndorseForm(RevisionForm):
@@ -119,8 +151,7 @@ class ReturnForm(RevisionForm, PerCompetencyForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=TEXT_MAX,
         required=False,
-        help_text="What to change, overall; add a comment per competency beside the "
-        "evidence below.",
+        help_text="What to change, overall; comment on a competency on its row of the evidence.",
     )
 
     def __init__(self, *args, auto_id="return-%s", **kwargs):
@@ -145,6 +176,8 @@ class DecisionForm(RevisionForm, PerCompetencyForm):
         max_length=TEXT_MAX,
         required=False,
     )
+    # The queue's one-click Approve is sent once without it, to ask "this is final?".
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, auto_id="decide-%s", **kwargs):
         super().__init__(*args, auto_id=auto_id, **kwargs)
@@ -155,6 +188,29 @@ class DecisionForm(RevisionForm, PerCompetencyForm):
     @property
     def approves(self) -> bool:
         return self.cleaned_data["decision"] == self.APPROVE
+
+    def texts(self) -> dict[str, str]:
+        """Reasons belong to a "not approve": an approval keeps none, even if some
+        were typed before the calibrator changed their mind."""
+        return {} if self.approves else super().texts()
+
+    @property
+    def asks_confirmation(self) -> bool:
+        """An approval not yet confirmed: decisions are final, so the queue asks first."""
+        return self.approves and not self.cleaned_data["confirmed"]
+
+
+class QueueStepForm(forms.Form):
+    """Which decision controls a queue row fetches: the choice, or the reasons of a
+    "not approve"; anything else is the choice."""
+
+    CHOOSE, REASONS = "choose", "reasons"
+
+    step = forms.ChoiceField(choices=[(CHOOSE, CHOOSE), (REASONS, REASONS)], required=False)
+
+    @property
+    def chosen(self) -> str:
+        return (self.is_valid() and self.cleaned_data["step"]) or self.CHOOSE
 
 
 class ProposalFilterForm(FilterForm):

@@ -235,6 +235,11 @@ class Evidence(models.Model):
     def __str__(self):
         return f"{self.proposal_id}/{self.competency_key}"
 
+    @staticmethod
+    def says_something(text: str) -> bool:
+        """Evidence counts as written once it says something: blank is missing."""
+        return bool(text.strip())
+
 
 class ProposalEvent(models.Model):
     """The audit trail: one row per transition or decision. The database refuses to
@@ -279,11 +284,37 @@ class ProposalEvent(models.Model):
         return self.action in (self.Action.APPROVED, self.Action.NOT_APPROVED)
 
     @property
+    def sentence(self) -> str:
+        """The event in words, for the timeline: "Lin Chen endorsed it" (its actor
+        selected, or a query)."""
+        if self.action in IMPERSONAL:
+            return IMPERSONAL[self.action]
+        if self.actor is None:
+            return f"It was {self.get_action_display().lower()}"
+        return f"{self.actor.name} {DONE_IT[self.action]}"
+
+    @property
     def changes_state(self) -> bool:
         """Whether the timeline should say which state it led to: only when that is not
         what the action says already (a manager's nomination, submitted, is endorsed)."""
         return self.to_state != IMPLIED_STATE.get(self.action)
 
+
+# What the actor of each action did, in the timeline's words; some happen to the
+# proposal rather than being done by someone.
+DONE_IT: dict[str, str] = {
+    ProposalEvent.Action.CREATED: "started it",
+    ProposalEvent.Action.SUBMITTED: "submitted it",
+    ProposalEvent.Action.ENDORSED: "endorsed it",
+    ProposalEvent.Action.RETURNED: "returned it with comments",
+    ProposalEvent.Action.WITHDRAWN: "withdrew it",
+    ProposalEvent.Action.APPROVED: "approved it",
+    ProposalEvent.Action.NOT_APPROVED: "did not approve it",
+}
+IMPERSONAL: dict[str, str] = {
+    ProposalEvent.Action.ENTERED_CALIBRATION: "It entered calibration",
+    ProposalEvent.Action.LEVEL_APPLIED: "The new level took effect",
+}
 
 # The state each action leads to, as its name says.
 IMPLIED_STATE: dict[str, str] = {

@@ -1,21 +1,36 @@
 """Reads about proposals that several pages share: the rubric beside the
 evidence, and what waits for a person."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.utils.formats import date_format
 
 from ladders.models import Expectation
-from people.models import Evidence, Person, Proposal
+from people.models import Evidence, Person, Proposal, ProposalEvent
+
+Action, State = ProposalEvent.Action, Proposal.State
 
 
-def rubric_rows(proposal, *, details=None):
-    """Runs two queries. Per competency of the target level: its expectation, the
-    evidence, and any per-competency note (a return's comment, a decision's reason)."""
+def rubric_rows(proposal, *, details=None, with_current=False):
+    """Runs two queries (three ``with_current``). Per competency of the target level:
+    its expectation, the evidence, and any per-competency note (a return's comment, a
+    decision's reason); ``with_current``, also what the person's current level says
+    of the same competency ("current", None where it says nothing)."""
     expectations = {
         e.competency_id: e
         for e in Expectation.objects.filter(level=proposal.target_level).select_related(
             "competency"
         )
     }
+    current = {}
+    if with_current:
+        current = {
+            e.competency.key: e
+            for e in Expectation.objects.filter(level=proposal.current_level).select_related(
+                "competency"
+            )
+        }
     evidence = {e.competency_key: e for e in Evidence.objects.filter(proposal=proposal)}
     competencies = sorted(
         (e.competency for e in expectations.values()), key=lambda c: (c.position, c.pk)
@@ -26,9 +41,23 @@ def rubric_rows(proposal, *, details=None):
             "expectation": expectations[c.pk],
             "evidence": evidence.get(c.key),
             "notes": (details or {}).get(c.key, []),
+            "current": current.get(c.key),
         }
         for c in competencies
     ]
+
+
+def written_keys(rows, typed=None) -> set[str]:
+    """Runs no query. The keys of the rows' competencies whose evidence says
+    something, ``typed`` (key -> text) counting over what is saved."""
+    typed = typed or {}
+    return {
+        row["competency"].key
+        for row in rows
+        if Evidence.says_something(
+            typed.get(row["competency"].key, row["evidence"].text if row["evidence"] else "")
+        )
+    }
 
 
 def notes_by_competency(events) -> dict[str, list]:
@@ -38,6 +67,94 @@ def notes_by_competency(events) -> dict[str, list]:
         for key, text in event.details.items():
             notes.setdefault(key, []).append((event, text))
     return notes
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the status tracker: ``status`` is "done", "current" or "next";
+    ``at`` when the proposal reached it; ``said`` who holds it or what came of it."""
+
+    name: str
+    status: str
+    at: datetime | None = None
+    said: str = ""
+
+
+STEPS = ("Draft", "Manager review", "Calibration", "Decision")
+# The step a proposal in each state stands at (a withdrawn one: where it was).
+STEP_OF = {
+    State.DRAFT: 0,
+    State.RETURNED: 0,
+    State.SUBMITTED: 1,
+    State.ENDORSED: 2,
+    State.IN_CALIBRATION: 2,
+    State.APPROVED: 3,
+    State.NOT_APPROVED: 3,
+}
+# The event that brings a proposal to each step (the latest one counts: a returned
+# proposal goes through review again).
+REACHED_BY = (
+    (Action.CREATED, Action.RETURNED),
+    (Action.SUBMITTED,),
+    (Action.ENTERED_CALIBRATION, Action.ENDORSED),
+    (Action.APPROVED, Action.NOT_APPROVED),
+)
+
+
+def journey(proposal, events) -> list[Step]:
+    """Runs no query (``events`` in order, with their actors; the proposal with its
+    person's manager and cycle): the status tracker, draft -> manager review ->
+    calibration -> decision, with when each step was reached and who holds it now."""
+    latest = {}
+    for event in events:
+        latest[event.action] = event
+    withdrawn = latest.get(Action.WITHDRAWN) if proposal.state == State.WITHDRAWN else None
+    current = STEP_OF[withdrawn.from_state if withdrawn else proposal.state]
+    steps = []
+    for index, name in enumerate(STEPS):
+        reached = [latest[a] for a in REACHED_BY[index] if a in latest]
+        at = max((e.at for e in reached), default=None) if index <= current else None
+        if index < current:
+            steps.append(Step(name, "done", at))
+        elif index == current:
+            said = _withdrawn(withdrawn) if withdrawn else _holder(proposal, latest)
+            steps.append(Step(name, "current", at, said))
+        else:
+            steps.append(Step(name, "next"))
+    return steps
+
+
+def _withdrawn(event) -> str:
+    return f"Withdrawn by {event.actor.name}" if event.actor else "Withdrawn"
+
+
+def _holder(proposal, latest) -> str:
+    """Who holds the proposal now, or what came of it."""
+    state = proposal.state
+    if state == State.RETURNED:
+        returned = latest[Action.RETURNED]
+        return f"Returned by {returned.actor.name}: with {proposal.author.name} to revise"
+    if state == State.DRAFT:
+        return f"With {proposal.author.name}, to finish and submit"
+    if state == State.SUBMITTED:
+        manager = proposal.person.reviewing_manager
+        who = manager.name if manager else "HR (no manager to review it)"
+        return f"With {who}, to endorse or return"
+    if state == State.ENDORSED:
+        return "Endorsed: waiting for the next calibration cycle to open"
+    if state == State.IN_CALIBRATION:
+        return f"With the calibrators of {proposal.cycle.name}"
+    decided_by = proposal.decided_by.name if proposal.decided_by else "the calibrators"
+    return f"{proposal.get_state_display()} by {decided_by}"
+
+
+def to_revise(proposal, events, rows):
+    """Runs no query. A returned proposal's return (the latest) and the rows of the
+    competencies it comments on, in rubric order; (None, []) for any other."""
+    if proposal.state != State.RETURNED:
+        return None, []
+    returned = next(e for e in reversed(events) if e.action == Action.RETURNED)
+    return returned, [row for row in rows if row["competency"].key in returned.details]
 
 
 WAITING_SHOWN = 10

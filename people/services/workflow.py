@@ -239,7 +239,11 @@ def _pin(proposal: Proposal) -> dict:
 
 def _missing_evidence(proposal: Proposal, target: Level) -> list[str]:
     stated = Competency.objects.filter(version_id=target.version_id, expectations__level=target)
-    given = {e.competency_key for e in Evidence.objects.filter(proposal=proposal) if e.text.strip()}
+    given = {
+        e.competency_key
+        for e in Evidence.objects.filter(proposal=proposal)
+        if Evidence.says_something(e.text)
+    }
     return [f"{c.name}" for c in stated.order_by("position") if c.key not in given]
 
 

@@ -17,9 +17,11 @@ from people.forms.proposals import (
     DecisionForm,
     EndorseForm,
     EvidenceForm,
+    EvidenceSubmitForm,
     NewProposalForm,
     PerCompetencyForm,
     ProposalFilterForm,
+    QueueStepForm,
     ReturnForm,
     RevisionForm,
 )
@@ -31,7 +33,13 @@ from people.permissions.proposals import (
     require,
     visible_proposals,
 )
-from people.selectors.proposals import notes_by_competency, rubric_rows
+from people.selectors.proposals import (
+    journey,
+    notes_by_competency,
+    rubric_rows,
+    to_revise,
+    written_keys,
+)
 from people.selectors.queue import queue_counters
 from people.selectors.targets import (
     targets_for,
@@ -156,21 +164,36 @@ def detail_page(request, proposal, roles, *, status=200, forms=None):
             newer = newest
     forms = forms or {}
     rows = rubric_rows(proposal, details=notes)
+    # Each per-competency field stands on its competency's row, in its form still.
+    return_form = (forms.get("return") or _form(ReturnForm, proposal, rows)).placed_in("return")
+    decision_form = (forms.get("decide") or _form(DecisionForm, proposal, rows)).placed_in(
+        "decide-form"
+    )
+    can = available_actions(proposal, roles)
+    comments_on = dict(return_form.competency_fields) if can["endorse"] else {}
+    reasons_on = dict(decision_form.competency_fields) if can["decide"] else {}
+    for row in rows:
+        row["comment"] = comments_on.get(row["competency"])
+        row["reason"] = reasons_on.get(row["competency"])
+    returned, revise = to_revise(proposal, events, rows)
     context = {
         "proposal": proposal,
         "roles": roles,
         "rows": rows,
         "events": events,
+        "steps": journey(proposal, events),
+        "returned": returned,
+        "revise": revise,
         "endorsement": next(
             (e for e in reversed(events) if e.action == ProposalEvent.Action.ENDORSED), None
         ),
         "decision": next((e for e in reversed(events) if e.is_decision), None),
         "comments": comments,
         "newer_version": newer,
-        "can": available_actions(proposal, roles),
+        "can": can,
         "endorse_form": forms.get("endorse") or _form(EndorseForm, proposal, rows),
-        "return_form": forms.get("return") or _form(ReturnForm, proposal, rows),
-        "decision_form": forms.get("decide") or _form(DecisionForm, proposal, rows),
+        "return_form": return_form,
+        "decision_form": decision_form,
         "comment_form": forms.get("comment") or CommentForm(),
         "error": forms.get("error"),
     }
@@ -180,8 +203,10 @@ def detail_page(request, proposal, roles, *, status=200, forms=None):
 @require_http_methods(["GET", "POST"])
 @person_required
 def proposal_evidence(request: PersonRequest, uid):
-    """The evidence form: the target level's rubric, a field beside each expectation.
-    Fields save themselves as the author types (htmx); the button saves them all."""
+    """The evidence form: per competency, what the current level and the target level
+    say, a prompt and a field. Fields save themselves as the author types (htmx);
+    "Save all" saves them all; Submit saves them and submits, or says on this page,
+    with everything typed, which competencies still lack evidence."""
     proposal, roles = get_proposal_for(request.person, uid)
     require(roles, "edit")
     if proposal.state not in (Proposal.State.DRAFT, Proposal.State.RETURNED):
@@ -193,8 +218,9 @@ def proposal_evidence(request: PersonRequest, uid):
         .select_related("actor")
         .order_by("at")
     )
-    rows = rubric_rows(proposal, details=notes_by_competency(returns))
+    rows = rubric_rows(proposal, details=notes_by_competency(returns), with_current=True)
     competencies = [row["competency"] for row in rows]
+    refusal = None
     if request.method == "GET":
         initial = {
             f"evidence-{row['competency'].key}": row["evidence"].text
@@ -205,22 +231,54 @@ def proposal_evidence(request: PersonRequest, uid):
     else:
         form = EvidenceForm(request.POST, competencies=competencies, auto_id="%s")
         if form.is_valid():
-            try:
-                evidence_save_all(proposal=proposal, texts=form.texts())
-            except WorkflowError as error:
-                messages.error(request, str(error))
-                return redirect("people:proposal", uid=proposal.uid)
-            messages.success(request, "Evidence saved.")
-            return redirect("people:proposal_evidence", uid=proposal.uid)
+            done, refusal = _save_evidence(request, proposal, form)
+            if done:
+                return done
+    return _evidence_page(request, proposal, rows, form, refusal)
+
+
+def _save_evidence(request, proposal, form):
+    """Save every field, then submit if asked: (the response when done, or None and
+    why the submission was refused)."""
+    try:
+        evidence_save_all(proposal=proposal, texts=form.texts())
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("people:proposal", uid=proposal.uid), None
+    intent = EvidenceSubmitForm(request.POST)
+    if not intent.submits:
+        messages.success(request, "Evidence saved.")
+        return redirect("people:proposal_evidence", uid=proposal.uid), None
+    try:
+        proposal = proposal_submit(
+            proposal=proposal, actor=request.person, revision=intent.cleaned_data["revision"]
+        )
+    except WorkflowError as error:
+        return None, str(error)
+    messages.success(request, f"Submitted: {proposal.get_state_display().lower()}.")
+    return redirect("people:proposal", uid=proposal.uid), None
+
+
+def _evidence_page(request, proposal, rows, form, refusal):
     form.autosaving(lambda key: reverse("people:evidence_autosave", args=[proposal.uid, key]))
+    written = written_keys(rows, form.typed() if form.is_bound else None)
     fields = dict(form.competency_fields)
     for row in rows:
         row["field"] = fields[row["competency"]]
+        row["written"] = row["competency"].key in written
     return render(
         request,
         "people/proposals/evidence.html",
-        {"proposal": proposal, "rows": rows, "form": form},
-        status=422 if form.errors else 200,
+        {
+            "proposal": proposal,
+            "rows": rows,
+            "form": form,
+            "written": len(written),
+            "refusal": refusal,
+            # After a refused submission: each competency still without evidence.
+            "missing": [row for row in rows if not row["written"]] if refusal else [],
+        },
+        status=422 if form.errors else 409 if refusal else 200,
     )
 
 
@@ -230,9 +288,8 @@ def evidence_autosave(request: PersonRequest, uid, key):
     """One field, saved as the author types; answers with the field's status line."""
     proposal, roles = get_proposal_for(request.person, uid)
     require(roles, "edit")
-    competency = next(
-        (row["competency"] for row in rubric_rows(proposal) if row["competency"].key == key), None
-    )
+    rows = rubric_rows(proposal)
+    competency = next((row["competency"] for row in rows if row["competency"].key == key), None)
     if competency is None:
         raise Http404("No such competency at the target level.")
     form = EvidenceForm(request.POST, competencies=[competency])
@@ -252,10 +309,12 @@ def evidence_autosave(request: PersonRequest, uid, key):
             {"key": key, "error": str(error)},
             status=409,
         )
+    # The page's progress count follows (out of band): it counts what is saved.
+    written = len(written_keys(rows, form.texts()))
     return render(
         request,
         "people/proposals/_save_status.html",
-        {"key": key, "saved_at": timezone.localtime()},
+        {"key": key, "saved_at": timezone.localtime(), "written": written, "stated": len(rows)},
     )
 
 
@@ -372,45 +431,38 @@ def decide(request, uid):
     """Approve, or not approve with a reason per competency that fell short.
 
     From the queue (htmx), the row is swapped in place and the counters refreshed;
-    GET there gives the inline "not approve" form. From the proposal page, a redirect."""
+    GET there fetches the row's decision controls (``step=reasons``: the inline "not
+    approve" form). An Approve from the queue is only recorded once confirmed: the
+    first one asks, in the row (htmx) or on a page of its own. From the proposal
+    page, a redirect."""
     proposal, roles = get_proposal_for(request.person, uid)
     require(roles, "decide")
     rows = rubric_rows(proposal)
-    competencies = [row["competency"] for row in rows]
-    in_queue = bool(request.htmx) and request.GET.get("from") == "queue"
+    from_queue = request.GET.get("from") == "queue"
+    in_queue = bool(request.htmx) and from_queue
     if request.method == "GET":
         if not in_queue:
             return redirect(f"{proposal.get_absolute_url()}#decide")
-        form = _form(DecisionForm, proposal, rows, auto_id=f"{proposal.uid}-%s").focus_first()
-        return _queue_row(request, proposal, roles, form=form)
+        return _queue_controls(request, proposal, roles, rows)
     auto_id = f"{proposal.uid}-%s" if in_queue else "decide-%s"
+    competencies = [row["competency"] for row in rows]
     form = DecisionForm(request.POST, competencies=competencies, auto_id=auto_id)
-    status, error = 200, None
-    if not form.is_valid():
-        status, error = 422, _refused_form_message(form)
-    else:
-        try:
-            proposal = proposal_decide(
-                proposal=proposal,
-                actor=request.person,
-                revision=form.cleaned_data["revision"],
-                approve=form.approves,
-                note=form.cleaned_data["note"],
-                reasons=form.texts(),
-            )
-        except WorkflowError as refused:
-            status, error = 409, str(refused)
+    if from_queue and form.is_valid() and form.asks_confirmation:
+        if in_queue:
+            return _queue_row(request, proposal, roles, step="confirm", form=form)
+        return render(request, "people/cycles/confirm.html", {"proposal": proposal, "form": form})
+    proposal, status, error = _record(request, proposal, form)
     if error:
         proposal, roles = get_proposal_for(request.person, uid)
         form = _kept(form, proposal, rows)
     if in_queue:
+        asking = error and proposal.state == Proposal.State.IN_CALIBRATION
         return _queue_row(
             request,
             proposal,
             roles,
-            form=form.focus_first()
-            if error and proposal.state == Proposal.State.IN_CALIBRATION
-            else None,
+            step="reasons" if asking else None,
+            form=form.focus_first() if asking else None,
             error=error,
             status=status,
         )
@@ -419,12 +471,42 @@ def decide(request, uid):
             request, proposal, roles, status=status, forms={"decide": form, "error": error}
         )
     messages.success(request, f"Decision recorded: {proposal.get_state_display().lower()}.")
+    if from_queue:
+        return redirect("people:cycle", uid=proposal.cycle.uid)
     return redirect("people:proposal", uid=proposal.uid)
 
 
-def _queue_row(request, proposal, roles, *, form=None, error=None, status=200):
-    """The queue's row for ``proposal``, swapped in place: with the inline "not
-    approve" ``form`` when one is being filled in, and the counters refreshed."""
+def _record(request, proposal, form) -> tuple[Proposal, int, str | None]:
+    """Record the decision ``form`` carries: (the proposal, status, the refusal if any)."""
+    if not form.is_valid():
+        return proposal, 422, _refused_form_message(form)
+    try:
+        decided = proposal_decide(
+            proposal=proposal,
+            actor=request.person,
+            revision=form.cleaned_data["revision"],
+            approve=form.approves,
+            note=form.cleaned_data["note"],
+            reasons=form.texts(),
+        )
+    except WorkflowError as refused:
+        return proposal, 409, str(refused)
+    return decided, 200, None
+
+
+def _queue_controls(request, proposal, roles, rows):
+    """A queue row's decision controls, fetched where they are used: Approve and
+    Not approve…, or the reasons of a "not approve"."""
+    if QueueStepForm(request.GET).chosen == QueueStepForm.REASONS:
+        form = _form(DecisionForm, proposal, rows, auto_id=f"{proposal.uid}-%s").focus_first()
+        return _queue_row(request, proposal, roles, step="reasons", form=form)
+    return _queue_row(request, proposal, roles, step="choose")
+
+
+def _queue_row(request, proposal, roles, *, step=None, form=None, error=None, status=200):
+    """The queue's row for ``proposal``, swapped in place, with the counters refreshed.
+    ``step``: which decision controls it shows (none: a Decide button; "choose";
+    "confirm" an approval, with the ``form`` sent; "reasons" of the ``form``)."""
     proposal = proposal.cycle.proposals.select_related(
         "person__manager", "current_level", "target_level__track"
     ).get(pk=proposal.pk)
@@ -432,7 +514,7 @@ def _queue_row(request, proposal, roles, *, form=None, error=None, status=200):
         "cycle": proposal.cycle,
         "p": proposal,
         "form": form,
-        "editing": form is not None,
+        "step": step,
         "error": error,
         "decidable": {proposal.pk} if available_actions(proposal, roles)["decide"] else set(),
         "counters": queue_counters(proposal.cycle),

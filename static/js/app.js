@@ -103,3 +103,18 @@ function labelTablesIn(element) {
 }
 labelTablesIn(document.body);
 document.addEventListener("htmx:load", (event) => labelTablesIn(event.target));
+
+// A decision form marked data-asks-reasons wants a reason per competency only for a
+// "not approve": those fields (data-reason-of="<the form's id>", on each competency's
+// row) show once it is chosen. Without JavaScript they all show; with it, a refused
+// "not approve" comes back chosen, so its reasons show again with what was typed.
+function showReasonsOf(form) {
+  const notApproving = form.querySelector('input[name="decision"][value="not_approve"]')?.checked;
+  for (const element of document.querySelectorAll(`[data-reason-of="${form.id}"]`)) {
+    element.hidden = !notApproving;
+  }
+}
+for (const form of document.querySelectorAll("form[data-asks-reasons]")) {
+  showReasonsOf(form);
+  form.addEventListener("change", () => showReasonsOf(form));
+}

@@ -256,13 +256,18 @@ def queue_states(page, check):
     check("the queue, filtered")
     rows = page.locator("#queue tbody tr")
     first, second = rows.nth(0), rows.nth(1)
+    first.get_by_role("button", name=re.compile(r"^Decide")).click()
+    check("a row with its decision controls")
     first.get_by_role("link", name=re.compile(r"^Not approve…")).click()
     expect(first.get_by_role("textbox").first).to_be_focused()
     check("a row asking for reasons")
     first.get_by_role("button", name="Not approve").click()
     expect(first.get_by_role("alert")).to_be_visible()
     check("a row refusing a decision without reasons")
+    second.get_by_role("button", name=re.compile(r"^Decide")).click()
     second.get_by_role("button", name=re.compile(r"^Approve")).click()
+    check("a row asking to confirm an approval")
+    second.get_by_role("button", name=re.compile(r"^Confirm")).click()
     expect(second.locator(".state")).to_have_text("Approved")
     check("a row decided, with its status message")
 
@@ -443,7 +448,7 @@ def test_an_engineer_writes_evidence_and_submits_with_the_keyboard(page, visit, 
         expect(saved.nth(i)).to_have_text(re.compile(r"^Saved at"))
     assert page.evaluate("window.notReloaded") is True
 
-    tab_to(page, page.get_by_role("link", name="Back to the proposal (submit it there)"))
+    tab_to(page, page.get_by_role("link", name="Back to the proposal"))
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Promotion: Grace Kim"))
     tab_to(page, page.get_by_role("button", name="Submit", exact=True))
@@ -474,7 +479,14 @@ def test_a_calibrator_filters_the_queue_and_decides_with_the_keyboard(
 
     # Approve the first: the row comes back decided, with the focus on its name.
     first = page.locator("#queue tbody tr", has=page.get_by_role("rowheader", name=names[0]))
-    tab_to(page, first.get_by_role("button", name=f"Approve {names[0]}"))
+    tab_to(page, first.get_by_role("button", name=f"Decide {names[0]}"))
+    page.keyboard.press("Enter")
+    expect(first.get_by_role("button", name=f"Approve {names[0]}")).to_be_focused()
+    page.keyboard.press("Enter")
+    # Asked to confirm: the focus on the question, the Confirm button one Tab away.
+    expect(first.get_by_text("This is final.")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(first.get_by_role("button", name=f"Confirm the approval of {names[0]}")).to_be_focused()
     page.keyboard.press("Enter")
     expect(first.locator(".state")).to_have_text("Approved")
     expect(first.get_by_role("link", name=names[0])).to_be_focused()
@@ -483,6 +495,8 @@ def test_a_calibrator_filters_the_queue_and_decides_with_the_keyboard(
 
     # Not approve the second: the row asks for reasons, focus on the first of them.
     second = page.locator("#queue tbody tr", has=page.get_by_role("rowheader", name=names[1]))
+    tab_to(page, second.get_by_role("button", name=f"Decide {names[1]}"))
+    page.keyboard.press("Enter")
     tab_to(page, second.get_by_role("link", name=f"Not approve… {names[1]}"))
     page.keyboard.press("Enter")
     reasons = second.get_by_role("textbox")

@@ -158,7 +158,7 @@ def test_the_whole_journey(
         expect(page.get_by_role("textbox", name=f"Your evidence for {name}")).to_have_value(
             f"For {name}, I led the *{key}* work."
         )
-    page.get_by_role("link", name="Back to the proposal (submit it there)").click()
+    page.get_by_role("link", name="Back to the proposal").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Promotion: Riya Report to IC2 · IC title 2"
     )
@@ -196,7 +196,7 @@ def test_the_whole_journey(
             "I designed the queue: see the design doc."
         )
     expect(page.locator("#status-comp-2")).to_have_text(SAVED_AT)
-    page.get_by_role("link", name="Back to the proposal (submit it there)").click()
+    page.get_by_role("link", name="Back to the proposal").click()
     expect(evidence_cell(page, "Competency 2")).to_contain_text(
         "I designed the queue: see the design doc."
     )
@@ -252,7 +252,9 @@ def test_the_whole_journey(
     expect(counter(cleo, "undecided")).to_have_text(re.compile(r"^\s*1 undecided\s*$"))
     assert_not_reloaded(cleo)
 
+    row.get_by_role("button", name="Decide Riya Report").click()
     row.get_by_role("button", name="Approve Riya Report").click()
+    row.get_by_role("button", name="Confirm the approval of Riya Report").click()
     expect(row.locator(".state")).to_have_text("Approved")
     expect(row).to_contain_text("by Cleo Calibrator")
     expect(row.get_by_role("button")).to_have_count(0)
@@ -288,7 +290,7 @@ def test_the_whole_journey(
     expect(decision.get_by_role("heading", level=2)).to_have_text("Decision: approved")
     expect(decision).to_contain_text("By Cleo Calibrator on")
     expect(decision).to_contain_text("The new level took effect on 1 Jan 2020.")
-    expect(page.locator(".timeline")).to_contain_text("Level applied")
+    expect(page.locator(".timeline")).to_contain_text("The new level took effect on")
     assert csp_violations == []
 
 
@@ -322,6 +324,7 @@ def test_a_calibrator_not_approves_inline_with_reasons(
     expect(row.locator(".state")).to_have_text("In calibration")
     mark_page(page)
 
+    row.get_by_role("button", name="Decide Riya Report").click()
     row.get_by_role("link", name="Not approve… Riya Report").click()
     reasons = {name: row.get_by_role("textbox", name=name) for name in COMPETENCIES.values()}
     for field in reasons.values():
@@ -448,6 +451,80 @@ def test_the_queue_filters_update_in_place_and_in_the_url(
     assert csp_violations == []
 
 
+def test_approving_in_the_queue_asks_for_confirmation_first(
+    page, live_server, sign_in, calibrator, in_calibration, csp_violations
+):
+    sign_in(calibrator)
+    page.goto(f"{live_server.url}/cycles/{in_calibration.cycle.uid}/")
+    mark_page(page)
+    row = page.locator(f"#row-{in_calibration.uid}")
+    # The row is light: its decision controls load when asked for.
+    expect(row.get_by_role("button", name="Approve Riya Report")).to_have_count(0)
+    row.get_by_role("button", name="Decide Riya Report").click()
+    expect(row.get_by_role("button", name="Approve Riya Report")).to_be_focused()
+
+    # The first click asks; nothing is decided.
+    row.get_by_role("button", name="Approve Riya Report").click()
+    expect(
+        row.get_by_text("Approve Riya Report's promotion to IC2? This is final.")
+    ).to_be_visible()
+    expect(
+        row.get_by_role("button", name="Confirm the approval of Riya Report")
+    ).to_have_accessible_description("Approve Riya Report's promotion to IC2? This is final.")
+    expect(row.locator(".state")).to_have_text("In calibration")
+    expect(counter(page, "undecided")).to_have_text(re.compile(r"^\s*1 undecided\s*$"))
+    assert Proposal.objects.get(pk=in_calibration.pk).state == Proposal.State.IN_CALIBRATION
+
+    # Cancel takes the question back; nothing is decided either.
+    row.get_by_role("link", name="Cancel").click()
+    expect(row.get_by_role("button", name="Approve Riya Report")).to_be_visible()
+    assert in_calibration.events.filter(action="approved").count() == 0
+
+    row.get_by_role("button", name="Approve Riya Report").click()
+    row.get_by_role("button", name="Confirm the approval of Riya Report").click()
+    expect(row.locator(".state")).to_have_text("Approved")
+    expect(status(page)).to_have_text("Riya Report: approved.")
+    assert_not_reloaded(page)
+    assert in_calibration.events.filter(action="approved").count() == 1
+    assert csp_violations == []
+
+
+def test_a_calibrators_refused_not_approve_keeps_what_was_typed(
+    page, live_server, sign_in, calibrator, in_calibration, csp_violations
+):
+    sign_in(calibrator)
+    page.goto(f"{live_server.url}/proposals/{in_calibration.uid}/")
+    panel = page.get_by_role("complementary", name="Decision")
+    reason = page.get_by_role("textbox", name="Where “Competency 2” fell short")
+    # Reasons are asked for on each competency's row, once "Not approve" is chosen.
+    expect(reason).to_be_hidden()
+    panel.get_by_role("radio", name="Not approve").check()
+    expect(reason).to_be_visible()
+    panel.get_by_role("textbox", name="Note (optional)").fill("Close, but the scope is one team.")
+    panel.get_by_role("button", name="Record the decision").click()
+
+    # Refused: no reason given. Everything typed is still there, the choice too.
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Give a reason for each competency that fell short of the target level."
+    )
+    panel = page.get_by_role("complementary", name="Decision")
+    expect(panel.get_by_role("radio", name="Not approve")).to_be_checked()
+    expect(panel.get_by_role("textbox", name="Note (optional)")).to_have_value(
+        "Close, but the scope is one team."
+    )
+    expect(reason).to_be_visible()
+    in_calibration.refresh_from_db()
+    assert in_calibration.state == Proposal.State.IN_CALIBRATION
+
+    reason.fill("The design work was led by someone else.")
+    panel.get_by_role("button", name="Record the decision").click()
+    expect(status(page)).to_have_text("Decision recorded: not approved.")
+    expect(evidence_cell(page, "Competency 2")).to_contain_text(
+        "Fell short: The design work was led by someone else."
+    )
+    assert csp_violations == []
+
+
 def test_approving_right_after_typing_a_search_updates_the_row(
     page, live_server, sign_in, calibrator, in_calibration
 ):
@@ -456,7 +533,9 @@ def test_approving_right_after_typing_a_search_updates_the_row(
     page.get_by_label("Person").press_sequentially("riy", delay=30)
     expect(page).to_have_url(re.compile(r"[?&]q=riy(&|$)"))
     row = page.locator(f"#row-{in_calibration.uid}")
+    row.get_by_role("button", name="Decide Riya Report").click()
     row.get_by_role("button", name="Approve Riya Report").click()
+    row.get_by_role("button", name="Confirm the approval of Riya Report").click()
     expect(row.locator(".state")).to_have_text("Approved", timeout=2000)
     expect(counter(page, "undecided")).to_have_text(re.compile(r"^\s*0 undecided\s*$"))
 
@@ -511,9 +590,11 @@ def test_a_decision_that_does_not_go_through_says_so(
         else:
             route.abort("connectionrefused")
 
-    page.route("**/decide/**", fail)
     row = page.locator(f"#row-{in_calibration.uid}")
+    row.get_by_role("button", name="Decide Riya Report").click()
     row.get_by_role("button", name="Approve Riya Report").click()
+    page.route("**/decide/**", fail)
+    row.get_by_role("button", name="Confirm the approval of Riya Report").click()
     expect(page.get_by_role("alert")).to_contain_text(said)
     expect(row.locator(".state")).to_have_text("In calibration")
     assert Proposal.objects.get(pk=in_calibration.pk).state == "in_calibration"

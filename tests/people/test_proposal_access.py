@@ -140,7 +140,12 @@ ROUTES = [
     Route("proposal_decide", "post", IN_CALIBRATION,         (403, 403, 403, 302, 404, 302, 404),
           data={"decision": "approve"}),
     Route("proposal_decide", "post", IN_CALIBRATION,         (403, 403, 403, 200, 404, 200, 404),
-          data={"decision": "approve"}, query="?from=queue", htmx=True),
+          data={"decision": "approve", "confirmed": "yes"}, query="?from=queue", htmx=True),
+    # The queue's first Approve only asks "this is final?", in the row or on a page.
+    Route("proposal_decide", "post", IN_CALIBRATION,         (403, 403, 403, 200, 404, 200, 404),
+          data={"decision": "approve"}, query="?from=queue", htmx=True, changes=False),
+    Route("proposal_decide", "post", IN_CALIBRATION,         (403, 403, 403, 200, 404, 200, 404),
+          data={"decision": "approve"}, query="?from=queue", changes=False),
     Route("proposal_decide", "post", SUBMITTED,              (403, 403, 403, 404, 404, 409, 404),
           data={"decision": "approve"}),
     Route("cycles", "get", None,                             (404, 404, 404, 200, 200, 200, 404)),

@@ -3,9 +3,10 @@ evidence, review, comments, decisions, the home page's "Waiting for you", the
 calibration queue and closing a cycle; and a fixed number of queries per page."""
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
@@ -236,13 +237,84 @@ def test_the_evidence_page_shows_each_expectation_beside_a_field(client_for, on_
     proposal = promotion(on_ic1, engineering)
     page = client_for(on_ic1).get(url("proposal_evidence", proposal.uid))
     assert page.status_code == 200
-    rows = re.findall(r'<div class="evidence-row grid">(.*?)</textarea>', body(page), re.S)
+    rows = re.findall(r'<section class="evidence-row"(.*?)</textarea>', body(page), re.S)
     assert len(rows) == 3
     for n, row in enumerate(rows, start=1):
-        assert f"At IC2, competency {n} means scope 2." in row
+        # What the person's level asks now, beside what the target asks.
+        now, asked = row.index("Now, IC1"), row.index("Asked, IC2")
+        assert now < row.index(f"At IC1, competency {n} means scope 1.") < asked
+        assert asked < row.index(f"At IC2, competency {n} means scope 2.")
         assert f'<label for="evidence-comp-{n}">Your evidence for Competency {n}</label>' in row
+        assert f"When did you show competency {n} at this level?" in row
+        assert f'aria-describedby="evidence-comp-{n}_helptext status-comp-{n}"' in row
         assert f'name="evidence-comp-{n}"' in row
         assert f'hx-post="{url("evidence_autosave", proposal.uid, f"comp-{n}")}"' in row
+
+
+def progress(html):
+    match = re.search(
+        r'<span id="evidence-progress"[^>]*>\s*<strong>(\d+) of (\d+)</strong> written', html
+    )
+    assert match, "no progress count"
+    return int(match[1]), int(match[2])
+
+
+def test_the_evidence_page_counts_what_is_written(client_for, on_ic1, engineering):
+    proposal = promotion(on_ic1, engineering)
+    client = client_for(on_ic1)
+    assert progress(body(client.get(url("proposal_evidence", proposal.uid)))) == (0, 3)
+    evidence_save(proposal=proposal, key="comp-1", text="Led the migration.")
+    evidence_save(proposal=proposal, key="comp-2", text="  \n ")  # blank: not written
+    assert progress(body(client.get(url("proposal_evidence", proposal.uid)))) == (1, 3)
+    # Each save as one types brings the count along (out of band).
+    saved = client.post(
+        url("evidence_autosave", proposal.uid, "comp-3"), {"evidence-comp-3": "Ran it."}, **HTMX
+    )
+    assert progress(body(saved)) == (2, 3)
+    assert 'id="evidence-progress" hx-swap-oob="innerHTML"' in body(saved)
+
+
+def test_submitting_from_the_evidence_page_links_to_what_is_missing(
+    client_for, on_ic1, engineering
+):
+    proposal = promotion(on_ic1, engineering)
+    response = client_for(on_ic1).post(
+        url("proposal_evidence", proposal.uid),
+        {
+            "revision": proposal.revision,
+            "and_submit": "yes",
+            "evidence-comp-1": "",
+            "evidence-comp-2": "Designed the queue.",
+            "evidence-comp-3": "   ",
+        },
+    )
+    html = body(response)
+    assert response.status_code == 409
+    problems = html.split('<div class="import-problems" role="alert"')[1].split("</div>")[0]
+    assert "Not submitted yet: 2 competencies still lack evidence" in problems
+    assert re.findall(r'<a href="([^"]+)">([^<]+)</a>', problems) == [
+        ("#evidence-comp-1", "Competency 1"),
+        ("#evidence-comp-3", "Competency 3"),
+    ]
+    # Everything typed is on the page again, and saved.
+    assert ">\nDesigned the queue.</textarea>" in html
+    assert progress(html) == (1, 3)
+    assert Evidence.objects.get(competency_key="comp-2").text == "Designed the queue."
+    assert Proposal.objects.get().state == "draft"
+
+
+def test_submitting_from_the_evidence_page_saves_and_submits(client_for, on_ic1, engineering):
+    proposal = promotion(on_ic1, engineering)
+    data = {f"evidence-{key}": f"Evidence for {key}." for key in COMPETENCIES}
+    response = client_for(on_ic1).post(
+        url("proposal_evidence", proposal.uid),
+        {"revision": proposal.revision, "and_submit": "yes", **data},
+        follow=True,
+    )
+    assert response.redirect_chain == [(proposal.get_absolute_url(), 302)]
+    assert "Submitted: submitted." in body(response)
+    assert Proposal.objects.get().state == "submitted"
+    assert Evidence.objects.filter(text__startswith="Evidence for").count() == 3
 
 
 def test_autosave_saves_one_field_and_says_when(client_for, on_ic1, engineering):
@@ -499,6 +571,127 @@ def test_an_action_without_its_revision_is_refused(client_for, on_ic1, engineeri
     assert state_of(proposal) == before
 
 
+# The author's view: where it stands, a return, the timeline in words -----------
+
+STEP = re.compile(
+    r'<li class="step step-(?P<status>\w+)"(?P<current> aria-current="step")?>.*?'
+    r'<span class="step-name">(?P<name>[^<]+)</span>.*?'
+    r'(?:<time class="step-when"[^>]*>(?P<when>[^<]+)</time>)?\s*'
+    r'(?:<span class="step-said">(?P<said>[^<]+)</span>)?\s*</li>',
+    re.S,
+)
+
+
+def tracker(html):
+    """The status tracker's steps: (name, status, date, what it says), ``current``
+    marked by aria-current."""
+    ol = html.split('<ol class="tracker"')[1].split("</ol>")[0]
+    steps = []
+    for match in STEP.finditer(ol):
+        assert (match["status"] == "current") == bool(match["current"])
+        steps.append((match["name"], match["status"], match["when"], match["said"]))
+    assert len(steps) == 4
+    return steps
+
+
+def on(day, hour=9):
+    return time_machine.travel(datetime(2026, 11, day, hour, tzinfo=UTC), tick=False)
+
+
+def test_the_tracker_says_where_it_stands_when_and_who_holds_it(
+    client_for, on_ic1, manager, hr, calibrator, engineering
+):
+    with on(2):
+        proposal = promotion(on_ic1, engineering)
+    client = client_for(on_ic1)
+    assert tracker(body(client.get(proposal.get_absolute_url()))) == [
+        ("Draft", "current", "2 Nov 2026", "With Riya Report, to finish and submit"),
+        ("Manager review", "next", None, None),
+        ("Calibration", "next", None, None),
+        ("Decision", "next", None, None),
+    ]
+    fill(proposal)
+    with on(3):
+        proposal = proposal_submit(proposal=proposal, actor=on_ic1, revision=proposal.revision)
+    assert tracker(body(client.get(proposal.get_absolute_url()))) == [
+        ("Draft", "done", "2 Nov 2026", None),
+        ("Manager review", "current", "3 Nov 2026", "With Max Manager, to endorse or return"),
+        ("Calibration", "next", None, None),
+        ("Decision", "next", None, None),
+    ]
+    open_cycle(engineering, [calibrator], hr)
+    with on(5):
+        proposal = proposal_endorse(
+            proposal=proposal, actor=manager, revision=proposal.revision, note="Ready."
+        )
+    assert tracker(body(client.get(proposal.get_absolute_url())))[1:3] == [
+        ("Manager review", "done", "3 Nov 2026", None),
+        ("Calibration", "current", "5 Nov 2026", "With the calibrators of Engineering H1"),
+    ]
+    with on(9):
+        proposal_decide(
+            proposal=proposal, actor=calibrator, revision=proposal.revision, approve=True
+        )
+    html = body(client.get(proposal.get_absolute_url()))
+    assert tracker(html) == [
+        ("Draft", "done", "2 Nov 2026", None),
+        ("Manager review", "done", "3 Nov 2026", None),
+        ("Calibration", "done", "5 Nov 2026", None),
+        ("Decision", "current", "9 Nov 2026", "Approved by Cara Calibrator"),
+    ]
+    # The timeline in words.
+    timeline = html[html.index('id="timeline-heading"') :].split("</ol>")[0]
+    items = re.findall(r"<li>(.*?)</li>", timeline)
+    sentences = [re.sub(r"<[^>]+>", "", item).strip() for item in items]
+    assert sentences == [
+        "Riya Report started it on 2 Nov 2026",
+        "Riya Report submitted it on 3 Nov 2026",
+        "Max Manager endorsed it on 5 Nov 2026: Ready.",
+        "It entered calibration on 5 Nov 2026: Engineering H1",
+        "Cara Calibrator approved it on 9 Nov 2026",
+    ]
+
+
+def test_a_withdrawn_proposal_stops_where_it_was(client_for, on_ic1, engineering):
+    with on(3):
+        proposal = promotion(on_ic1, engineering, state="submitted")
+    with on(4):
+        proposal_withdraw(proposal=proposal, actor=on_ic1, revision=proposal.revision)
+    steps = tracker(body(client_for(on_ic1).get(proposal.get_absolute_url())))
+    assert steps[1] == ("Manager review", "current", "3 Nov 2026", "Withdrawn by Riya Report")
+    assert [status for _, status, _, _ in steps] == ["done", "current", "next", "next"]
+
+
+def test_a_returned_proposal_opens_with_what_to_revise(client_for, on_ic1, manager, engineering):
+    with on(3):
+        proposal = promotion(on_ic1, engineering, state="submitted")
+    with on(4):
+        proposal_return(
+            proposal=proposal,
+            actor=manager,
+            revision=proposal.revision,
+            note="Nearly there.",
+            comments={"comp-3": "Which outage?", "comp-1": "Name the project."},
+        )
+    html = body(client_for(on_ic1).get(proposal.get_absolute_url()))
+    banner = html.split('<section class="returned-banner"')[1].split("</section>")[0]
+    assert "Returned by Max Manager: 2 competencies to revise</h2>" in banner
+    assert "<p>Nearly there.</p>" in banner
+    evidence = url("proposal_evidence", proposal.uid)
+    assert re.findall(r'<a href="([^"]+)">([^<]+)</a>', banner) == [
+        (f"{evidence}#evidence-comp-1", "Competency 1"),
+        (f"{evidence}#evidence-comp-3", "Competency 3"),
+    ]
+    assert html.index("returned-banner") < html.index('class="tracker"')
+    assert tracker(html)[:2] == [
+        ("Draft", "current", "4 Nov 2026", "Returned by Max Manager: with Riya Report to revise"),
+        ("Manager review", "next", None, None),
+    ]
+    # The manager who returned it reads the same, linking to the rows on the page.
+    theirs = body(client_for(manager).get(proposal.get_absolute_url()))
+    assert '<a href="#row-comp-1">Competency 1</a>' in theirs
+
+
 # Decisions ---------------------------------------------------------------------
 
 
@@ -522,7 +715,7 @@ def test_the_subject_sees_the_reasons_of_a_not_approve(
     assert "Fell short:</strong> Scope stayed within one team." in row_of(html, "Competency 2")
     assert "Fell short" not in row_of(html, "Competency 1")
     timeline = html[html.index('id="timeline-heading"') :].split("</ol>")[0]
-    assert "Not approved</strong> by Cara Calibrator" in timeline
+    assert "Cara Calibrator did not approve it on " in timeline
     assert "not_approved" not in timeline and "in_calibration" not in timeline
 
 
@@ -655,11 +848,48 @@ def test_a_filtered_htmx_request_returns_only_the_queue(client_for, calibrator, 
     assert "<h1>Engineering H1</h1>" in body(plain)
 
 
+def test_queue_rows_offer_a_decide_button_that_loads_the_controls(client_for, calibrator, queue):
+    alice = Proposal.objects.get(person__name="Alice Ames")
+    page = body(client_for(calibrator).get(url("cycle", queue["cycle"].uid)))
+    row = page.split(f'<tr id="row-{alice.uid}">')[1].split("</tr>")[0]
+    decide = url("proposal_decide", alice.uid)
+    # Light: no form in the row; without htmx the link opens the proposal's decision.
+    assert "<form" not in row
+    assert f'href="{alice.get_absolute_url()}#decide" hx-get="{decide}?from=queue"' in row
+    assert "Decide<span" in row
+    response = client_for(calibrator).get(decide + "?from=queue", **HTMX)
+    html = body(response)
+    assert response.status_code == 200
+    assert html.lstrip().startswith(f'<tr id="row-{alice.uid}">')
+    assert 'name="decision" value="approve" data-focus-after-swap>Approve' in html
+    assert f'hx-get="{decide}?from=queue&amp;step=reasons">Not approve…' in html
+    assert Proposal.objects.get(pk=alice.pk).state == "in_calibration"
+
+
+def test_inline_approve_asks_for_confirmation_first(client_for, calibrator, queue):
+    alice = Proposal.objects.get(person__name="Alice Ames")
+    before = state_of(alice)
+    response = client_for(calibrator).post(
+        url("proposal_decide", alice.uid) + "?from=queue",
+        {"revision": alice.revision, "decision": "approve"},
+        **HTMX,
+    )
+    html = body(response)
+    assert response.status_code == 200
+    assert html.lstrip().startswith(f'<tr id="row-{alice.uid}">')
+    assert "Approve Alice Ames's promotion to IC2?</strong> This is final." in html
+    assert '<input type="hidden" name="confirmed" value="yes">' in html
+    assert f'name="revision" value="{alice.revision}"' in html
+    assert "Confirm<span" in html and ">Cancel</a>" in html
+    assert 'id="status"' not in html  # nothing happened to report
+    assert state_of(alice) == before
+
+
 def test_inline_approve_returns_the_row_and_the_counters(client_for, calibrator, queue):
     alice = Proposal.objects.get(person__name="Alice Ames")
     response = client_for(calibrator).post(
         url("proposal_decide", alice.uid) + "?from=queue",
-        {"revision": alice.revision, "decision": "approve"},
+        {"revision": alice.revision, "decision": "approve", "confirmed": "yes"},
         **HTMX,
     )
     html = body(response)
@@ -674,9 +904,35 @@ def test_inline_approve_returns_the_row_and_the_counters(client_for, calibrator,
     assert Proposal.objects.get(pk=alice.pk).state == "approved"
 
 
+def test_approving_from_the_queue_without_javascript_confirms_on_a_page(
+    client_for, calibrator, queue
+):
+    alice = Proposal.objects.get(person__name="Alice Ames")
+    before = state_of(alice)
+    client = client_for(calibrator)
+    decide = url("proposal_decide", alice.uid) + "?from=queue"
+    asked = client.post(decide, {"revision": alice.revision, "decision": "approve"})
+    assert asked.status_code == 200
+    html = body(asked)
+    assert "<h1>Approve Alice Ames's promotion to IC2?</h1>" in html
+    assert "This is final" in html
+    assert f'action="{decide}"' in html
+    assert '<input type="hidden" name="confirmed" value="yes">' in html
+    assert f'<a href="{url("cycle", queue["cycle"].uid)}">Cancel, back to the queue</a>' in html
+    assert state_of(alice) == before
+    done = client.post(
+        decide, {"revision": alice.revision, "decision": "approve", "confirmed": "yes"}, follow=True
+    )
+    assert done.redirect_chain == [(url("cycle", queue["cycle"].uid), 302)]
+    assert "Decision recorded: approved." in body(done)
+    assert Proposal.objects.get(pk=alice.pk).state == "approved"
+
+
 def test_inline_not_approve_asks_a_reason_per_competency(client_for, calibrator, queue):
     alice = Proposal.objects.get(person__name="Alice Ames")
-    response = client_for(calibrator).get(url("proposal_decide", alice.uid) + "?from=queue", **HTMX)
+    response = client_for(calibrator).get(
+        url("proposal_decide", alice.uid) + "?from=queue&step=reasons", **HTMX
+    )
     html = body(response)
     assert response.status_code == 200
     assert html.lstrip().startswith(f'<tr id="row-{alice.uid}">')
@@ -907,7 +1163,7 @@ def test_the_proposal_page_queries_do_not_grow_with_events_and_comments(
     with django_assert_num_queries(SIGNED_IN + PROPOSAL_PAGE):
         response = client.get(proposal.get_absolute_url())
     html = body(response)
-    assert html.count("Returned</strong> by Max Manager") == rounds
+    assert html.count("Max Manager returned it with comments on ") == rounds
     assert html.count('<article class="comment') == 2 * rounds
 
 
