@@ -177,7 +177,14 @@ class DecisionForm(RevisionForm, PerCompetencyForm):
         required=False,
     )
     # The queue's one-click Approve is sent once without it, to ask "this is final?".
-    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # Only the confirm button's own "yes" confirms (a BooleanField would take "no").
+    confirmed = forms.TypedChoiceField(
+        choices=[("yes", "yes")],
+        coerce=lambda value: value == "yes",
+        empty_value=False,
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args, auto_id="decide-%s", **kwargs):
         super().__init__(*args, auto_id=auto_id, **kwargs)

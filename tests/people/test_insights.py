@@ -362,7 +362,8 @@ def test_time_in_level_at_promotion_runs_from_the_level_held_to_the_effective_da
     # not how long she has held IC2.
     decided = Proposal.objects.get(person=ana)
     queue = client_for(hr).get(reverse("people:cycle", args=[cycle.uid])).content.decode()
-    assert f"<td>{timesince(moment(since), decided.decided_at)}</td>" in queue
+    in_level = timesince(moment(since), decided.decided_at)
+    assert f'<td data-label="In level">{in_level}</td>' in queue
 
 
 # Moves between grades and tracks: the distribution, filters, parity -----------------

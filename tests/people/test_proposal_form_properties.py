@@ -375,6 +375,8 @@ def test_deciding_never_fails_and_records_the_whole_decision_or_nothing(
         "revision": st.just(revision),
         "decision": st.just(decision),
         "note": TEXT,
+        # The queue records an approval only once it is confirmed.
+        "confirmed": st.sampled_from(["yes", "", "no"]),
         **text_fields("reason"),
     }
     kwargs, posted = data.draw(posts(fields))
@@ -389,19 +391,22 @@ def test_deciding_never_fails_and_records_the_whole_decision_or_nothing(
         response = signed_in["hana"].post(url, **kwargs, **headers)
 
         assert response.status_code in {200, 302, 409, 422}
-        if response.status_code in {200, 302}:
+        state = Proposal.objects.get(pk=proposal.pk).state
+        if state != Proposal.State.IN_CALIBRATION:
             outcomes.add("accepted")
             approved = posted.get("decision") == "approve"
-            state = Proposal.objects.get(pk=proposal.pk).state
             assert state == ("approved" if approved else "not_approved")
+            assert not (in_queue and approved and posted.get("confirmed") != "yes")
             (event,) = added(before, ProposalEvent)
             assert event["note"] == posted.get("note", "").strip()
+            # An approval keeps no reasons typed before the calibrator changed their mind.
             reasons = {key: posted.get(f"reason-{key}", "").strip() for key in KEYS}
-            assert event["details"] == {key: text for key, text in reasons.items() if text}
+            kept = {} if approved else {key: text for key, text in reasons.items() if text}
+            assert event["details"] == kept
             mail = {mail["to"] for mail in added(before, OutgoingEmail)}
             assert mail == {"cal@example.com", "dana@example.com"}  # Cal and his manager
         else:
-            outcomes.add("refused")
+            outcomes.add("refused")  # or asked to confirm first: nothing is written either way
             assert snapshot() == before
 
 
