@@ -16,7 +16,7 @@ SORTS = {
 def queue_for(cycle, *, q="", track="", grade="", manager="", state="", sort="name"):
     """The cycle's proposals, filtered (by values a CycleFilterForm checked) and sorted."""
     proposals = cycle.proposals.select_related(
-        "person__manager", "current_level", "target_level__track", "decided_by"
+        "person__manager", "current_level__track", "target_level__track", "decided_by"
     )
     if track:
         proposals = proposals.filter(track_key=track)

@@ -34,7 +34,7 @@ def test_a_manager_nominates_a_report_from_the_team_list_on_home(
     sign_in(manager)
     team = page.get_by_role("region", name="Your team")
     expect(team.get_by_role("row", name=re.compile("Riya Report"))).to_contain_text(
-        "IC1 · IC title 1"
+        "IC1 IC title 1"
     )
     expect(team).to_contain_text("since 1 Jan 2025")
     team.get_by_role("link", name="Nominate Riya Report").click()
