@@ -178,12 +178,8 @@ class DecisionForm(RevisionForm, PerCompetencyForm):
     )
     # The queue's one-click Approve is sent once without it, to ask "this is final?".
     # Only the confirm button's own "yes" confirms (a BooleanField would take "no").
-    confirmed = forms.TypedChoiceField(
-        choices=[("yes", "yes")],
-        coerce=lambda value: value == "yes",
-        empty_value=False,
-        required=False,
-        widget=forms.HiddenInput,
+    confirmed = forms.ChoiceField(
+        choices=[("yes", "yes")], required=False, widget=forms.HiddenInput
     )
 
     def __init__(self, *args, auto_id="decide-%s", **kwargs):
@@ -204,7 +200,7 @@ class DecisionForm(RevisionForm, PerCompetencyForm):
     @property
     def asks_confirmation(self) -> bool:
         """An approval not yet confirmed: decisions are final, so the queue asks first."""
-        return self.approves and not self.cleaned_data["confirmed"]
+        return self.approves and self.cleaned_data["confirmed"] != "yes"
 
 
 class QueueStepForm(forms.Form):
