@@ -36,6 +36,10 @@ EFFECTIVE = date(2026, 3, 1)  # the insight scenarios' cycle takes effect on thi
 HIRED = date(2025, 1, 1)  # when most of their people got their level: 424 days before
 SUBMITTED_ON = date(2025, 11, 3)  # when the insight scenarios submit
 
+# Any signed-in request: the session, the user, the person; then the session's save
+# (an UPDATE between a SAVEPOINT and its RELEASE).
+SIGNED_IN = 6
+
 
 # Ladders ------------------------------------------------------------------------------
 
@@ -279,7 +283,7 @@ def new_cycle_data(world):
         "starts_on": "2026-01-01",
         "ends_on": "2026-02-01",
         "effective_on": "2026-03-01",
-        "calibrators": [world.people["hr"].pk],
+        "calibrators": [world.people["hr"].uid],
     }
 
 

@@ -48,11 +48,20 @@ def cycle_list(request):
 
 @require_http_methods(["GET", "POST"])
 @hr_required
+@vary_on_headers("HX-Request")
 def cycle_new(request):
+    if request.method == "GET" and wants_fragment(request):
+        # The people found for the name being typed in the calibrator picker.
+        form = CycleForm(picking=request.GET)
+        return render(request, "people/cycles/new.html#matches", {"form": form})
+    if request.method == "POST" and "find" in request.POST.getlist("action"):
+        # Without JavaScript, "Find" sends the whole form: show it again as it was,
+        # with the people found, and judge it only when it is sent to open the cycle.
+        return render(request, "people/cycles/new.html", {"form": CycleForm.keeping(request.POST)})
     form = CycleForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
-            cycle = cycle_open(by=request.person, **form.cleaned_data)
+            cycle = cycle_open(by=request.person, **form.opening())
         except WorkflowError as error:
             form.add_error(None, str(error))
         else:

@@ -118,3 +118,30 @@ for (const form of document.querySelectorAll("form[data-asks-reasons]")) {
   showReasonsOf(form);
   form.addEventListener("change", () => showReasonsOf(form));
 }
+
+// A people picker (the cycle form's calibrators): a person found and ticked moves to
+// the chosen list, so that looking for the next name does not wash them away. Without
+// JavaScript the ticked box is sent where it stands, and "Find" shows it as chosen.
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  const chosen = box.dataset?.pickInto && document.getElementById(box.dataset.pickInto);
+  if (!chosen || !box.checked) return;
+  chosen.querySelector("[data-placeholder]")?.remove();
+  delete box.dataset.pickInto;
+  chosen.append(box.closest("li"));
+  box.focus();
+});
+
+// A form whose first button is not its main one (the picker's "Find" comes before
+// "Open the cycle") names the main one in data-main-button: Enter in a field presses
+// it. Enter in the picker's search only searches, which htmx does as one types.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter" || event.defaultPrevented || event.target.tagName !== "INPUT") return;
+  if (event.target.type === "checkbox" || event.target.type === "radio") return;
+  const form = event.target.closest("form[data-main-button]");
+  if (!form) return;
+  event.preventDefault();
+  if (event.target.type !== "search") {
+    form.requestSubmit(document.getElementById(form.dataset.mainButton));
+  }
+});

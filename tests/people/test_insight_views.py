@@ -16,13 +16,10 @@ from people.models import LevelChange, Person, PersonAttribute, Proposal
 from people.selectors import insights
 from people.services.levels import person_set_level
 from people.services.workflow import cycle_open
-from tests.builders import ladder_data, level, propose, publish
+from tests.builders import SIGNED_IN, ladder_data, level, propose, publish
 from tests.factories import PersonFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-# Any signed-in request: the session, the user, the person; then the session's save
-# (an UPDATE between a SAVEPOINT and its RELEASE).
-SIGNED_IN = 6
 
 
 def body(response):

@@ -1292,7 +1292,7 @@ def test_a_cycle_refuses_names_and_dates_it_cannot_carry(
         "starts_on": "2027-01-04",
         "ends_on": "2027-02-26",
         "effective_on": "2027-04-01",
-        "calibrators": [hr.pk],
+        "calibrators": [hr.uid],
     }
     response = client_for(hr).post(url("cycle_new"), data | {field: value})
     assert response.status_code == 422
