@@ -4,6 +4,7 @@ evidence, and what waits for a person."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Prefetch
 from django.utils.formats import date_format
 
 from ladders.models import Expectation
@@ -103,7 +104,8 @@ REACHED_BY = (
 
 def journey(proposal, events) -> list[Step]:
     """Runs no query (``events`` in order, with their actors; the proposal with its
-    person's manager and cycle): the status tracker, draft -> manager review ->
+    person's manager and cycle, whose calibrators ``CALIBRATORS`` prefetched when it is
+    in calibration): the status tracker, draft -> manager review ->
     calibration -> decision, with when each step was reached and who holds it now."""
     latest = {}
     for event in events:
@@ -143,7 +145,7 @@ def _holder(proposal, latest) -> str:
     if state == State.ENDORSED:
         return "Endorsed: waiting for the next calibration cycle to open"
     if state == State.IN_CALIBRATION:
-        return f"With the calibrators of {proposal.cycle.name}"
+        return f"With the calibrators of {proposal.cycle.name}: {calibrator_names(proposal.cycle)}"
     decided_by = proposal.decided_by.name if proposal.decided_by else "the calibrators"
     return f"{proposal.get_state_display()} by {decided_by}"
 
@@ -158,12 +160,28 @@ def to_revise(proposal, events, rows):
 
 
 WAITING_SHOWN = 10
+# A cycle's calibrators by name, for saying who holds a proposal in calibration.
+CALIBRATORS = Prefetch("cycle__calibrators", queryset=Person.objects.order_by("name", "pk"))
+NAMED_CALIBRATORS = 3
+
+
+def calibrator_names(cycle) -> str:
+    """No query once ``CALIBRATORS`` was prefetched: "Cleo Calibrator and Hana People",
+    the first three and how many more beyond them."""
+    people = [person.name for person in cycle.calibrators.all()]
+    if not people:
+        return "nobody named yet"
+    if len(people) > NAMED_CALIBRATORS:
+        more = len(people) - NAMED_CALIBRATORS
+        people = [*people[:NAMED_CALIBRATORS], f"{more} more"]
+    return " and ".join([", ".join(people[:-1]), people[-1]]) if len(people) > 1 else people[0]
 
 
 def waiting_for(person):
-    """Runs four queries. What this person must act on, for their home page: the first
-    few of each list (one more is fetched to know whether to point to the rest), with
-    what ``who_holds`` reads."""
+    """Runs four queries, and a fifth for the calibrators when one of the person's own
+    proposals went to a cycle. What this person must act on, for their home page: the
+    first few of each list (one more is fetched to know whether to point to the rest),
+    with what ``who_holds`` reads."""
     proposals = Proposal.objects.select_related(
         "person__manager",
         "author",
@@ -176,7 +194,7 @@ def waiting_for(person):
         "to_review": proposals.to_review_by(person).order_by("submitted_at"),
         "to_decide": proposals.to_decide_by(person).order_by("submitted_at"),
         "to_act": proposals.to_write_by(person).order_by("-created_at"),
-        "mine": proposals.about_or_by(person).order_by("-created_at"),
+        "mine": proposals.about_or_by(person).prefetch_related(CALIBRATORS).order_by("-created_at"),
     }
     context = {}
     for name, queryset in lists.items():
@@ -206,7 +224,7 @@ def who_holds(proposal: Proposal, viewer: Person) -> str:
         case State.ENDORSED:
             return "With HR, to open the next calibration cycle"
         case State.IN_CALIBRATION if cycle:
-            return f"With the calibrators of {cycle.name}"
+            return f"With the calibrators of {cycle.name}: {calibrator_names(cycle)}"
         case State.APPROVED if proposal.applied_at:
             return f"Done: the level changed on {date_format(proposal.applied_at, 'j M Y')}"
         case State.APPROVED if cycle:

@@ -3,6 +3,7 @@ every step of review, each checked in people.permissions.proposals."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,6 +35,7 @@ from people.permissions.proposals import (
     visible_proposals,
 )
 from people.selectors.proposals import (
+    CALIBRATORS,
     journey,
     notes_by_competency,
     rubric_rows,
@@ -153,6 +155,8 @@ def _kept(form, proposal, rows):
 
 def detail_page(request, proposal, roles, *, status=200, forms=None):
     events = list(proposal.events.select_related("actor").order_by("at", "pk"))
+    if proposal.state == Proposal.State.IN_CALIBRATION:
+        prefetch_related_objects([proposal], CALIBRATORS)  # the tracker names them
     notes = notes_by_competency(events)
     comments = proposal.comments.select_related("author").order_by("created_at", "pk")
     if not roles.reviewer:

@@ -15,6 +15,7 @@ from people.services.workflow import (
     cycle_open,
     evidence_save,
     proposal_create,
+    proposal_endorse,
     proposal_submit,
 )
 from tests.builders import COMPETENCIES, ladder_data, level, publish
@@ -99,8 +100,23 @@ def test_my_proposals_say_who_holds_each_now(client_for, report, manager, engine
     assert "With you, writing the evidence" in body(client.get("/"))
     for key in COMPETENCIES:
         evidence_save(proposal=proposal, key=key, text="Done.")
-    proposal_submit(proposal=proposal, actor=report, revision=proposal.revision)
+    proposal = proposal_submit(proposal=proposal, actor=report, revision=proposal.revision)
     assert "With Max Manager, to review" in body(client.get("/"))
+    names = ("Cleo Calibrator", "Ana Arbiter", "Dev Decider", "Bo Balance")
+    calibrators = [PersonFactory(name=name, is_hr=True) for name in names]
+    cycle_open(
+        ladder=engineering.ladder,
+        name="Engineering H1",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 2, 1),
+        effective_on=date(2026, 3, 1),
+        calibrators=calibrators,
+        by=calibrators[0],
+    )
+    proposal_endorse(proposal=proposal, actor=manager, revision=proposal.revision, note="Yes.")
+    # The first three by name, and how many more.
+    said = "With the calibrators of Engineering H1: Ana Arbiter, Bo Balance, Cleo Calibrator"
+    assert f"{said} and 1 more" in body(client.get("/"))
 
 
 # A manager's team -------------------------------------------------------------------------

@@ -626,7 +626,12 @@ def test_the_tracker_says_where_it_stands_when_and_who_holds_it(
         )
     assert tracker(body(client.get(proposal.get_absolute_url())))[1:3] == [
         ("Manager review", "done", "3 Nov 2026", None),
-        ("Calibration", "current", "5 Nov 2026", "With the calibrators of Engineering H1"),
+        (
+            "Calibration",
+            "current",
+            "5 Nov 2026",
+            "With the calibrators of Engineering H1: Cara Calibrator",
+        ),
     ]
     with on(9):
         proposal_decide(
