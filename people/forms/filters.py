@@ -9,7 +9,11 @@ class FilterForm(forms.Form):
     """Filters arrive in links people share and keep: an old link names a manager who
     left, a mangled one a grade of "²" or a NUL. Such a value is dropped: it filters
     nothing, and the form shows that filter unset, not as an error on a form nobody
-    submitted."""
+    submitted. Labels go above their fields, without a colon, on every page alike."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
     def full_clean(self):
         super().full_clean()

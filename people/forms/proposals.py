@@ -230,6 +230,11 @@ class ProposalFilterForm(FilterForm):
         self.is_valid()
         return self.cleaned_data["state"]
 
+    @property
+    def state_label(self) -> str:
+        """The chosen state as people read it ("In calibration")."""
+        return Proposal.State(self.chosen_state()).label if self.chosen_state() else ""
+
 
 class CommentForm(forms.Form):
     text = forms.CharField(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from config.access import person_required
+from config.htmx import wants_fragment
 from ladders.models import LadderVersion
 from people.forms.proposals import (
     CommentForm,
@@ -63,6 +64,7 @@ PAGE_SIZE = 25
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 @person_required
 def proposal_list(request: PersonRequest):
     proposals = (
@@ -75,9 +77,11 @@ def proposal_list(request: PersonRequest):
     if state:
         proposals = proposals.filter(state=state)
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "people/proposals/list.html", {"page": page, "state": state, "form": form}
-    )
+    template = "people/proposals/list.html"
+    if wants_fragment(request):
+        template += "#results"
+    context = {"page": page, "state": state, "form": form, "query": form.query_string()}
+    return render(request, template, context)
 
 
 @require_http_methods(["GET", "POST"])

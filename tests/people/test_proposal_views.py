@@ -28,7 +28,7 @@ from people.services.workflow import (
     proposal_submit,
     proposal_withdraw,
 )
-from tests.builders import ladder_data, level, publish
+from tests.builders import SIGNED_IN, ladder_data, level, publish
 from tests.factories import PersonFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -844,7 +844,7 @@ def test_a_filtered_htmx_request_returns_only_the_queue(client_for, calibrator, 
     assert response.status_code == 200
     assert "HX-Request" in response["Vary"]
     assert html.lstrip().startswith('<section id="queue"')
-    assert "<h1>" not in html and "<html" not in html and "queue-filters" not in html
+    assert "<h1>" not in html and "<html" not in html and 'class="filters"' not in html
     assert queue_names(html) == ["Alice Ames"]
     assert re.search(r'<p id="queue-counters"[^>]* hx-swap-oob="[^"]+"', html)
     assert "<strong>4</strong> proposals" in html and "<strong>1</strong> approved" in html
@@ -1047,11 +1047,6 @@ def test_the_queue_shows_50_proposals_a_page(client_for, calibrator, big_queue):
     assert "60 shown." in second
 
 
-# Any signed-in request: the session, the user, the person; then the session's save
-# (an UPDATE between a SAVEPOINT and its RELEASE).
-SIGNED_IN = 6
-
-
 # The cycle; the page's count and its 50 rows (with person, manager, levels, track,
 # decider and time in level joined in); the counters; "may decide" (5). The whole page
 # also names the calibrators and fills the track, target grade and manager filters (4
@@ -1205,6 +1200,35 @@ def test_the_proposals_list_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(SIGNED_IN + 2):
         response = client.get(url("proposals"))
     assert body(response).count("Team Member") == reports
+    with django_assert_num_queries(SIGNED_IN + 2):
+        response = client.get(url("proposals"), {"state": "submitted"}, **HTMX)
+    assert body(response).count("Team Member") == reports
+
+
+def test_the_proposals_list_filters_by_state_in_place_and_pages_keep_the_filter(
+    client_for, manager, engineering
+):
+    for i in range(26):
+        person = PersonFactory(name=f"Team Member {i:02}", manager=manager)
+        give_level(person, engineering, "IC1")
+        promotion(person, engineering, state="submitted")
+    promotion(give_level(PersonFactory(manager=manager), engineering, "IC1"), engineering)
+    client = client_for(manager)
+    assert "27 proposals." in body(client.get(url("proposals")))
+    response = client.get(url("proposals"), {"state": "submitted"}, **HTMX)
+    html = body(response)
+    assert "HX-Request" in response["Vary"]
+    assert "<h1>" not in html and 'class="filters"' not in html
+    # The count outside the results is refilled out of band, for screen readers.
+    assert '<p id="proposal-count" hx-swap-oob="innerHTML">' in html
+    assert "26 proposals in the state “Submitted”." in html
+    assert html.count("Team Member") == 25
+    assert 'href="?state=submitted&amp;page=2"' in html
+    page_two = body(client.get(url("proposals"), {"state": "submitted", "page": 2}))
+    assert page_two.count("Team Member") == 1 and "Page 2 of 2" in page_two
+    assert "No proposal in this state." in body(
+        client.get(url("proposals"), {"state": "withdrawn"})
+    )
 
 
 @pytest.mark.parametrize("cycles", [1, 6])
