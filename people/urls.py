@@ -1,6 +1,6 @@
 from django.urls import path
 
-from people.views import calibration, home, insights, people, proposals
+from people.views import calibration, checkins, home, insights, people, proposals
 
 app_name = "people"
 
@@ -35,4 +35,9 @@ urlpatterns = [
     path("cycles/<uuid:uid>/insights/", insights.cycle_insights, name="cycle_insights"),
     path("insights/parity/", insights.parity, name="parity"),
     path("people/<uuid:uid>/growth/", insights.growth, name="growth"),
+    path("people/<uuid:uid>/check-ins/", checkins.check_ins, name="check_ins"),
+    path("people/<uuid:uid>/check-ins/start/", checkins.start, name="check_in_start"),
+    path("check-ins/<uuid:uid>/", checkins.detail, name="check_in"),
+    path("check-ins/<uuid:uid>/rate/", checkins.rate, name="check_in_rate"),
+    path("check-ins/<uuid:uid>/cancel/", checkins.cancel, name="check_in_cancel"),
 ]

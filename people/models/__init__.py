@@ -1,3 +1,4 @@
+from people.models.checkins import CheckIn, CheckInEvent, CheckInRating
 from people.models.outbox import OutgoingEmail
 from people.models.person import (
     LevelChange,
@@ -16,6 +17,9 @@ from people.models.progression import (
 
 __all__ = [
     "CalibrationCycle",
+    "CheckIn",
+    "CheckInEvent",
+    "CheckInRating",
     "Comment",
     "Evidence",
     "LevelChange",

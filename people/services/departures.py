@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from people.models import CalibrationCycle, Person
+from people.services.checkins import check_ins_cancel_outdated
 from people.services.workflow import proposals_withdraw_left
 
 
@@ -51,6 +52,8 @@ def person_deactivate(*, person: Person, by: Person | None, reason: str, at=None
             person_id=person.pk, calibrationcycle__status=CalibrationCycle.Status.OPEN
         ).delete()
         withdrawn = proposals_withdraw_left(person=person, actor=by, reason=reason)
+        # Theirs, and those they held as manager: HR holds their reports' from now.
+        check_ins_cancel_outdated(involving=[person.pk])
     return Departure(withdrawn=withdrawn, seats=seats, reports=person.reports.count())
 
 
@@ -64,4 +67,6 @@ def person_reactivate(*, person: Person) -> Person:
         person.left_at, person.left_reason = None, ""
         person.save(update_fields=["left_at", "left_reason", "updated_at"])
         get_user_model().objects.filter(pk=person.user_id).update(is_active=True)
+        # Their reports' check-ins held by HR meanwhile go back to them.
+        check_ins_cancel_outdated(involving=person.reports.values_list("pk", flat=True))
     return person

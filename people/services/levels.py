@@ -8,6 +8,7 @@ from django.utils import timezone
 from ladders.models import LadderVersion, Level
 from ladders.services.versions import version_published
 from people.models import LevelChange, Person
+from people.services.checkins import check_ins_cancel_outdated
 
 
 class LevelError(Exception):
@@ -34,6 +35,7 @@ def person_set_level(*, person: Person, level: Level, by, source, note: str = ""
         )
         person.level = level
         person.save(update_fields=["level", "updated_at"])
+        check_ins_cancel_outdated(involving=[person.pk])
     return True
 
 

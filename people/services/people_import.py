@@ -24,6 +24,7 @@ from config.uploads import MAX_UPLOAD_BYTES
 from ladders.models import LadderVersion, Level
 from people.models import LevelChange, Person, PersonAttribute
 from people.permissions.people import decides_about, own_decision_refusal
+from people.services.checkins import check_ins_cancel_outdated
 from people.services.departures import person_deactivate, person_reactivate
 from people.services.reporting_lines import lock_reporting_lines
 
@@ -540,6 +541,8 @@ def _apply(rows: list[Row], existing: dict[str, Person], levels: dict, by, impor
             to_update, ["name", "is_hr", "manager_id", "level_id", "updated_at"]
         )
     LevelChange.objects.bulk_create(history)
+    # A new manager or level outdates an open check-in (departures do it themselves).
+    check_ins_cancel_outdated(involving=[person.pk for person in to_update])
     changed |= _apply_attributes(rows, existing)
     left, returned = _apply_departures(rows, existing, importer)
     changed |= left | returned

@@ -3,6 +3,7 @@
 from django.db import connection, transaction
 
 from people.models import Person, reporting_line_problem
+from people.services.checkins import check_ins_cancel_outdated
 
 # Two concurrent manager changes (A under B, B under A) could each pass the cycle
 # check on their own; one transaction-scoped advisory lock serialises every
@@ -28,4 +29,5 @@ def person_set_manager(*, person: Person, manager: Person | None) -> Person:
             raise ReportingLineError(problem)
         person.manager = manager
         person.save(update_fields=["manager", "updated_at"])
+        check_ins_cancel_outdated(involving=[person.pk])
     return person

@@ -1,0 +1,95 @@
+"""The forms of a check-in: each side's ratings, the agreed ones, cancelling."""
+
+from django import forms
+
+from people.models.checkins import Rating
+from people.services.checkins import NOTE_MAX, REASON_MAX
+
+
+class _PerCompetencyForm(forms.Form):
+    """A field or two per competency of the check-in, named by the competency's pk,
+    each placed on its competency's row (``placed``)."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            self.fields[f"rating-{row.competency_id}"] = forms.ChoiceField(
+                label=f"Rating for {row.competency.name}",
+                choices=Rating.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Rate “{row.competency.name}”."},
+            )
+
+    def placed(self) -> list[tuple]:
+        """(row, rating field, note field or None) per competency, in the rubric's order."""
+        return [
+            (
+                row,
+                self[f"rating-{row.competency_id}"],
+                self[f"note-{row.competency_id}"]
+                if f"note-{row.competency_id}" in self.fields
+                else None,
+            )
+            for row in self.rows
+        ]
+
+
+class RatingsForm(_PerCompetencyForm):
+    """One side's ratings, each with a note; the person may attach log entries."""
+
+    def __init__(self, *args, rows, entries=None, **kwargs):
+        super().__init__(*args, rows=rows, **kwargs)
+        for row in rows:
+            self.fields[f"note-{row.competency_id}"] = forms.CharField(
+                label=f"Note on {row.competency.name}",
+                required=False,
+                max_length=NOTE_MAX,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        if entries is not None:
+            self.fields["entries"] = forms.ModelMultipleChoiceField(
+                label="Attach entries of your log",
+                queryset=entries,
+                to_field_name="uid",
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text="They are kept as they are from then on.",
+            )
+
+    def ratings(self) -> dict:
+        """competency pk -> (rating, note), from valid data."""
+        return {
+            row.competency_id: (
+                self.cleaned_data[f"rating-{row.competency_id}"],
+                self.cleaned_data[f"note-{row.competency_id}"],
+            )
+            for row in self.rows
+        }
+
+
+class AgreeForm(_PerCompetencyForm):
+    """The rating both agreed for each competency: the manager records it, and the
+    check-in is closed."""
+
+    def __init__(self, *args, rows, **kwargs):
+        # What the manager rated, to confirm or change as they agree.
+        managers = {f"rating-{row.competency_id}": row.manager_rating for row in rows}
+        kwargs["initial"] = managers | kwargs.get("initial", {})
+        super().__init__(*args, rows=rows, **kwargs)
+
+    def agreed(self) -> dict:
+        return {
+            row.competency_id: self.cleaned_data[f"rating-{row.competency_id}"] for row in self.rows
+        }
+
+
+class CancelForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why cancel it",
+        max_length=REASON_MAX,
+        help_text="Both of you read it on the check-in.",
+    )

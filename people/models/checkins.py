@@ -1,0 +1,204 @@
+"""Check-ins: a person and their manager rate each competency of the person's level
+(not yet / meets / beyond), agree, and the agreed check-in is kept as it was, pinned
+to the rubric version published when it started."""
+
+import uuid
+
+import pgtrigger
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from people.models.person import Person
+
+
+class CheckInState(models.TextChoices):
+    """The three steps, then how it ended."""
+
+    PERSON = "person", "Waiting for the person's ratings"
+    MANAGER = "manager", "Waiting for the manager's ratings"
+    AGREEING = "agreeing", "Waiting for the agreed ratings"
+    CLOSED = "closed", "Closed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+OPEN_CHECK_IN_STATES = (CheckInState.PERSON, CheckInState.MANAGER, CheckInState.AGREEING)
+ENDED_CHECK_IN_STATES = (CheckInState.CLOSED, CheckInState.CANCELLED)
+
+
+class Rating(models.TextChoices):
+    """How a person works at one competency of their level. "Beyond": already working
+    at what the next level on their track expects (or, at the top of the track, beyond
+    the level itself)."""
+
+    NOT_YET = "not_yet", "Not yet"
+    MEETS = "meets", "Meets"
+    BEYOND = "beyond", "Beyond"
+
+
+class CheckInAction(models.TextChoices):
+    STARTED = "started", "Started"
+    PERSON_RATED = "person_rated", "Rated by the person"
+    MANAGER_RATED = "manager_rated", "Rated by the manager"
+    AGREED = "agreed", "Agreed and closed"
+    CANCELLED = "cancelled", "Cancelled"
+    REMINDED = "reminded", "Reminded"
+
+
+# An ended check-in (closed or cancelled) changes no more, whatever code path tries:
+# the database refuses, as it does for the proposals' audit trail.
+_KEEP_ENDED = """
+    IF OLD.state IN ('closed', 'cancelled') THEN
+        RAISE EXCEPTION 'A closed or cancelled check-in is kept as it was.'
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    RETURN NEW;
+"""
+
+# Its ratings likewise, once it has ended.
+_KEEP_ENDED_RATINGS = """
+    IF EXISTS (
+        SELECT 1 FROM people_checkin
+        WHERE id = OLD.check_in_id AND state IN ('closed', 'cancelled')
+    ) THEN
+        RAISE EXCEPTION 'The ratings of a closed or cancelled check-in are kept as they were.'
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    RETURN NEW;
+"""
+
+
+class CheckIn(models.Model):
+    State = CheckInState
+    OPEN_STATES = OPEN_CHECK_IN_STATES
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="check_ins")
+    # Who rates and agrees with the person: their direct manager when it started;
+    # nobody for someone without a manager, who holds check-ins with HR.
+    manager = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The rubric as published when it started, and the person's level in it.
+    version = models.ForeignKey("ladders.LadderVersion", on_delete=models.PROTECT, related_name="+")
+    level = models.ForeignKey("ladders.Level", on_delete=models.PROTECT, related_name="+")
+    started_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=State, default=State.PERSON)
+    # Every step bumps it: a form opened before another step is recognised as stale.
+    revision = models.PositiveIntegerField(default=1)
+    # When the current step began: a step that stalls gets a reminder.
+    step_since = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancel_reason = models.CharField(max_length=500, blank=True)
+    entries = models.ManyToManyField("people.LogEntry", blank=True, related_name="check_ins")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(state__in=OPEN_CHECK_IN_STATES),
+                name="one_open_check_in_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=OPEN_CHECK_IN_STATES, ended_at__isnull=True)
+                | Q(state__in=ENDED_CHECK_IN_STATES, ended_at__isnull=False),
+                name="check_in_ended_has_a_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=CheckInState.CANCELLED) | ~Q(cancel_reason=""),
+                name="check_in_cancelled_says_why",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "-started_at"], name="check_in_person_idx"),
+            models.Index(
+                fields=["manager", "state"],
+                condition=Q(state__in=OPEN_CHECK_IN_STATES),
+                name="check_in_open_by_manager_idx",
+            ),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="check_in_kept_once_ended",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                func=_KEEP_ENDED,
+            )
+        ]
+
+    def __str__(self):
+        return f"Check-in of {self.person} ({self.started_at:%Y-%m-%d})"
+
+    def get_absolute_url(self):
+        return reverse("people:check_in", args=[self.uid])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_CHECK_IN_STATES
+
+
+class CheckInRating(models.Model):
+    """One competency of a check-in: the person's rating and note, the manager's, and
+    the one they agreed."""
+
+    check_in = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="ratings")
+    competency = models.ForeignKey("ladders.Competency", on_delete=models.PROTECT, related_name="+")
+    person_rating = models.CharField(max_length=8, choices=Rating, blank=True)
+    person_note = models.TextField(blank=True)
+    manager_rating = models.CharField(max_length=8, choices=Rating, blank=True)
+    manager_note = models.TextField(blank=True)
+    agreed_rating = models.CharField(max_length=8, choices=Rating, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["check_in", "competency"], name="check_in_rates_a_competency_once"
+            ),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="check_in_rating_kept_once_ended",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                func=_KEEP_ENDED_RATINGS,
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.check_in} / {self.competency_id}"
+
+
+class CheckInEvent(models.Model):
+    """The audit trail of a check-in: who did what, when. Append-only."""
+
+    Action = CheckInAction
+
+    check_in = models.ForeignKey(CheckIn, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, related_name="+")
+    action = models.CharField(max_length=16, choices=Action)
+    from_state = models.CharField(max_length=10, choices=CheckInState, blank=True)
+    to_state = models.CharField(max_length=10, choices=CheckInState)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        triggers = [
+            pgtrigger.Protect(
+                name="check_in_events_are_append_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.from_state}→{self.to_state}"

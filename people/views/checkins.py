@@ -1,0 +1,232 @@
+"""Check-ins: a person's list of them (and starting one), a check-in's page with the
+form of whoever's turn it is, and its steps: rating, agreeing, cancelling."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from config.access import person_required
+from ladders.models import Expectation, Level
+from people.forms.checkins import AgreeForm, CancelForm, RatingsForm
+from people.models import CheckIn, LogEntry
+from people.permissions.checkins import (
+    get_check_in_for,
+    may_start_check_in,
+    require_turn,
+    side_of,
+    whose_turn,
+)
+from people.permissions.people import PersonRequest, get_person_for, sees_growth_of
+from people.services.checkins import (
+    CheckInError,
+    check_in_agree,
+    check_in_cancel,
+    check_in_rate,
+    check_in_start,
+)
+
+PAGE_SIZE = 20
+# Log entries offered to attach: those of the last year.
+ATTACHABLE_DAYS = 365
+
+
+def _growth_person(request: PersonRequest, uid):
+    """The person whose check-ins these are, for whoever sees their growth; else 404."""
+    person = get_person_for(request.person, uid)
+    if not sees_growth_of(request.person, person):
+        raise Http404("No such page.")
+    return person
+
+
+def _list_page(request: PersonRequest, person, *, error="", status=200):
+    check_ins = person.check_ins.select_related("manager", "level__track").order_by(
+        "-started_at", "-pk"
+    )
+    page = Paginator(check_ins, PAGE_SIZE).get_page(request.GET.get("page"))
+    open_one = person.check_ins.filter(state__in=CheckIn.OPEN_STATES).first()
+    context = {
+        "person": person,
+        "page": page,
+        "open_one": open_one,
+        "may_start": open_one is None and may_start_check_in(request.person, person),
+        "error": error,
+    }
+    return render(request, "people/checkins/list.html", context, status=status)
+
+
+@require_GET
+@person_required
+def check_ins(request: PersonRequest, uid):
+    return _list_page(request, _growth_person(request, uid))
+
+
+@require_POST
+@person_required
+def start(request: PersonRequest, uid):
+    person = _growth_person(request, uid)
+    if not may_start_check_in(request.person, person):
+        raise PermissionDenied("Only the person and their manager start a check-in.")
+    try:
+        check_in = check_in_start(person=person, by=request.person)
+    except CheckInError as error:
+        return _list_page(request, person, error=str(error), status=409)
+    first = "you" if person.pk == request.person.pk else person.name
+    messages.success(
+        request, f"Check-in started: {first} rate{'' if first == 'you' else 's'} first."
+    )
+    return redirect(check_in)
+
+
+def _rows(check_in: CheckIn) -> list:
+    """Runs three queries. Its competencies in the rubric's order, each with what the
+    level expects and what the next level on the track expects (what "beyond" means)."""
+    rows = list(check_in.ratings.select_related("competency").order_by("competency__position"))
+    level = check_in.level
+    following = (
+        Level.objects.filter(track=level.track, grade__gt=level.grade).order_by("grade").first()
+    )
+    texts = {
+        (e.level_id, e.competency_id): e.text
+        for e in Expectation.objects.filter(level__in=[level, *([following] if following else [])])
+    }
+    for row in rows:
+        row.expects = texts.get((level.pk, row.competency_id), "")
+        row.next_expects = texts.get((following.pk, row.competency_id), "") if following else ""
+    check_in.following = following
+    return rows
+
+
+def _attachable(check_in: CheckIn):
+    since = timezone.localdate() - timedelta(days=ATTACHABLE_DAYS)
+    return LogEntry.objects.filter(
+        person_id=check_in.person_id, redacted_at__isnull=True, happened_on__gte=since
+    ).order_by("-happened_on", "-pk")
+
+
+def _step_form(check_in: CheckIn, rows, data=None):
+    """The form of the step it is at, for the side whose turn it is; bound to ``data``
+    (what was sent) or fresh, at the check-in's current revision."""
+    kwargs = {"rows": rows}
+    form_class = RatingsForm
+    if check_in.state == CheckIn.State.AGREEING:
+        form_class = AgreeForm
+    elif check_in.state == CheckIn.State.PERSON:
+        kwargs["entries"] = _attachable(check_in)
+    if data is None:
+        return form_class(initial={"revision": check_in.revision}, **kwargs)
+    return form_class(data, **kwargs)
+
+
+def _page(request: PersonRequest, check_in: CheckIn, *, form=None, cancel_form=None, status=200):
+    viewer = request.person
+    rows = _rows(check_in)
+    side = side_of(viewer, check_in)
+    my_turn = check_in.is_open and side is not None and whose_turn(check_in) == side
+    if my_turn and form is None:
+        form = _step_form(check_in, rows)
+    if form is not None:
+        placed = {row.pk: (rating, note) for row, rating, note in form.placed()}
+        for row in rows:
+            row.rating_field, row.note_field = placed[row.pk]
+    context = {
+        "check_in": check_in,
+        "person": check_in.person,
+        "rows": rows,
+        "side": side,
+        "my_turn": my_turn,
+        "form": form if my_turn else None,
+        "cancel_form": cancel_form
+        or (
+            CancelForm(initial={"revision": check_in.revision})
+            if side and check_in.is_open
+            else None
+        ),
+        "entries": check_in.entries.select_related("author").order_by("-happened_on", "-pk"),
+        "events": check_in.events.select_related("actor").order_by("at", "pk"),
+    }
+    return render(request, "people/checkins/detail.html", context, status=status)
+
+
+@require_GET
+@person_required
+def detail(request: PersonRequest, uid):
+    return _page(request, get_check_in_for(request.person, uid))
+
+
+def _refused(request, check_in, error, form_key, form):
+    """The page again for the check-in as it is now, saying why; what was typed is
+    kept while it is still this step."""
+    step = check_in.state
+    check_in.refresh_from_db()
+    messages.error(request, str(error))
+    kept = {}
+    if check_in.state == step:
+        form.data = form.data.copy()
+        form.data["revision"] = check_in.revision
+        kept[form_key] = form
+    return _page(request, check_in, status=409, **kept)
+
+
+@require_POST
+@person_required
+def rate(request: PersonRequest, uid):
+    check_in = get_check_in_for(request.person, uid)
+    require_turn(request.person, check_in)
+    rows = _rows(check_in)
+    form = _step_form(check_in, rows, request.POST)
+    if not form.is_valid():
+        return _page(request, check_in, form=form, status=422)
+    try:
+        if isinstance(form, AgreeForm):
+            check_in_agree(
+                check_in=check_in,
+                by=request.person,
+                revision=form.cleaned_data["revision"],
+                agreed=form.agreed(),
+            )
+            said = "Agreed: the check-in is closed and kept as it is."
+        else:
+            check_in_rate(
+                check_in=check_in,
+                by=request.person,
+                revision=form.cleaned_data["revision"],
+                ratings=form.ratings(),
+                entries=list(form.cleaned_data.get("entries") or ()),
+            )
+            said = (
+                "Your ratings are sent: it is your manager's turn."
+                if check_in.state == CheckIn.State.PERSON
+                else "Your ratings are saved: record what you agree together to close it."
+            )
+    except CheckInError as error:
+        return _refused(request, check_in, error, "form", form)
+    messages.success(request, said)
+    return redirect(check_in)
+
+
+@require_POST
+@person_required
+def cancel(request: PersonRequest, uid):
+    check_in = get_check_in_for(request.person, uid)
+    if side_of(request.person, check_in) is None:
+        raise PermissionDenied("Only the person and their manager cancel a check-in.")
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        return _page(request, check_in, cancel_form=form, status=422)
+    try:
+        check_in_cancel(
+            check_in=check_in,
+            by=request.person,
+            revision=form.cleaned_data["revision"],
+            reason=form.cleaned_data["reason"],
+        )
+    except CheckInError as error:
+        return _refused(request, check_in, error, "cancel_form", form)
+    messages.success(request, "Check-in cancelled.")
+    return redirect(check_in)

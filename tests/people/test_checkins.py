@@ -1,0 +1,254 @@
+"""Check-ins through HTTP: the person rates, the manager rates seeing the person's
+answers, the manager records what they agreed and the check-in closes, kept as it was
+(by the database too); one open at a time; cancelling with a reason; a new manager or
+level cancels one midway; someone without a manager holds theirs with HR; nothing
+typed is lost on a refusal."""
+
+import re
+
+import pytest
+from django.db import IntegrityError, InternalError, transaction
+from django.urls import reverse
+
+from people.models import CheckIn, CheckInEvent, CheckInRating
+from people.services.checkins import check_in_start
+from people.services.departures import person_deactivate
+from people.services.levels import person_set_level
+from people.services.reporting_lines import person_set_manager
+from tests.builders import SIGNED_IN, ladder_data, level, publish
+
+
+def body(response):
+    return response.content.decode()
+
+
+@pytest.fixture
+def engineering(db):
+    return publish(ladder_data())
+
+
+@pytest.fixture
+def riya(report, engineering):
+    """Riya Report, IC1, reporting to Max Manager."""
+    person_set_level(person=report, level=level(engineering, "IC1"), by=None, source="hr")
+    report.refresh_from_db()
+    return report
+
+
+def rows_of(check_in):
+    return list(check_in.ratings.select_related("competency").order_by("competency__position"))
+
+
+def ratings_data(check_in, ratings, notes=None):
+    data = {"revision": check_in.revision}
+    for row, rating in zip(rows_of(check_in), ratings, strict=True):
+        data[f"rating-{row.competency_id}"] = rating
+        data[f"note-{row.competency_id}"] = (notes or {}).get(row.competency.name, "")
+    return data
+
+
+def rate_url(check_in):
+    return reverse("people:check_in_rate", args=[check_in.uid])
+
+
+def test_a_check_in_goes_from_the_person_to_the_manager_to_agreed_and_closed(
+    client_for, riya, manager
+):
+    client = client_for(riya)
+    response = client.post(reverse("people:check_in_start", args=[riya.uid]))
+    check_in = CheckIn.objects.get()
+    assert response.status_code == 302 and response["Location"] == check_in.get_absolute_url()
+    page = body(client.get(check_in.get_absolute_url()))
+    assert "Send my ratings" in page
+    # What IC1 expects and what IC2 expects (what "beyond" means) are on each row.
+    assert "At IC1, competency 1 means scope 1." in page
+    assert "At IC2, competency 1 means scope 2." in page
+
+    data = ratings_data(
+        check_in, ["meets", "beyond", "not_yet"], {"Competency 2": "Led the migration."}
+    )
+    assert client.post(rate_url(check_in), data).status_code == 302
+    check_in.refresh_from_db()
+    assert check_in.state == CheckIn.State.MANAGER
+
+    boss = client_for(manager)
+    page = body(boss.get(check_in.get_absolute_url()))
+    assert "Led the migration." in page and "Riya Report has rated" in page
+    data = ratings_data(check_in, ["meets", "meets", "not_yet"])
+    assert boss.post(rate_url(check_in), data).status_code == 302
+    check_in.refresh_from_db()
+    assert check_in.state == CheckIn.State.AGREEING
+    # The agreed ratings start from the manager's.
+    page = body(boss.get(check_in.get_absolute_url()))
+    second = rows_of(check_in)[1].competency_id
+    assert re.search(rf'name="rating-{second}" value="meets"[^>]*checked', page)
+    data = ratings_data(check_in, ["meets", "beyond", "not_yet"])
+    assert boss.post(rate_url(check_in), data).status_code == 302
+
+    check_in.refresh_from_db()
+    assert check_in.state == CheckIn.State.CLOSED and check_in.ended_by == manager
+    assert [(r.person_rating, r.manager_rating, r.agreed_rating) for r in rows_of(check_in)] == [
+        ("meets", "meets", "meets"),
+        ("beyond", "meets", "beyond"),
+        ("not_yet", "not_yet", "not_yet"),
+    ]
+    assert list(check_in.events.order_by("at", "pk").values_list("action", "actor")) == [
+        ("started", riya.pk),
+        ("person_rated", riya.pk),
+        ("manager_rated", manager.pk),
+        ("agreed", manager.pk),
+    ]
+    page = body(client.get(check_in.get_absolute_url()))
+    assert "kept as it is, nobody can change it" in page and "Send my ratings" not in page
+
+
+def test_a_closed_check_in_cannot_change_even_in_the_database(riya, manager):
+    check_in = check_in_start(person=riya, by=riya)
+    CheckIn.objects.filter(pk=check_in.pk).update(
+        state=CheckIn.State.CLOSED, ended_at=check_in.started_at
+    )
+    for change in (
+        lambda: CheckIn.objects.filter(pk=check_in.pk).update(state=CheckIn.State.PERSON),
+        lambda: CheckIn.objects.filter(pk=check_in.pk).delete(),
+        lambda: CheckInRating.objects.filter(check_in=check_in).update(agreed_rating="beyond"),
+        lambda: CheckInEvent.objects.filter(check_in=check_in).update(note="rewritten"),
+    ):
+        with pytest.raises((IntegrityError, InternalError)), transaction.atomic():
+            change()
+
+
+def test_one_open_check_in_per_person(client_for, riya, manager):
+    check_in_start(person=riya, by=riya)
+    response = client_for(manager).post(reverse("people:check_in_start", args=[riya.uid]))
+    assert response.status_code == 409
+    assert "Riya Report already has an open check-in: finish or cancel it first." in body(response)
+    assert CheckIn.objects.count() == 1
+
+
+def test_who_sees_and_who_acts(client_for, riya, manager, director, outsider, hr):
+    check_in = check_in_start(person=riya, by=manager)
+    page, start = check_in.get_absolute_url(), reverse("people:check_in_start", args=[riya.uid])
+    listing = reverse("people:check_ins", args=[riya.uid])
+    for viewer in (riya, manager, director, hr):
+        assert client_for(viewer).get(page).status_code == 200
+        assert client_for(viewer).get(listing).status_code == 200
+    assert client_for(outsider).get(page).status_code == 404
+    assert client_for(outsider).get(listing).status_code == 404
+    assert client_for(outsider).post(rate_url(check_in), {}).status_code == 404
+    # Above the manager, or HR, one sees but does not act.
+    data = ratings_data(check_in, ["meets"] * 3)
+    assert client_for(director).post(rate_url(check_in), data).status_code == 403
+    assert client_for(hr).post(rate_url(check_in), data).status_code == 403
+    assert client_for(director).post(start).status_code == 403
+    # It is the person's turn, not the manager's.
+    assert client_for(manager).post(rate_url(check_in), data).status_code == 403
+    assert client_for(riya).get(rate_url(check_in)).status_code == 405
+    assert client_for(riya).get(reverse("people:check_in", args=["not-a-uuid"])).status_code == 404
+
+
+def test_a_refused_rating_keeps_what_was_typed(client_for, riya):
+    check_in = check_in_start(person=riya, by=riya)
+    data = ratings_data(
+        check_in, ["meets", "", "beyond"], {"Competency 3": "Ran the on-call review."}
+    )
+    response = client_for(riya).post(rate_url(check_in), data)
+    html = body(response)
+    assert response.status_code == 422
+    assert "Rate “Competency 2”." in html
+    assert "Ran the on-call review." in html
+    assert re.search(r'value="beyond"[^>]*checked', html)
+    check_in.refresh_from_db()
+    assert check_in.state == CheckIn.State.PERSON
+
+
+@pytest.mark.parametrize(
+    ("note", "message"),
+    [("a\x00b", "Null characters are not allowed."), ("x" * 2001, "at most 2000 characters")],
+)
+def test_notes_that_cannot_be_kept_are_refused(client_for, riya, note, message):
+    check_in = check_in_start(person=riya, by=riya)
+    data = ratings_data(check_in, ["meets"] * 3, {"Competency 1": note})
+    response = client_for(riya).post(rate_url(check_in), data)
+    assert response.status_code == 422
+    assert message in body(response)
+
+
+def test_a_stale_form_is_refused_and_keeps_what_was_typed(client_for, riya, manager):
+    check_in = check_in_start(person=riya, by=riya)
+    stale = ratings_data(check_in, ["meets"] * 3, {"Competency 1": "My own words."})
+    check_in.revision += 1
+    CheckIn.objects.filter(pk=check_in.pk).update(revision=check_in.revision)
+    response = client_for(riya).post(rate_url(check_in), stale)
+    html = body(response)
+    assert response.status_code == 409
+    assert "This check-in changed since you opened it" in html
+    assert "My own words." in html
+    assert f'name="revision" value="{check_in.revision}"' in html
+
+
+def test_cancelling_says_why(client_for, riya, manager):
+    check_in = check_in_start(person=riya, by=riya)
+    url = reverse("people:check_in_cancel", args=[check_in.uid])
+    response = client_for(manager).post(url, {"revision": check_in.revision, "reason": " "})
+    assert response.status_code == 422
+    response = client_for(manager).post(
+        url, {"revision": check_in.revision, "reason": "Riya is on leave until March."}
+    )
+    assert response.status_code == 302
+    check_in.refresh_from_db()
+    assert check_in.state == CheckIn.State.CANCELLED and check_in.ended_by == manager
+    assert "Riya is on leave until March." in body(
+        client_for(riya).get(check_in.get_absolute_url())
+    )
+
+
+def test_a_new_level_or_manager_cancels_an_open_check_in_saying_why(
+    riya, manager, director, engineering, hr
+):
+    check_in = check_in_start(person=riya, by=riya)
+    person_set_level(person=riya, level=level(engineering, "IC2"), by=hr, source="hr")
+    check_in.refresh_from_db()
+    assert check_in.state == CheckIn.State.CANCELLED
+    assert (
+        check_in.cancel_reason
+        == "Riya Report's level changed from IC1 to IC2: what is rated changed."
+    )
+    second = check_in_start(person=riya, by=riya)
+    person_set_manager(person=riya, manager=director)
+    second.refresh_from_db()
+    assert second.cancel_reason == (
+        "Riya Report's manager changed to Dana Director: start a new check-in together."
+    )
+
+
+def test_a_manager_who_leaves_hands_their_reports_check_ins_to_hr(riya, manager, hr):
+    check_in = check_in_start(person=riya, by=riya)
+    person_deactivate(person=manager, by=hr, reason="Moved on.")
+    check_in.refresh_from_db()
+    assert check_in.state == CheckIn.State.CANCELLED
+    assert "manager changed to nobody (HR holds their check-ins)" in check_in.cancel_reason
+    held_by_hr = check_in_start(person=riya, by=riya)
+    assert held_by_hr.manager is None
+
+
+def test_someone_without_a_manager_holds_check_ins_with_hr(client_for, top, engineering, hr):
+    person_set_level(person=top, level=level(engineering, "M3"), by=None, source="hr")
+    check_in = check_in_start(person=top, by=hr)
+    client_for(top).post(rate_url(check_in), ratings_data(check_in, ["meets"] * 3))
+    check_in.refresh_from_db()
+    assert check_in.state == CheckIn.State.MANAGER
+    assert "It is HR's turn." in body(client_for(top).get(check_in.get_absolute_url()))
+    response = client_for(hr).post(rate_url(check_in), ratings_data(check_in, ["meets"] * 3))
+    assert response.status_code == 302
+
+
+def test_the_check_in_page_reads_a_fixed_number_of_queries(
+    client_for, riya, django_assert_num_queries
+):
+    check_in = check_in_start(person=riya, by=riya)
+    client = client_for(riya)
+    # The check-in, whether one is above its person (none: it is theirs); its ratings,
+    # the next level, the expectations; the attachable log entries, those attached, the
+    # events.
+    with django_assert_num_queries(SIGNED_IN + 7):
+        client.get(check_in.get_absolute_url())
