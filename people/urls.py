@@ -1,6 +1,6 @@
 from django.urls import path
 
-from people.views import calibration, home, insights, people, proposals
+from people.views import calibration, evidence_log, home, insights, people, proposals
 
 app_name = "people"
 
@@ -35,4 +35,15 @@ urlpatterns = [
     path("cycles/<uuid:uid>/insights/", insights.cycle_insights, name="cycle_insights"),
     path("insights/parity/", insights.parity, name="parity"),
     path("people/<uuid:uid>/growth/", insights.growth, name="growth"),
+    path("people/<uuid:uid>/log/", evidence_log.log, name="log"),
+    path(
+        "people/<uuid:uid>/log/<uuid:entry_uid>/edit/",
+        evidence_log.edit_entry,
+        name="log_entry_edit",
+    ),
+    path(
+        "people/<uuid:uid>/log/<uuid:entry_uid>/redact/",
+        evidence_log.redact_entry,
+        name="log_entry_redact",
+    ),
 ]

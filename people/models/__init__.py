@@ -1,3 +1,4 @@
+from people.models.growth import LogEntry
 from people.models.outbox import OutgoingEmail
 from people.models.person import (
     LevelChange,
@@ -19,6 +20,7 @@ __all__ = [
     "Comment",
     "Evidence",
     "LevelChange",
+    "LogEntry",
     "OutgoingEmail",
     "Person",
     "PersonAttribute",
