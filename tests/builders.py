@@ -17,7 +17,16 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from ladders.ladder_format import CompetencyData, LadderData, LevelData, TrackData
 from ladders.models import Competency, Expectation, Ladder, LadderVersion, Level, Track
 from ladders.services.versions import ladder_import, version_publish
-from people.models import CalibrationCycle, Comment, Evidence, LevelChange, Person, Proposal
+from people.models import (
+    CalibrationCycle,
+    Comment,
+    Evidence,
+    LevelChange,
+    LogEntry,
+    Person,
+    Proposal,
+)
+from people.services.evidence_log import log_entry_add
 from people.services.levels import person_set_level
 from people.services.workflow import (
     cycle_close,
@@ -227,6 +236,14 @@ def build_world(*, top, director, manager, report, outsider, hr) -> World:
         calibrators=[calibrator],
         by=hr,
     )
+    # Riya's own note in her evidence log: hers to edit, HR's to redact.
+    entry = log_entry_add(
+        person=report,
+        author=report,
+        happened_on=date(2025, 6, 2),
+        text="Wrote the on-call runbook.",
+        competencies=["comp-1"],
+    )
     people = {
         "report": report,
         "manager": manager,
@@ -236,7 +253,7 @@ def build_world(*, top, director, manager, report, outsider, hr) -> World:
         "hr": hr,
         "outsider": outsider,
     }
-    return World(people=people, engineering=engineering, cycle=cycle)
+    return World(people=people, engineering=engineering, cycle=cycle, extra={"entry": entry})
 
 
 def walk(world, state):
@@ -294,6 +311,9 @@ def snapshot(world):
         "proposals": Proposal.objects.count(),
         "cycles": sorted(CalibrationCycle.objects.values_list("name", "status")),
         "levels": LevelChange.objects.count(),
+        "log": sorted(
+            LogEntry.objects.values_list("uid", "text", "competencies", "revision", "redacted_at")
+        ),
         "people": sorted(Person.objects.values_list("email", "manager_id", "level_id", "left_at")),
         "passwords": sorted(get_user_model().objects.values_list("username", "password")),
         "versions": sorted(

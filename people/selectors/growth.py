@@ -1,5 +1,7 @@
 """Reads of the evidence log that its pages and its service share."""
 
+from dataclasses import dataclass
+
 from ladders.models import Competency, LadderVersion
 from people.models import LogEntry, Person
 
@@ -27,3 +29,20 @@ def log_of(person: Person, *, competency: str = ""):
     if competency:
         entries = entries.filter(competencies__contains=[competency])
     return entries.order_by("-happened_on", "-created_at", "-pk")
+
+
+@dataclass(frozen=True)
+class ShownEntry:
+    """An entry as a page shows it: its competencies by name (a key the ladder no longer
+    has by its key), and what the viewer may do with it."""
+
+    entry: LogEntry
+    tags: list[tuple[str, str]]
+    can_edit: bool = False
+    can_redact: bool = False
+
+
+def shown(entry: LogEntry, competencies, **can) -> ShownEntry:
+    names = {c.key: c.name for c in competencies}
+    tags = [(key, names.get(key, key)) for key in entry.competencies]
+    return ShownEntry(entry=entry, tags=tags, **can)

@@ -20,7 +20,7 @@ from people.permissions.growth import (
     require_write,
 )
 from people.permissions.people import PersonRequest
-from people.selectors.growth import log_competencies, log_of
+from people.selectors.growth import log_competencies, log_of, shown
 from people.services.evidence_log import (
     LogError,
     StaleEntry,
@@ -82,11 +82,15 @@ def _log_page(request, person, rights, competencies, form):
     filters = LogFilterForm(request.GET, competencies=competencies, auto_id="filter-%s")
     chosen = filters.chosen()
     page = Paginator(log_of(person, competency=chosen), PAGE_SIZE).get_page(request.GET.get("page"))
-    entries = list(page.object_list)
-    for entry in entries:
-        entry.tags = [(key, names.get(key, key)) for key in entry.competencies]
-        entry.can_edit = rights.may_edit(entry)
-        entry.can_redact = rights.may_redact(entry)
+    entries = [
+        shown(
+            entry,
+            competencies,
+            can_edit=rights.may_edit(entry),
+            can_redact=rights.may_redact(entry),
+        )
+        for entry in page.object_list
+    ]
     context = {
         "person": person,
         "own": rights.viewer.pk == person.pk,
@@ -123,10 +127,10 @@ def edit_entry(request: PersonRequest, uid, entry_uid):
             "revision": entry.revision,
         }
         form = _entry_form(LogEditForm, rights, competencies, initial=initial)
-        return _edit_page(request, person, rights, entry, form)
+        return _edit_page(request, person, rights, entry, competencies, form)
     form = _entry_form(LogEditForm, rights, competencies, request.POST)
     if not form.is_valid():
-        return _edit_page(request, person, rights, entry, form, status=422)
+        return _edit_page(request, person, rights, entry, competencies, form, status=422)
     try:
         entry = log_entry_edit(
             entry=entry,
@@ -143,18 +147,19 @@ def edit_entry(request: PersonRequest, uid, entry_uid):
             data = form.data.copy()
             data["revision"] = entry.revision
             form = _entry_form(LogEditForm, rights, competencies, data)
-        return _edit_page(request, person, rights, entry, form, conflict=str(error), status=409)
+        return _edit_page(
+            request, person, rights, entry, competencies, form, conflict=str(error), status=409
+        )
     messages.success(request, "Entry saved.")
     return redirect(_log_url(person, entry))
 
 
-def _edit_page(request, person, rights, entry, form, *, conflict=None, status=200):
-    names = dict(form.fields["competencies"].choices)
-    entry.tags = [(key, names.get(key, key)) for key in entry.competencies]
+def _edit_page(request, person, rights, entry, competencies, form, *, conflict=None, status=200):
     context = {
         "person": person,
         "own": rights.viewer.pk == person.pk,
         "entry": entry,
+        "shown": shown(entry, competencies),
         "form": form,
         "conflict": conflict,
         # Kept for good meanwhile: what was typed may still become a new entry.
@@ -191,7 +196,10 @@ def redact_entry(request: PersonRequest, uid, entry_uid):
                     request, "Entry redacted: its text is gone, who, when and why are kept."
                 )
                 return redirect(_log_url(person, entry))
-    names = {c.key: c.name for c in log_competencies(person)}
-    entry.tags = [(key, names.get(key, key)) for key in entry.competencies]
-    context = {"person": person, "entry": entry, "form": form}
+    context = {
+        "person": person,
+        "entry": entry,
+        "shown": shown(entry, log_competencies(person)),
+        "form": form,
+    }
     return render(request, "people/growth/redact.html", context, status=status)
