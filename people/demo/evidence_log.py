@@ -64,7 +64,7 @@ def seed_log(*, today) -> int:
             picked = competencies[(n + i) % len(competencies)]
             text = OWN[(n + i) % len(OWN)].format(topic=picked.name.lower())
             notes.append((person, days_ago, text, [picked]))
-        if person.manager is not None and n % 2 == 0:
+        if person.manager is not None:
             picked = competencies[(n + 3) % len(competencies)]
             text = BY_MANAGER[n % len(BY_MANAGER)].format(
                 name=person.name.split()[0], topic=picked.name.lower()
