@@ -76,6 +76,10 @@ class LogEntryForm(forms.Form):
     def clean_text(self):
         return _refuse_control_characters(self.cleaned_data["text"])
 
+    def entry(self) -> dict:
+        """What the entry says, for the service (a valid form)."""
+        return {name: self.cleaned_data[name] for name in ("happened_on", "text", "competencies")}
+
 
 class LogEditForm(LogEntryForm):
     """An edit names the revision of the entry its page showed."""

@@ -56,13 +56,7 @@ def log(request: PersonRequest, uid):
         form = _entry_form(LogEntryForm, rights, competencies, request.POST)
         if form.is_valid():
             try:
-                entry = log_entry_add(
-                    person=person,
-                    author=request.person,
-                    happened_on=form.cleaned_data["happened_on"],
-                    text=form.cleaned_data["text"],
-                    competencies=form.cleaned_data["competencies"],
-                )
+                entry = log_entry_add(person=person, author=request.person, **form.entry())
             except LogError as error:
                 form.add_error(None, str(error))
             else:
@@ -136,9 +130,7 @@ def edit_entry(request: PersonRequest, uid, entry_uid):
             entry=entry,
             editor=request.person,
             revision=form.cleaned_data["revision"],
-            happened_on=form.cleaned_data["happened_on"],
-            text=form.cleaned_data["text"],
-            competencies=form.cleaned_data["competencies"],
+            **form.entry(),
         )
     except LogError as error:
         entry = get_entry_for(rights, entry_uid)

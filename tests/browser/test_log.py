@@ -11,7 +11,6 @@ from playwright.sync_api import expect
 
 from people.services.levels import person_set_level
 from tests.builders import ladder_data, level, publish
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +24,7 @@ def engineer(transactional_db, report):
 
 
 def test_an_engineer_logs_work_and_their_manager_sees_it(
-    page, browser, live_server, sign_in, engineer, manager, csp_violations
+    page, sign_in, sign_in_on_a_phone, engineer, manager, csp_violations
 ):
     yesterday = timezone.localdate() - timedelta(days=1)
     sign_in(engineer)
@@ -51,11 +50,7 @@ def test_an_engineer_logs_work_and_their_manager_sees_it(
     )
     expect(entry.get_by_role("link", name=re.compile(r"^Edit"))).to_be_visible()
 
-    max_page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
-    max_page.goto(f"{live_server.url}/accounts/login/")
-    max_page.get_by_label("Email").fill(manager.email)
-    max_page.get_by_label("Password").fill(PASSWORD)
-    max_page.get_by_role("button", name="Sign in").click()
+    max_page = sign_in_on_a_phone(manager)
     team = max_page.get_by_role("region", name="Your team")
     team.get_by_role("link", name="Evidence log of Riya Report").click()
     expect(max_page.get_by_role("heading", level=1)).to_have_text("Riya Report's evidence log")
