@@ -71,12 +71,18 @@ def log_entry_add(
     *, person: Person, author: Person, happened_on: date, text: str, competencies: Iterable[str]
 ) -> LogEntry:
     """Note a piece of work in ``person``'s log, written by them or by a manager."""
-    if person.has_left:
-        raise LogError(f"{person.name} has left the company: their log is kept as it was.")
     check_happened_on(happened_on)
     text = _checked_text(text, "The entry", LOG_TEXT_MAX)
     keys = _checked_competencies(person, competencies)
     with transaction.atomic():
+        # Taking turns with HR recording a departure: nothing is added once they left.
+        left = (
+            Person.objects.select_for_update(no_key=True)
+            .values_list("left_at", flat=True)
+            .get(pk=person.pk)
+        )
+        if left is not None:
+            raise LogError(f"{person.name} has left the company: their log is kept as it was.")
         return LogEntry.objects.create(
             person=person, author=author, happened_on=happened_on, text=text, competencies=keys
         )

@@ -154,8 +154,10 @@ def _edit_page(request, person, rights, entry, competencies, form, *, conflict=N
         "shown": shown(entry, competencies),
         "form": form,
         "conflict": conflict,
-        # Kept for good meanwhile: what was typed may still become a new entry.
-        "as_new": not rights.may_edit(entry) and rights.writes,
+        # Kept for good meanwhile: what was typed may still become a new entry. Not once
+        # HR redacted it: what HR removed is not offered back with one click.
+        "as_new": entry.is_frozen and not entry.is_redacted and rights.writes,
+        "redacted": entry.is_redacted,
     }
     return render(request, "people/growth/edit.html", context, status=status)
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from people.models import LogEntry
+from people.services.departures import person_deactivate
 from people.services.evidence_log import (
     LogError,
     log_entries_freeze,
@@ -420,7 +421,10 @@ def test_a_redacted_entry_changes_no_more(client_for, riya, hr):
     assert response.status_code == 409
     with pytest.raises(IntegrityError, match="redacted log entry"), transaction.atomic():
         LogEntry.objects.filter(pk=entry.pk).update(text="Back.")
-    assert client_for(riya).post(edit_url(entry), entry_data(revision=2)).status_code == 409
+    refused = client_for(riya).post(edit_url(entry), entry_data(revision=2))
+    assert refused.status_code == 409
+    assert "HR redacted this entry" in body(refused)
+    assert "Add it as a new entry" not in body(refused)
     entry.refresh_from_db()
     assert (entry.text, entry.redaction_reason) == ("", "Must not be kept.")
 
@@ -435,3 +439,16 @@ def test_the_database_refuses_a_redaction_that_keeps_the_text_or_forgets_why(riy
     ):
         with pytest.raises(IntegrityError), transaction.atomic():
             LogEntry.objects.filter(pk=entry.pk).update(**fields)
+
+
+def test_the_log_of_someone_who_left_is_kept_as_it_was(client_for, riya, manager, hr):
+    entry = add(riya)
+    person_deactivate(person=riya, by=hr, reason="Moved abroad.")
+    client = client_for(manager)
+    html = body(client.get(log_url(riya)))
+    assert "Riya Report has left the company: their log is kept as it was." in html
+    assert 'id="add-heading"' not in html
+    assert client.post(log_url(riya), entry_data()).status_code == 403
+    with pytest.raises(LogError, match="has left"):
+        add(riya, manager)
+    assert list(LogEntry.objects.all()) == [entry]
