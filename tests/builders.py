@@ -7,11 +7,13 @@ direct manager; Dana (``director``) her skip-level manager; Cara (``calibrator``
 calibrates the open cycle; Oscar (``other_calibrator``) calibrated last year's cycle
 of the same ladder; Hana is HR; Olga (``outsider``) works on another branch."""
 
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import time_machine
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from ladders.ladder_format import CompetencyData, LadderData, LevelData, TrackData
@@ -336,3 +338,35 @@ def routed_names(patterns=None, namespace=""):
             yield from routed_names(pattern.url_patterns, inner)
         elif isinstance(pattern, URLPattern) and pattern.name:
             yield f"{namespace}{pattern.name}"
+
+
+# Races: real threads against PostgreSQL --------------------------------------------
+
+
+def at_once(calls, *, refusal: type[Exception]):
+    """Run each call in its own thread, released together through a barrier. Returns,
+    per call, ("ok", result), ("refused", message) for a ``refusal``, or fails the test
+    on anything else (a deadlock, a database error)."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            connection.ensure_connection()  # connect first: the race starts at the barrier
+            barrier.wait(timeout=30)
+            outcomes[index] = ("ok", call())
+        except refusal as error:
+            outcomes[index] = ("refused", str(error))
+        except Exception as error:  # a deadlock or any surprise fails the test below
+            outcomes[index] = ("error", repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
+    assert [kind for kind, _ in outcomes if kind == "error"] == [], outcomes
+    return outcomes

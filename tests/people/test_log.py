@@ -20,7 +20,7 @@ from people.services.evidence_log import (
     log_entry_redact,
 )
 from people.services.levels import person_set_level
-from tests.builders import ladder_data, level, publish
+from tests.builders import at_once, ladder_data, level, publish
 from tests.factories import PersonFactory
 
 TODAY = timezone.localdate()
@@ -452,3 +452,48 @@ def test_the_log_of_someone_who_left_is_kept_as_it_was(client_for, riya, manager
     with pytest.raises(LogError, match="has left"):
         add(riya, manager)
     assert list(LogEntry.objects.all()) == [entry]
+
+
+# Races: real threads against PostgreSQL --------------------------------------------
+
+
+def edit_at(entry, text):
+    return lambda: log_entry_edit(
+        entry=entry, editor=entry.author, revision=1, happened_on=TODAY, text=text,
+        competencies=["comp-1"],
+    )  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_edits_of_one_revision_at_once_keep_one_and_refuse_the_other(riya):
+    for round in range(4):
+        entry = add(riya, text=f"Round {round}.")
+        outcomes = at_once([edit_at(entry, "First."), edit_at(entry, "Second.")], refusal=LogError)
+        assert sorted(kind for kind, _ in outcomes) == ["ok", "refused"]
+        [(_, kept)] = [outcome for outcome in outcomes if outcome[0] == "ok"]
+        entry.refresh_from_db()
+        assert (entry.text, entry.revision) == (kept.text, 2)
+        assert [text for kind, text in outcomes if kind == "refused"] == [
+            "This entry changed since you opened it: it now reads as shown. Nothing was "
+            "changed; your version is below, to send again or to copy."
+        ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_and_a_freeze_or_a_redaction_at_once_never_change_a_kept_entry(riya, hr):
+    for round in range(4):
+        entry = add(riya, text=f"Round {round}.")
+        outcomes = at_once(
+            [
+                edit_at(entry, "Edited."),
+                lambda entry=entry: log_entries_freeze(entries=[entry]),
+                lambda entry=entry: log_entry_redact(entry=entry, by=hr, reason="Wrong person."),
+            ],
+            refusal=LogError,
+        )
+        edited, frozen, redacted = outcomes
+        entry.refresh_from_db()
+        assert redacted[0] == "ok" and entry.text == "" and entry.is_redacted
+        # Whichever came first, the edit went in only before the entry was kept.
+        assert edited[0] == "ok" or "kept" in edited[1] or "redacted" in edited[1]
+        assert frozen == ("ok", 1 if entry.is_frozen else 0)
