@@ -1,5 +1,5 @@
-"""Rules for single-line text every app shares: names that end up in mail headers,
-subjects and file names."""
+"""Rules for text every app shares: names that end up in mail headers, subjects and
+file names are one line; Markdown texts may break lines, and hold nothing stranger."""
 
 import unicodedata
 
@@ -8,6 +8,14 @@ import unicodedata
 _LINE_BREAKING = {"Cc", "Zl", "Zp"}
 
 
-def has_control_characters(text: str) -> bool:
-    """Whether ``text`` holds a character that has no place in one line of text."""
-    return any(unicodedata.category(character) in _LINE_BREAKING for character in text)
+def has_control_characters(text: str, *, allowing: str = "") -> bool:
+    """Whether ``text`` holds a character that has no place in one line of text, other
+    than those ``allowing`` names (a text of several lines allows ``LINE_BREAKS``)."""
+    return any(
+        unicodedata.category(character) in _LINE_BREAKING and character not in allowing
+        for character in text
+    )
+
+
+# What a text of several lines (Markdown) may hold of the characters above.
+LINE_BREAKS = "\n\r\t"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from people.views import calibration, checkins, home, insights, people, proposals
+from people.views import calibration, checkins, evidence_log, home, insights, people, proposals
 
 app_name = "people"
 
@@ -40,4 +40,15 @@ urlpatterns = [
     path("check-ins/<uuid:uid>/", checkins.detail, name="check_in"),
     path("check-ins/<uuid:uid>/rate/", checkins.rate, name="check_in_rate"),
     path("check-ins/<uuid:uid>/cancel/", checkins.cancel, name="check_in_cancel"),
+    path("people/<uuid:uid>/log/", evidence_log.log, name="log"),
+    path(
+        "people/<uuid:uid>/log/<uuid:entry_uid>/edit/",
+        evidence_log.edit_entry,
+        name="log_entry_edit",
+    ),
+    path(
+        "people/<uuid:uid>/log/<uuid:entry_uid>/redact/",
+        evidence_log.redact_entry,
+        name="log_entry_redact",
+    ),
 ]

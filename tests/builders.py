@@ -7,17 +7,28 @@ direct manager; Dana (``director``) her skip-level manager; Cara (``calibrator``
 calibrates the open cycle; Oscar (``other_calibrator``) calibrated last year's cycle
 of the same ladder; Hana is HR; Olga (``outsider``) works on another branch."""
 
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import time_machine
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from ladders.ladder_format import CompetencyData, LadderData, LevelData, TrackData
 from ladders.models import Competency, Expectation, Ladder, LadderVersion, Level, Track
 from ladders.services.versions import ladder_import, version_publish
-from people.models import CalibrationCycle, Comment, Evidence, LevelChange, Person, Proposal
+from people.models import (
+    CalibrationCycle,
+    Comment,
+    Evidence,
+    LevelChange,
+    LogEntry,
+    Person,
+    Proposal,
+)
+from people.services.evidence_log import log_entry_add
 from people.services.levels import person_set_level
 from people.services.workflow import (
     cycle_close,
@@ -231,6 +242,14 @@ def build_world(*, top, director, manager, report, outsider, hr) -> World:
         calibrators=[calibrator],
         by=hr,
     )
+    # Riya's own note in her evidence log: hers to edit, HR's to redact.
+    entry = log_entry_add(
+        person=report,
+        author=report,
+        happened_on=date(2025, 6, 2),
+        text="Wrote the on-call runbook.",
+        competencies=["comp-1"],
+    )
     people = {
         "report": report,
         "manager": manager,
@@ -240,7 +259,7 @@ def build_world(*, top, director, manager, report, outsider, hr) -> World:
         "hr": hr,
         "outsider": outsider,
     }
-    return World(people=people, engineering=engineering, cycle=cycle)
+    return World(people=people, engineering=engineering, cycle=cycle, extra={"entry": entry})
 
 
 def walk(world, state):
@@ -298,6 +317,9 @@ def snapshot(world):
         "proposals": Proposal.objects.count(),
         "cycles": sorted(CalibrationCycle.objects.values_list("name", "status")),
         "levels": LevelChange.objects.count(),
+        "log": sorted(
+            LogEntry.objects.values_list("uid", "text", "competencies", "revision", "redacted_at")
+        ),
         "people": sorted(Person.objects.values_list("email", "manager_id", "level_id", "left_at")),
         "passwords": sorted(get_user_model().objects.values_list("username", "password")),
         "versions": sorted(
@@ -320,3 +342,35 @@ def routed_names(patterns=None, namespace=""):
             yield from routed_names(pattern.url_patterns, inner)
         elif isinstance(pattern, URLPattern) and pattern.name:
             yield f"{namespace}{pattern.name}"
+
+
+# Races: real threads against PostgreSQL --------------------------------------------
+
+
+def at_once(calls, *, refusal: type[Exception]):
+    """Run each call in its own thread, released together through a barrier. Returns,
+    per call, ("ok", result), ("refused", message) for a ``refusal``, or fails the test
+    on anything else (a deadlock, a database error)."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            connection.ensure_connection()  # connect first: the race starts at the barrier
+            barrier.wait(timeout=30)
+            outcomes[index] = ("ok", call())
+        except refusal as error:
+            outcomes[index] = ("refused", str(error))
+        except Exception as error:  # a deadlock or any surprise fails the test below
+            outcomes[index] = ("error", repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
+    assert [kind for kind, _ in outcomes if kind == "error"] == [], outcomes
+    return outcomes

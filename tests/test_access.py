@@ -15,12 +15,14 @@ lives in tests/people/test_proposal_access.py; the ladder editor's in
 tests/ladders/test_views.py."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import resolve, reverse
+from django.utils import timezone
 
 from ladders.ladder_format import to_yaml
 from ladders.models import Level
@@ -74,6 +76,12 @@ def new_level(world):
     return {"level": Level.objects.get(version=world.engineering, code="IC2").pk, "note": "Set."}
 
 
+def log_entry_data(**data):
+    """A valid entry of Riya's log: yesterday's work, showing Competency 1."""
+    day = (timezone.localdate() - timedelta(days=1)).isoformat()
+    return {"happened_on": day, "text": "Paired on the outage.", "competencies": ["comp-1"]} | data
+
+
 def new_password(world):
     return {
         "old_password": PASSWORD,
@@ -101,6 +109,7 @@ class Row:
             "report": world.people["report"].uid,
             "proposal": world.proposal and world.proposal.uid,
             "cycle": world.cycle.uid,
+            "entry": world.extra["entry"].uid,
         }
         kwargs = {key: str(value).format(**values) for key, value in (self.kwargs or {}).items()}
         return reverse(self.name, kwargs=kwargs) + self.query.format(**values)
@@ -114,6 +123,7 @@ class Row:
 
 PERSON = {"uid": "{report}"}
 PROPOSAL = {"uid": "{proposal}"}
+ENTRY = {"uid": "{report}", "entry_uid": "{entry}"}
 CYCLE = {"uid": "{cycle}"}
 ENG = {"slug": "engineering"}
 CELL = ENG | {"key": "comp-1", "code": "IC2"}
@@ -146,6 +156,18 @@ ROWS = [
     Row("people:reactivate", "post",                  (302, 403, 403, 403, 404, 302, 404), PERSON,
         changes=False),
     Row("people:growth", "get",                       (302, 403, 200, 200, 404, 200, 404), PERSON),
+    # people/urls.py: the evidence log (Riya's; the entry is her own)
+    Row("people:log", "get",                          (302, 403, 200, 200, 404, 200, 404), PERSON),
+    Row("people:log", "get",                          (302, 403, 200, 200, 404, 200, 404), PERSON,
+        query="?competency=comp-1&page=2"),
+    Row("people:log", "post",                         (302, 403, 302, 302, 404, 403, 404), PERSON,
+        data=lambda world: log_entry_data()),
+    Row("people:log_entry_edit", "get",               (302, 403, 200, 403, 404, 403, 404), ENTRY),
+    Row("people:log_entry_edit", "post",              (302, 403, 302, 403, 404, 403, 404), ENTRY,
+        data=lambda world: log_entry_data(text="Wrote and tested the runbook.", revision=1)),
+    Row("people:log_entry_redact", "get",             (302, 403, 403, 403, 404, 200, 404), ENTRY),
+    Row("people:log_entry_redact", "post",            (302, 403, 403, 403, 404, 302, 404), ENTRY,
+        data={"reason": "Written about the wrong person."}),
     Row("people:import", "get",                       HR_ONLY),
     Row("people:import", "post",                      HR_CHANGES, data=people_file),
     # people/urls.py: proposals
@@ -280,6 +302,9 @@ METHODS = {
     "people:deactivate": {"POST"},
     "people:reactivate": {"POST"},
     "people:growth": {"GET"},
+    "people:log": {"GET", "POST"},
+    "people:log_entry_edit": {"GET", "POST"},
+    "people:log_entry_redact": {"GET", "POST"},
     "people:import": {"GET", "POST"},
     "people:proposals": {"GET"},
     "people:proposal_new": {"GET", "POST"},

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from ladders.models import Level
 from ladders.services.versions import draft_start
+from people.services.evidence_log import log_entry_add
 from people.services.workflow import cycle_open, proposal_create
 from tests.builders import ladder_data, publish
 
@@ -91,6 +92,9 @@ PAGES = {
     "people:cycle_insights": ("hr", "/cycles/{cycle.uid}/insights/"),
     "people:parity": ("hr", "/insights/parity/"),
     "people:growth": ("report", "/people/{report.uid}/growth/"),
+    "people:log": ("report", "/people/{report.uid}/log/"),
+    "people:log_entry_edit": ("report", "/people/{report.uid}/log/{entry.uid}/edit/"),
+    "people:log_entry_redact": ("hr", "/people/{report.uid}/log/{entry.uid}/redact/"),
 }
 # POSTs that redirect, a download, a fragment, a probe: no page of their own.
 NOT_PAGES = {
@@ -152,15 +156,29 @@ def test_every_route_is_checked_for_one_h1():
     assert routes - NOT_PAGES == set(PAGES)
 
 
+@pytest.fixture
+def log_entry(report, proposal_in_cycle):
+    """A note in the report's evidence log (the report is IC1 by then)."""
+    return log_entry_add(
+        person=report,
+        author=report,
+        happened_on=date(2026, 1, 5),
+        text="Wrote the runbook.",
+        competencies=["comp-1"],
+    )
+
+
 @pytest.mark.parametrize("route", sorted(PAGES))
 def test_every_page_has_exactly_one_h1_a_skip_link_and_main(
-    request, client, route, report, proposal_in_cycle
+    request, client, route, report, proposal_in_cycle, log_entry
 ):
     viewer, url = PAGES[route]
     if viewer:
         client.force_login(request.getfixturevalue(viewer).user)
     proposal, cycle = proposal_in_cycle
-    response = client.get(url.format(report=report, proposal=proposal, cycle=cycle))
+    response = client.get(
+        url.format(report=report, proposal=proposal, cycle=cycle, entry=log_entry)
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert len(re.findall(r"<h1[\s>]", body)) == 1

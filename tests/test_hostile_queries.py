@@ -18,7 +18,7 @@ from tests.factories import UserFactory
 # Every query parameter a page of the app reads.
 PARAMETERS = (
     "q", "page", "state", "track", "grade", "manager", "sort", "attribute", "ladder",
-    "download", "person", "version", "a", "b", "from", "to", "format", "next",
+    "download", "person", "version", "a", "b", "from", "to", "format", "next", "competency",
 )  # fmt: skip
 # Values a person can type, paste, mangle or craft.
 HOSTILE = (
@@ -35,6 +35,9 @@ PAGES = {
     "people:directory": {},
     "people:detail": {"uid": "{report}"},
     "people:growth": {"uid": "{report}"},
+    "people:log": {"uid": "{report}"},
+    "people:log_entry_edit": {"uid": "{report}", "entry_uid": "{entry}"},
+    "people:log_entry_redact": {"uid": "{report}", "entry_uid": "{entry}"},
     "people:import": {},
     "people:proposals": {},
     "people:proposal_new": {},
@@ -98,6 +101,7 @@ def page_url(world, name):
         "report": world.people["report"].uid,
         "proposal": world.proposal.uid,
         "cycle": world.cycle.uid,
+        "entry": world.extra["entry"].uid,
     }
     kwargs = {key: value.format(**values) for key, value in PAGES[name].items()}
     return reverse(name, kwargs=kwargs)
@@ -158,7 +162,7 @@ def test_no_hostile_query_answers_a_server_error(world, clients, name):
 
 # The pages whose filters are read from the URL.
 FILTERED = ("people:directory", "people:proposals", "people:cycle", "people:cycle_insights")
-FILTERED += ("people:parity",)
+FILTERED += ("people:parity", "people:log")
 
 
 @pytest.mark.parametrize("name", FILTERED)

@@ -1,4 +1,5 @@
 from people.models.checkins import CheckIn, CheckInEvent, CheckInRating
+from people.models.growth import LogEntry
 from people.models.outbox import OutgoingEmail
 from people.models.person import (
     LevelChange,
@@ -23,6 +24,7 @@ __all__ = [
     "Comment",
     "Evidence",
     "LevelChange",
+    "LogEntry",
     "OutgoingEmail",
     "Person",
     "PersonAttribute",

@@ -36,14 +36,29 @@ def csp_violations(page):
     return violations
 
 
+def _signed_in(page, base_url, person, password):
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Email").fill(person.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base_url}/")
+    return page
+
+
 @pytest.fixture
 def sign_in(page, live_server):
     def sign_in_as(person, password=PASSWORD):
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("Email").fill(person.email)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{live_server.url}/")
-        return page
+        return _signed_in(page, live_server.url, person, password)
+
+    return sign_in_as
+
+
+@pytest.fixture
+def sign_in_on_a_phone(browser, live_server):
+    """Another person, signed in on a phone (390 px) beside the first: their own page."""
+
+    def sign_in_as(person, password=PASSWORD):
+        phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+        return _signed_in(phone, live_server.url, person, password)
 
     return sign_in_as

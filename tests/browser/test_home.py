@@ -9,7 +9,6 @@ from playwright.sync_api import expect
 
 from people.services.levels import person_set_level
 from tests.builders import ladder_data, level, publish
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +28,7 @@ def engineer(transactional_db, report):
 
 
 def test_a_manager_nominates_a_report_from_the_team_list_on_home(
-    page, browser, live_server, sign_in, engineer, manager, csp_violations
+    page, sign_in, sign_in_on_a_phone, engineer, manager, csp_violations
 ):
     sign_in(manager)
     team = page.get_by_role("region", name="Your team")
@@ -45,11 +44,7 @@ def test_a_manager_nominates_a_report_from_the_team_list_on_home(
     page.get_by_role("textbox", name="Your evidence for Competency 1").fill("Riya led the move.")
     page.get_by_role("button", name="Save all").click()
 
-    riya = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
-    riya.goto(f"{live_server.url}/accounts/login/")
-    riya.get_by_label("Email").fill(engineer.email)
-    riya.get_by_label("Password").fill(PASSWORD)
-    riya.get_by_role("button", name="Sign in").click()
+    riya = sign_in_on_a_phone(engineer)
     standing = riya.get_by_role("region", name="Where you stand")
     expect(standing).to_contain_text(
         "Max Manager, your manager, is preparing a nomination for you: "

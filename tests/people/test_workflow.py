@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
-from django.db import ProgrammingError, connection, transaction
+from django.db import ProgrammingError, transaction
 
 from ladders.services.versions import draft_start, version_publish
 from people.models import (
@@ -33,6 +33,7 @@ from people.services.workflow import (
     proposal_submit,
     proposal_withdraw,
 )
+from tests.builders import at_once as run_at_once
 from tests.builders import ladder_data, level, publish
 from tests.factories import PersonFactory
 
@@ -842,31 +843,8 @@ def test_an_approval_applies_the_same_level_of_the_newest_version(engineering, r
 
 
 def at_once(*calls):
-    """Run each call in its own thread, released together through a barrier. Returns,
-    per call, ("ok", result), ("refused", message) or ("error", repr)."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            connection.ensure_connection()  # connect first: the race starts at the barrier
-            barrier.wait(timeout=30)
-            outcomes[index] = ("ok", call())
-        except WorkflowError as error:
-            outcomes[index] = ("refused", str(error))
-        except Exception as error:  # a deadlock or any surprise fails the test below
-            outcomes[index] = ("error", repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
-    assert [kind for kind, _ in outcomes if kind == "error"] == [], outcomes
-    return outcomes
+    """``tests.builders.at_once``, a WorkflowError counting as a refusal."""
+    return run_at_once(calls, refusal=WorkflowError)
 
 
 @pytest.mark.django_db(transaction=True)
