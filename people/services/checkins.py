@@ -66,29 +66,42 @@ def _move(check_in: CheckIn, to_state: str, by: Person | None, action: str, note
 def check_in_start(*, person: Person, by: Person) -> CheckIn:
     """Open a check-in of ``person`` against the rubric published now, at their level,
     with their manager (or HR, for someone without one). One open at a time."""
-    if person.has_left:
-        raise CheckInError(f"{person.name} has left the company.")
-    level = current_level_of(person)
-    if level is None:
-        raise CheckInError(f"{person.name} has no level yet: HR sets it first.")
-    competencies = rated_competencies(level)
-    if not competencies:
-        raise CheckInError(f"{level.code} states no expectation to rate: HR completes the rubric.")
-    manager = person.reviewing_manager
-    try:
-        with transaction.atomic():
-            check_in = CheckIn.objects.create(
-                person=person, manager=manager, version=level.version, level=level, started_by=by
+    with transaction.atomic():
+        # Under a lock of the person's row, as departures, level and manager changes
+        # take it: none of them slips between reading the person and starting.
+        person = (
+            Person.objects.select_for_update(of=("self",))
+            .select_related("manager", "level__track", "level__version__ladder")
+            .get(pk=person.pk)
+        )
+        if person.has_left:
+            raise CheckInError(f"{person.name} has left the company.")
+        level = current_level_of(person)
+        if level is None:
+            raise CheckInError(f"{person.name} has no level yet: HR sets it first.")
+        competencies = rated_competencies(level)
+        if not competencies:
+            raise CheckInError(
+                f"{level.code} states no expectation to rate: HR completes the rubric."
             )
-            CheckInRating.objects.bulk_create(
-                CheckInRating(check_in=check_in, competency=competency)
-                for competency in competencies
-            )
-            _event(check_in, by, Action.STARTED, "")
-    except IntegrityError:
-        raise CheckInError(
-            f"{person.name} already has an open check-in: finish or cancel it first."
-        ) from None
+        try:
+            with transaction.atomic():
+                check_in = CheckIn.objects.create(
+                    person=person,
+                    manager=person.reviewing_manager,
+                    version=level.version,
+                    level=level,
+                    started_by=by,
+                )
+                CheckInRating.objects.bulk_create(
+                    CheckInRating(check_in=check_in, competency=competency)
+                    for competency in competencies
+                )
+                _event(check_in, by, Action.STARTED, "")
+        except IntegrityError:
+            raise CheckInError(
+                f"{person.name} already has an open check-in: finish or cancel it first."
+            ) from None
     return check_in
 
 
