@@ -21,6 +21,8 @@ from ladders.models import Competency, Expectation, Ladder, LadderVersion, Level
 from ladders.services.versions import ladder_import, version_publish
 from people.models import (
     CalibrationCycle,
+    CheckIn,
+    CheckInRating,
     Comment,
     Evidence,
     LevelChange,
@@ -28,6 +30,7 @@ from people.models import (
     Person,
     Proposal,
 )
+from people.services.checkins import check_in_start
 from people.services.evidence_log import log_entry_add
 from people.services.levels import person_set_level
 from people.services.workflow import (
@@ -250,6 +253,8 @@ def build_world(*, top, director, manager, report, outsider, hr) -> World:
         text="Wrote the on-call runbook.",
         competencies=["comp-1"],
     )
+    # Riya's check-in, open at her turn: she rates first.
+    check_in = check_in_start(person=report, by=report)
     people = {
         "report": report,
         "manager": manager,
@@ -259,7 +264,12 @@ def build_world(*, top, director, manager, report, outsider, hr) -> World:
         "hr": hr,
         "outsider": outsider,
     }
-    return World(people=people, engineering=engineering, cycle=cycle, extra={"entry": entry})
+    return World(
+        people=people,
+        engineering=engineering,
+        cycle=cycle,
+        extra={"entry": entry, "check_in": check_in},
+    )
 
 
 def walk(world, state):
@@ -317,6 +327,10 @@ def snapshot(world):
         "proposals": Proposal.objects.count(),
         "cycles": sorted(CalibrationCycle.objects.values_list("name", "status")),
         "levels": LevelChange.objects.count(),
+        "check_ins": sorted(CheckIn.objects.values_list("uid", "state", "revision")),
+        "ratings": sorted(
+            CheckInRating.objects.values_list("pk", "person_rating", "person_note", "agreed_rating")
+        ),
         "log": sorted(
             LogEntry.objects.values_list("uid", "text", "competencies", "revision", "redacted_at")
         ),
@@ -374,3 +388,14 @@ def at_once(calls, *, refusal: type[Exception]):
     assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
     assert [kind for kind, _ in outcomes if kind == "error"] == [], outcomes
     return outcomes
+
+
+def check_in_ratings(check_in, ratings, notes=None) -> dict:
+    """What a side of ``check_in`` posts to rate (or agree on) each competency, in the
+    rubric's order; ``notes`` by competency name."""
+    data = {"revision": check_in.revision}
+    rows = check_in.ratings.select_related("competency").order_by("competency__position")
+    for row, rating in zip(rows, ratings, strict=True):
+        data[f"rating-{row.competency_id}"] = rating
+        data[f"note-{row.competency_id}"] = (notes or {}).get(row.competency.name, "")
+    return data

@@ -33,6 +33,7 @@ from tests.builders import (
     IN_CALIBRATION,
     SUBMITTED,
     build_world,
+    check_in_ratings,
     ladder_data,
     new_cycle_data,
     new_proposal_data,
@@ -110,6 +111,7 @@ class Row:
             "proposal": world.proposal and world.proposal.uid,
             "cycle": world.cycle.uid,
             "entry": world.extra["entry"].uid,
+            "check_in": world.extra["check_in"].uid,
         }
         kwargs = {key: str(value).format(**values) for key, value in (self.kwargs or {}).items()}
         return reverse(self.name, kwargs=kwargs) + self.query.format(**values)
@@ -124,6 +126,7 @@ class Row:
 PERSON = {"uid": "{report}"}
 PROPOSAL = {"uid": "{proposal}"}
 ENTRY = {"uid": "{report}", "entry_uid": "{entry}"}
+CHECK_IN = {"uid": "{check_in}"}
 CYCLE = {"uid": "{cycle}"}
 ENG = {"slug": "engineering"}
 CELL = ENG | {"key": "comp-1", "code": "IC2"}
@@ -168,6 +171,17 @@ ROWS = [
     Row("people:log_entry_redact", "get",             (302, 403, 403, 403, 404, 200, 404), ENTRY),
     Row("people:log_entry_redact", "post",            (302, 403, 403, 403, 404, 302, 404), ENTRY,
         data={"reason": "Written about the wrong person."}),
+    # people/urls.py: check-ins (Riya's, open at her turn; she has a manager, so HR
+    # sees but does not act; she has one open, so starting another is refused)
+    Row("people:check_ins", "get",                    (302, 403, 200, 200, 404, 200, 404), PERSON),
+    Row("people:check_in_start", "post",              (302, 403, 409, 409, 404, 403, 404), PERSON,
+        changes=False),
+    Row("people:check_in", "get",                     (302, 403, 200, 200, 404, 200, 404),
+        CHECK_IN),
+    Row("people:check_in_rate", "post",               (302, 403, 302, 403, 404, 403, 404), CHECK_IN,
+        data=lambda world: check_in_ratings(world.extra["check_in"], ["meets"] * 3)),
+    Row("people:check_in_cancel", "post",             (302, 403, 302, 302, 404, 403, 404), CHECK_IN,
+        data={"revision": 1, "reason": "On leave until March."}),
     Row("people:import", "get",                       HR_ONLY),
     Row("people:import", "post",                      HR_CHANGES, data=people_file),
     # people/urls.py: proposals
@@ -303,6 +317,11 @@ METHODS = {
     "people:reactivate": {"POST"},
     "people:growth": {"GET"},
     "people:log": {"GET", "POST"},
+    "people:check_ins": {"GET"},
+    "people:check_in_start": {"POST"},
+    "people:check_in": {"GET"},
+    "people:check_in_rate": {"POST"},
+    "people:check_in_cancel": {"POST"},
     "people:log_entry_edit": {"GET", "POST"},
     "people:log_entry_redact": {"GET", "POST"},
     "people:import": {"GET", "POST"},

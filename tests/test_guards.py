@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from ladders.models import Level
 from ladders.services.versions import draft_start
+from people.services.checkins import check_in_start
 from people.services.evidence_log import log_entry_add
 from people.services.workflow import cycle_open, proposal_create
 from tests.builders import ladder_data, publish
@@ -93,12 +94,17 @@ PAGES = {
     "people:parity": ("hr", "/insights/parity/"),
     "people:growth": ("report", "/people/{report.uid}/growth/"),
     "people:log": ("report", "/people/{report.uid}/log/"),
+    "people:check_ins": ("report", "/people/{report.uid}/check-ins/"),
+    "people:check_in": ("report", "/check-ins/{check_in.uid}/"),
     "people:log_entry_edit": ("report", "/people/{report.uid}/log/{entry.uid}/edit/"),
     "people:log_entry_redact": ("hr", "/people/{report.uid}/log/{entry.uid}/redact/"),
 }
 # POSTs that redirect, a download, a fragment, a probe: no page of their own.
 NOT_PAGES = {
     "logout",
+    "people:check_in_start",
+    "people:check_in_rate",
+    "people:check_in_cancel",
     "healthz",
     "people:change_manager",
     "people:set_level",
@@ -168,16 +174,24 @@ def log_entry(report, proposal_in_cycle):
     )
 
 
+@pytest.fixture
+def check_in(report, proposal_in_cycle):
+    """The report's check-in, open at their turn."""
+    return check_in_start(person=report, by=report)
+
+
 @pytest.mark.parametrize("route", sorted(PAGES))
 def test_every_page_has_exactly_one_h1_a_skip_link_and_main(
-    request, client, route, report, proposal_in_cycle, log_entry
+    request, client, route, report, proposal_in_cycle, log_entry, check_in
 ):
     viewer, url = PAGES[route]
     if viewer:
         client.force_login(request.getfixturevalue(viewer).user)
     proposal, cycle = proposal_in_cycle
     response = client.get(
-        url.format(report=report, proposal=proposal, cycle=cycle, entry=log_entry)
+        url.format(
+            report=report, proposal=proposal, cycle=cycle, entry=log_entry, check_in=check_in
+        )
     )
     assert response.status_code == 200
     body = response.content.decode()

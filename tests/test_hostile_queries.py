@@ -36,6 +36,8 @@ PAGES = {
     "people:detail": {"uid": "{report}"},
     "people:growth": {"uid": "{report}"},
     "people:log": {"uid": "{report}"},
+    "people:check_ins": {"uid": "{report}"},
+    "people:check_in": {"uid": "{check_in}"},
     "people:log_entry_edit": {"uid": "{report}", "entry_uid": "{entry}"},
     "people:log_entry_redact": {"uid": "{report}", "entry_uid": "{entry}"},
     "people:import": {},
@@ -102,6 +104,7 @@ def page_url(world, name):
         "proposal": world.proposal.uid,
         "cycle": world.cycle.uid,
         "entry": world.extra["entry"].uid,
+        "check_in": world.extra["check_in"].uid,
     }
     kwargs = {key: value.format(**values) for key, value in PAGES[name].items()}
     return reverse(name, kwargs=kwargs)
@@ -129,7 +132,8 @@ def ask(client, url, params, *, htmx):
 # Routes that answer POST only (tests/test_access.py proves the 405 for GET).
 POST_ONLY = {
     "people:change_manager", "people:set_level", "people:deactivate", "people:reactivate",
-    "people:evidence_autosave",
+    "people:evidence_autosave", "people:check_in_start", "people:check_in_rate",
+    "people:check_in_cancel",
     "people:proposal_submit", "people:proposal_withdraw", "people:proposal_endorse",
     "people:proposal_return", "people:proposal_comment", "people:cycle_close",
     "ladders:start_draft", "ladders:details", "ladders:item_add", "ladders:item_remove",

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from config.access import person_required
-from ladders.models import Expectation, Level
 from people.forms.checkins import AgreeForm, CancelForm, RatingsForm
 from people.models import CheckIn, LogEntry
 from people.permissions.checkins import (
@@ -23,6 +22,7 @@ from people.permissions.checkins import (
     whose_turn,
 )
 from people.permissions.people import PersonRequest, get_person_for, sees_growth_of
+from people.selectors.checkins import RatedRow, check_in_rows
 from people.services.checkins import (
     CheckInError,
     check_in_agree,
@@ -83,25 +83,6 @@ def start(request: PersonRequest, uid):
     return redirect(check_in)
 
 
-def _rows(check_in: CheckIn) -> list:
-    """Runs three queries. Its competencies in the rubric's order, each with what the
-    level expects and what the next level on the track expects (what "beyond" means)."""
-    rows = list(check_in.ratings.select_related("competency").order_by("competency__position"))
-    level = check_in.level
-    following = (
-        Level.objects.filter(track=level.track, grade__gt=level.grade).order_by("grade").first()
-    )
-    texts = {
-        (e.level_id, e.competency_id): e.text
-        for e in Expectation.objects.filter(level__in=[level, *([following] if following else [])])
-    }
-    for row in rows:
-        row.expects = texts.get((level.pk, row.competency_id), "")
-        row.next_expects = texts.get((following.pk, row.competency_id), "") if following else ""
-    check_in.following = following
-    return rows
-
-
 def _attachable(check_in: CheckIn):
     since = timezone.localdate() - timedelta(days=ATTACHABLE_DAYS)
     return LogEntry.objects.filter(
@@ -109,33 +90,32 @@ def _attachable(check_in: CheckIn):
     ).order_by("-happened_on", "-pk")
 
 
-def _step_form(check_in: CheckIn, rows, data=None):
+def _step_form(check_in: CheckIn, rows: list[RatedRow], data=None) -> RatingsForm | AgreeForm:
     """The form of the step it is at, for the side whose turn it is; bound to ``data``
     (what was sent) or fresh, at the check-in's current revision."""
-    kwargs = {"rows": rows}
-    form_class = RatingsForm
+    ratings = [row.rating for row in rows]
+    args = () if data is None else (data,)
+    initial = {"revision": check_in.revision} if data is None else None
     if check_in.state == CheckIn.State.AGREEING:
-        form_class = AgreeForm
-    elif check_in.state == CheckIn.State.PERSON:
-        kwargs["entries"] = _attachable(check_in)
-    if data is None:
-        return form_class(initial={"revision": check_in.revision}, **kwargs)
-    return form_class(data, **kwargs)
+        return AgreeForm(*args, rows=ratings, initial=initial or {})
+    entries = _attachable(check_in) if check_in.state == CheckIn.State.PERSON else None
+    return RatingsForm(*args, rows=ratings, entries=entries, initial=initial)
 
 
 def _page(request: PersonRequest, check_in: CheckIn, *, form=None, cancel_form=None, status=200):
     viewer = request.person
-    rows = _rows(check_in)
+    following, rows = check_in_rows(check_in)
     side = side_of(viewer, check_in)
     my_turn = check_in.is_open and side is not None and whose_turn(check_in) == side
     if my_turn and form is None:
         form = _step_form(check_in, rows)
     if form is not None:
-        placed = {row.pk: (rating, note) for row, rating, note in form.placed()}
+        placed = {rating.pk: (field, note) for rating, field, note in form.placed()}
         for row in rows:
-            row.rating_field, row.note_field = placed[row.pk]
+            row.rating_field, row.note_field = placed[row.rating.pk]
     context = {
         "check_in": check_in,
+        "following": following,
         "person": check_in.person,
         "rows": rows,
         "side": side,
@@ -178,7 +158,7 @@ def _refused(request, check_in, error, form_key, form):
 def rate(request: PersonRequest, uid):
     check_in = get_check_in_for(request.person, uid)
     require_turn(request.person, check_in)
-    rows = _rows(check_in)
+    _, rows = check_in_rows(check_in)
     form = _step_form(check_in, rows, request.POST)
     if not form.is_valid():
         return _page(request, check_in, form=form, status=422)

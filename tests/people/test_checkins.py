@@ -15,7 +15,7 @@ from people.services.checkins import check_in_start
 from people.services.departures import person_deactivate
 from people.services.levels import person_set_level
 from people.services.reporting_lines import person_set_manager
-from tests.builders import SIGNED_IN, ladder_data, level, publish
+from tests.builders import SIGNED_IN, check_in_ratings, ladder_data, level, publish
 
 
 def body(response):
@@ -39,14 +39,6 @@ def rows_of(check_in):
     return list(check_in.ratings.select_related("competency").order_by("competency__position"))
 
 
-def ratings_data(check_in, ratings, notes=None):
-    data = {"revision": check_in.revision}
-    for row, rating in zip(rows_of(check_in), ratings, strict=True):
-        data[f"rating-{row.competency_id}"] = rating
-        data[f"note-{row.competency_id}"] = (notes or {}).get(row.competency.name, "")
-    return data
-
-
 def rate_url(check_in):
     return reverse("people:check_in_rate", args=[check_in.uid])
 
@@ -64,7 +56,7 @@ def test_a_check_in_goes_from_the_person_to_the_manager_to_agreed_and_closed(
     assert "At IC1, competency 1 means scope 1." in page
     assert "At IC2, competency 1 means scope 2." in page
 
-    data = ratings_data(
+    data = check_in_ratings(
         check_in, ["meets", "beyond", "not_yet"], {"Competency 2": "Led the migration."}
     )
     assert client.post(rate_url(check_in), data).status_code == 302
@@ -74,7 +66,7 @@ def test_a_check_in_goes_from_the_person_to_the_manager_to_agreed_and_closed(
     boss = client_for(manager)
     page = body(boss.get(check_in.get_absolute_url()))
     assert "Led the migration." in page and "Riya Report has rated" in page
-    data = ratings_data(check_in, ["meets", "meets", "not_yet"])
+    data = check_in_ratings(check_in, ["meets", "meets", "not_yet"])
     assert boss.post(rate_url(check_in), data).status_code == 302
     check_in.refresh_from_db()
     assert check_in.state == CheckIn.State.AGREEING
@@ -82,7 +74,7 @@ def test_a_check_in_goes_from_the_person_to_the_manager_to_agreed_and_closed(
     page = body(boss.get(check_in.get_absolute_url()))
     second = rows_of(check_in)[1].competency_id
     assert re.search(rf'name="rating-{second}" value="meets"[^>]*checked', page)
-    data = ratings_data(check_in, ["meets", "beyond", "not_yet"])
+    data = check_in_ratings(check_in, ["meets", "beyond", "not_yet"])
     assert boss.post(rate_url(check_in), data).status_code == 302
 
     check_in.refresh_from_db()
@@ -136,7 +128,7 @@ def test_who_sees_and_who_acts(client_for, riya, manager, director, outsider, hr
     assert client_for(outsider).get(listing).status_code == 404
     assert client_for(outsider).post(rate_url(check_in), {}).status_code == 404
     # Above the manager, or HR, one sees but does not act.
-    data = ratings_data(check_in, ["meets"] * 3)
+    data = check_in_ratings(check_in, ["meets"] * 3)
     assert client_for(director).post(rate_url(check_in), data).status_code == 403
     assert client_for(hr).post(rate_url(check_in), data).status_code == 403
     assert client_for(director).post(start).status_code == 403
@@ -148,7 +140,7 @@ def test_who_sees_and_who_acts(client_for, riya, manager, director, outsider, hr
 
 def test_a_refused_rating_keeps_what_was_typed(client_for, riya):
     check_in = check_in_start(person=riya, by=riya)
-    data = ratings_data(
+    data = check_in_ratings(
         check_in, ["meets", "", "beyond"], {"Competency 3": "Ran the on-call review."}
     )
     response = client_for(riya).post(rate_url(check_in), data)
@@ -167,7 +159,7 @@ def test_a_refused_rating_keeps_what_was_typed(client_for, riya):
 )
 def test_notes_that_cannot_be_kept_are_refused(client_for, riya, note, message):
     check_in = check_in_start(person=riya, by=riya)
-    data = ratings_data(check_in, ["meets"] * 3, {"Competency 1": note})
+    data = check_in_ratings(check_in, ["meets"] * 3, {"Competency 1": note})
     response = client_for(riya).post(rate_url(check_in), data)
     assert response.status_code == 422
     assert message in body(response)
@@ -175,7 +167,7 @@ def test_notes_that_cannot_be_kept_are_refused(client_for, riya, note, message):
 
 def test_a_stale_form_is_refused_and_keeps_what_was_typed(client_for, riya, manager):
     check_in = check_in_start(person=riya, by=riya)
-    stale = ratings_data(check_in, ["meets"] * 3, {"Competency 1": "My own words."})
+    stale = check_in_ratings(check_in, ["meets"] * 3, {"Competency 1": "My own words."})
     check_in.revision += 1
     CheckIn.objects.filter(pk=check_in.pk).update(revision=check_in.revision)
     response = client_for(riya).post(rate_url(check_in), stale)
@@ -234,11 +226,11 @@ def test_a_manager_who_leaves_hands_their_reports_check_ins_to_hr(riya, manager,
 def test_someone_without_a_manager_holds_check_ins_with_hr(client_for, top, engineering, hr):
     person_set_level(person=top, level=level(engineering, "M3"), by=None, source="hr")
     check_in = check_in_start(person=top, by=hr)
-    client_for(top).post(rate_url(check_in), ratings_data(check_in, ["meets"] * 3))
+    client_for(top).post(rate_url(check_in), check_in_ratings(check_in, ["meets"] * 3))
     check_in.refresh_from_db()
     assert check_in.state == CheckIn.State.MANAGER
     assert "It is HR's turn." in body(client_for(top).get(check_in.get_absolute_url()))
-    response = client_for(hr).post(rate_url(check_in), ratings_data(check_in, ["meets"] * 3))
+    response = client_for(hr).post(rate_url(check_in), check_in_ratings(check_in, ["meets"] * 3))
     assert response.status_code == 302
 
 
