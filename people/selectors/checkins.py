@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.forms import BoundField
 
 from ladders.models import Expectation, Level
@@ -42,3 +43,22 @@ def check_in_rows(check_in: CheckIn) -> tuple[Level | None, list[RatedRow]]:
         for rating in ratings
     ]
     return following, rows
+
+
+CHECK_INS_SHOWN = 10
+
+
+def check_ins_waiting_for(person) -> list[CheckIn]:
+    """Runs one query. The open check-ins whose next step is ``person``'s, oldest step
+    first: their own to rate, those they hold as manager to rate or agree, and for HR
+    those of people without a manager (never their own)."""
+    manager_side = Q(state__in=(CheckIn.State.MANAGER, CheckIn.State.AGREEING))
+    theirs = Q(manager=person)
+    if person.is_hr:
+        theirs |= Q(manager__isnull=True) & ~Q(person=person)
+    own = Q(person=person, state=CheckIn.State.PERSON)
+    return list(
+        CheckIn.objects.filter(own | (manager_side & theirs))
+        .select_related("person", "level__track")
+        .order_by("step_since", "pk")[:CHECK_INS_SHOWN]
+    )

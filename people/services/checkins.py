@@ -11,6 +11,7 @@ from people.models import CheckIn, CheckInEvent, CheckInRating, LogEntry, Person
 from people.models.checkins import Rating
 from people.selectors.targets import current_level_of
 from people.services.evidence_log import log_entries_freeze
+from people.services.notifications import notify
 
 State = CheckIn.State
 Action = CheckInEvent.Action
@@ -63,6 +64,22 @@ def _move(check_in: CheckIn, to_state: str, by: Person | None, action: str, note
     _event(check_in, by, action, from_state, note)
 
 
+def _manager_side(check_in: CheckIn) -> list[Person]:
+    """Whom the manager's steps fall to: the manager, or every HR person but the
+    person themselves for someone without one."""
+    if check_in.manager_id is not None:
+        return [check_in.manager]
+    return list(Person.objects.filter(is_hr=True).exclude(pk=check_in.person_id))
+
+
+def _tell(people, template: str, check_in: CheckIn, actor: Person | None) -> None:
+    """Mail ``people`` but the one who acted: whose turn it now is, or what came of it."""
+    people = [p for p in people if actor is None or p.pk != actor.pk]
+    notify(
+        people, template=template, context={"check_in": check_in, "actor": actor}, about=check_in
+    )
+
+
 def check_in_start(*, person: Person, by: Person) -> CheckIn:
     """Open a check-in of ``person`` against the rubric published now, at their level,
     with their manager (or HR, for someone without one). One open at a time."""
@@ -98,6 +115,7 @@ def check_in_start(*, person: Person, by: Person) -> CheckIn:
                     for competency in competencies
                 )
                 _event(check_in, by, Action.STARTED, "")
+                _tell([person], "check_in_started", check_in, by)
         except IntegrityError:
             raise CheckInError(
                 f"{person.name} already has an open check-in: finish or cancel it first."
@@ -150,6 +168,7 @@ def check_in_rate(
             check_in.entries.add(*entries)
             log_entries_freeze(entries=entries)
             _move(check_in, State.MANAGER, by, Action.PERSON_RATED)
+            _tell(_manager_side(check_in), "check_in_rated", check_in, by)
         else:
             _move(check_in, State.AGREEING, by, Action.MANAGER_RATED)
     return check_in
@@ -171,6 +190,7 @@ def check_in_agree(*, check_in: CheckIn, by: Person, revision: int, agreed: dict
             row.agreed_rating = agreed[pk]
         CheckInRating.objects.bulk_update(rows.values(), ["agreed_rating"])
         _move(check_in, State.CLOSED, by, Action.AGREED, ended_at=timezone.now(), ended_by=by)
+        _tell([check_in.person], "check_in_closed", check_in, by)
     return check_in
 
 
@@ -200,6 +220,7 @@ def check_in_cancel(*, check_in: CheckIn, by: Person | None, revision: int | Non
             ended_by=by,
             cancel_reason=reason,
         )
+        _tell([check_in.person, *_manager_side(check_in)], "check_in_cancelled", check_in, by)
     return check_in
 
 

@@ -11,6 +11,7 @@ from people.permissions.people import (
     nomination_rights,
     sees_organisation,
 )
+from people.selectors.checkins import check_ins_waiting_for
 from people.selectors.proposals import WAITING_SHOWN, waiting_for, who_holds
 from people.selectors.standing import standing_of, team_of
 
@@ -37,6 +38,7 @@ def home(request: PersonRequest):
     waiting = waiting_for(person)
     context.update(waiting)
     context["mine"] = [(p, who_holds(p, person)) for p in waiting["mine"]]
+    context["check_ins"] = check_ins_waiting_for(person)
     if may_edit_people(person):
         context.update(_whose_manager_left())
     return render(request, "people/home.html", context)

@@ -244,3 +244,40 @@ def test_the_check_in_page_reads_a_fixed_number_of_queries(
     # events.
     with django_assert_num_queries(SIGNED_IN + 7):
         client.get(check_in.get_absolute_url())
+
+
+def test_each_step_tells_whose_turn_it_is_on_home_and_by_mail(
+    client_for, riya, manager, hr, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        check_in = check_in_start(person=riya, by=manager)
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        (["riya@example.com"], "Max Manager started a check-in with you")
+    ]
+    assert check_in.get_absolute_url() in mailoutbox[0].body
+    home = body(client_for(riya).get("/"))
+    assert "rate each competency of IC1" in home
+    assert (
+        "check-in"
+        not in body(client_for(manager).get("/")).split("Waiting for you")[1].split("</section>")[0]
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(riya).post(rate_url(check_in), check_in_ratings(check_in, ["meets"] * 3))
+    assert (mailoutbox[-1].to, mailoutbox[-1].subject) == (
+        ["max@example.com"],
+        "Your turn in Riya Report's check-in",
+    )
+    assert "Riya Report has rated; your ratings next" in body(client_for(manager).get("/"))
+    assert "Riya Report has rated" not in body(client_for(hr).get("/"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(manager).post(
+            reverse("people:check_in_cancel", args=[check_in.uid]),
+            {"revision": 2, "reason": "Riya moves teams next week."},
+        )
+    assert (mailoutbox[-1].to, mailoutbox[-1].subject) == (
+        ["riya@example.com"],
+        "Riya Report's check-in was cancelled",
+    )
+    assert "Riya moves teams next week." in mailoutbox[-1].body
