@@ -7,6 +7,7 @@ from django.forms import BoundField
 
 from ladders.models import Expectation, Level
 from people.models import CheckIn, CheckInRating
+from people.models.checkins import Rating
 
 
 @dataclass
@@ -62,3 +63,94 @@ def check_ins_waiting_for(person) -> list[CheckIn]:
         .select_related("person", "level__track")
         .order_by("step_since", "pk")[:CHECK_INS_SHOWN]
     )
+
+
+# How many agreed check-ins "where I stand" reads back: two years at a quarterly cadence.
+STANDING_CHECK_INS = 8
+
+
+@dataclass
+class Move:
+    """One agreed rating of a competency: when, at which level, which rating."""
+
+    on: object  # a date
+    level_code: str
+    rating: str
+    label: str
+
+
+@dataclass
+class CompetencyStanding:
+    key: str
+    name: str
+    moves: list[Move]  # oldest first
+
+    @property
+    def latest(self) -> Move:
+        return self.moves[-1]
+
+
+@dataclass
+class Standing:
+    """Where a person stands per competency, from their agreed check-ins: each
+    competency of the latest one with how its rating moved, and what is left before
+    the next level (the competencies not yet "beyond")."""
+
+    latest: CheckIn | None
+    competencies: list[CompetencyStanding]
+    following: Level | None = None
+
+    @property
+    def not_beyond(self) -> list[CompetencyStanding]:
+        return [c for c in self.competencies if c.latest.rating != Rating.BEYOND]
+
+    @property
+    def looks_ready(self) -> bool:
+        """Every competency "beyond", and a next level to be ready for."""
+        return bool(self.competencies) and not self.not_beyond and self.following is not None
+
+
+def standing_by_competency(person) -> Standing:
+    """Runs three queries (none but the first when nothing was agreed yet). The
+    competencies of the person's latest agreed check-in, each with its agreed ratings
+    over the last ``STANDING_CHECK_INS`` agreed check-ins (a competency is followed by
+    its key across versions and levels), and the level after the latest one's."""
+    agreed = list(
+        person.check_ins.filter(state=CheckIn.State.CLOSED)
+        .select_related("level__track")
+        .order_by("-ended_at", "-pk")[:STANDING_CHECK_INS]
+    )
+    if not agreed:
+        return Standing(latest=None, competencies=[])
+    latest = agreed[0]
+    by_check_in = {check_in.pk: check_in for check_in in agreed}
+    moves: dict[str, list[Move]] = {}
+    ratings = (
+        CheckInRating.objects.filter(check_in__in=agreed)
+        .select_related("competency")
+        .order_by("check_in__ended_at", "check_in_id")
+    )
+    names = {}
+    for rating in ratings:
+        check_in = by_check_in[rating.check_in_id]
+        key = rating.competency.key
+        moves.setdefault(key, []).append(
+            Move(
+                on=check_in.ended_at,
+                level_code=check_in.level.code,
+                rating=rating.agreed_rating,
+                label=rating.get_agreed_rating_display(),
+            )
+        )
+        if check_in.pk == latest.pk:
+            names[key] = (rating.competency.position, rating.competency.name)
+    following = (
+        Level.objects.filter(track=latest.level.track, grade__gt=latest.level.grade)
+        .order_by("grade")
+        .first()
+    )
+    competencies = [
+        CompetencyStanding(key=key, name=name, moves=moves[key])
+        for key, (_, name) in sorted(names.items(), key=lambda item: item[1])
+    ]
+    return Standing(latest=latest, competencies=competencies, following=following)

@@ -17,6 +17,7 @@ from people.forms.insights import ParityFilterForm
 from people.models import PersonAttribute
 from people.permissions.calibration import get_cycle_for, sees_breakdowns
 from people.permissions.people import get_person_for, sees_growth_of
+from people.selectors.checkins import standing_by_competency
 from people.selectors.insights import cycle_tables, parity_tables
 from people.selectors.targets import current_level_of, lateral_targets, promotion_targets
 
@@ -108,6 +109,7 @@ def growth(request, uid):
         # All of the same version as ``level``, whose ladder is loaded: the compare links
         # need no two queries per target.
         target.version = level.version
+    standing = standing_by_competency(person)
     proposals = (
         person.proposals.hiding_preparations_from(request.person)
         .select_related("target_level__track", "current_level__track", "cycle")
@@ -129,6 +131,7 @@ def growth(request, uid):
             "level": level,
             "nexts": nexts,
             "laterals": laterals,
+            "standing": standing,
             "proposals": proposals,
             "chart": chart,
         },

@@ -11,11 +11,12 @@ from django.db import DatabaseError, transaction
 from django.urls import reverse
 
 from people.models import CheckIn, CheckInEvent, CheckInRating
-from people.services.checkins import check_in_start
+from people.services.checkins import check_in_agree, check_in_rate, check_in_start
 from people.services.departures import person_deactivate
 from people.services.levels import person_set_level
 from people.services.reporting_lines import person_set_manager
 from tests.builders import SIGNED_IN, check_in_ratings, ladder_data, level, publish
+from tests.people.test_insight_views import GROWTH
 
 
 def body(response):
@@ -281,3 +282,66 @@ def test_each_step_tells_whose_turn_it_is_on_home_and_by_mail(
         "Riya Report's check-in was cancelled",
     )
     assert "Riya moves teams next week." in mailoutbox[-1].body
+
+
+def agreed_check_in(person, manager, agreed):
+    """A check-in of ``person`` taken through every step to ``agreed`` ratings."""
+    check_in = check_in_start(person=person, by=person)
+    rows = [r.competency_id for r in check_in.ratings.order_by("competency__position")]
+    for by in (person, manager):
+        check_in_rate(
+            check_in=check_in,
+            by=by,
+            revision=CheckIn.objects.get(pk=check_in.pk).revision,
+            ratings={pk: ("meets", "") for pk in rows},
+        )
+    return check_in_agree(
+        check_in=check_in,
+        by=manager,
+        revision=CheckIn.objects.get(pk=check_in.pk).revision,
+        agreed=dict(zip(rows, agreed, strict=True)),
+    )
+
+
+def standing_section(html):
+    return html.split('id="standing-heading"')[1].split("</section>")[0]
+
+
+def test_where_i_stand_shows_each_competency_moving_and_what_is_left(client_for, riya, manager):
+    growth = reverse("people:growth", args=[riya.uid])
+    assert "No agreed check-in yet" in body(client_for(riya).get(growth))
+    agreed_check_in(riya, manager, ["not_yet", "meets", "meets"])
+    agreed_check_in(riya, manager, ["meets", "beyond", "beyond"])
+    section = standing_section(body(client_for(riya).get(growth)))
+    assert "1 of 3 not yet “beyond” IC1 (working as IC2 asks): Competency 1." in section
+    first = section.split("Competency 1</th>")[1].split("</tr>")[0]
+    assert re.findall(r">(IC1: [^<]+)</span>", first) == ["IC1: Not yet", "IC1: Meets"]
+    agreed_check_in(riya, manager, ["beyond", "beyond", "beyond"])
+    section = standing_section(body(client_for(manager).get(growth)))
+    assert "Every competency is “beyond” IC1: ready for IC2 by this record." in section
+
+
+def test_beyond_the_top_of_a_track_is_not_ready_for_a_level_that_does_not_exist(
+    client_for, riya, manager, engineering
+):
+    person_set_level(person=riya, level=level(engineering, "IC3"), by=None, source="hr")
+    agreed_check_in(riya, manager, ["beyond", "beyond", "beyond"])
+    section = standing_section(
+        body(client_for(riya).get(reverse("people:growth", args=[riya.uid])))
+    )
+    assert "Every competency is “beyond” IC3, the top of its track." in section
+    assert "ready for" not in section
+
+
+@pytest.mark.parametrize("check_ins", [1, 4])
+def test_where_i_stand_reads_a_fixed_number_of_queries(
+    client_for, riya, manager, django_assert_num_queries, check_ins
+):
+    for _ in range(check_ins):
+        agreed_check_in(riya, manager, ["meets", "meets", "beyond"])
+    client = client_for(riya)
+    # The growth page with nothing agreed reads its check-ins once; with agreed ones,
+    # their ratings and the next level too (2).
+    with django_assert_num_queries(SIGNED_IN + GROWTH + 2):
+        response = client.get(reverse("people:growth", args=[riya.uid]))
+    assert body(response).count("IC1: Meets</span>") == 2 * check_ins
