@@ -128,13 +128,14 @@ def test_a_manager_sees_each_report_with_level_track_time_in_level_and_nominate(
     set_level(report, engineering, "M1", since=date(2025, 1, 15))
     PersonFactory(name="Nia Newcomer", manager=manager)
     html = body(client_for(manager).get("/"))
-    row = html[html.index("Riya Report</a></th>") :].split("</tr>")[0]
+    row = html[html.index(">Riya Report</a>") :].split("</tr>")[0]
     assert "M1</span> M title 1" in row
     assert '<td data-label="Track">Management 1</td>' in row
     # 15 January 2025 to 1 May 2026: one year and three months.
     assert f"1{NBSP}year, 3{NBSP}months" in row and "since 15 Jan 2025" in row
     assert f'href="/proposals/new/?person={report.uid}"' in row
-    newcomer_row = html[html.index("Nia Newcomer</a></th>") :].split("</tr>")[0]
+    assert f'href="/people/{report.uid}/log/">Evidence log' in row
+    newcomer_row = html[html.index(">Nia Newcomer</a>") :].split("</tr>")[0]
     assert "No level yet" in newcomer_row and "Nominate" not in newcomer_row
 
 
