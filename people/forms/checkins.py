@@ -6,6 +6,15 @@ from people.models.checkins import Rating
 from people.services.checkins import NOTE_MAX, REASON_MAX
 
 
+class LogEntryChoices(forms.ModelMultipleChoiceField):
+    """Entries of the log by date and their first words, as the log page shows them."""
+
+    def label_from_instance(self, obj):
+        text = " ".join(obj.text.split())
+        words = text if len(text) <= 90 else text[:89].rsplit(" ", 1)[0] + "…"
+        return f"{obj.happened_on:%-d %b %Y}: {words}"
+
+
 class _PerCompetencyForm(forms.Form):
     """A field or two per competency of the check-in, named by the competency's pk,
     each placed on its competency's row (``placed``)."""
@@ -50,7 +59,7 @@ class RatingsForm(_PerCompetencyForm):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
         if entries is not None:
-            self.fields["entries"] = forms.ModelMultipleChoiceField(
+            self.fields["entries"] = LogEntryChoices(
                 label="Attach entries of your log",
                 queryset=entries,
                 to_field_name="uid",
