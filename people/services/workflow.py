@@ -32,6 +32,7 @@ from people.selectors.targets import (
 )
 from people.services.levels import person_set_level
 from people.services.notifications import notify
+from people.services.prefill import evidence_prefill
 
 State = Proposal.State
 Action = ProposalEvent.Action
@@ -146,6 +147,7 @@ def proposal_create(*, person: Person, author: Person, kind: str, target: Level)
                 is_big_jump=is_big_jump,
             )
             _event(proposal, author, Action.CREATED, "")
+            evidence_prefill(proposal=proposal)
     except IntegrityError:
         raise WorkflowError(
             f"{person.name} already has an open proposal on the {target.track.name} track: "

@@ -5,14 +5,17 @@ level cancels one midway; someone without a manager holds theirs with HR; nothin
 typed is lost on a refusal."""
 
 import re
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from django.db import DatabaseError, transaction
 from django.urls import reverse
 
-from people.models import CheckIn, CheckInEvent, CheckInRating
+from people.models import CheckIn, CheckInEvent, CheckInRating, Evidence
 from people.services.checkins import check_in_agree, check_in_rate, check_in_start
 from people.services.departures import person_deactivate
+from people.services.evidence_log import log_entry_add
 from people.services.levels import person_set_level
 from people.services.reporting_lines import person_set_manager
 from tests.builders import SIGNED_IN, check_in_ratings, ladder_data, level, publish
@@ -345,3 +348,45 @@ def test_where_i_stand_reads_a_fixed_number_of_queries(
     with django_assert_num_queries(SIGNED_IN + GROWTH + 2):
         response = client.get(reverse("people:growth", args=[riya.uid]))
     assert body(response).count("IC1: Meets</span>") == 2 * check_ins
+
+
+def test_a_promotion_request_starts_from_the_log_and_the_last_agreed_check_in(
+    client_for, riya, manager, engineering
+):
+    note = log_entry_add(
+        person=riya,
+        author=riya,
+        happened_on=date(2026, 10, 5),
+        text="Wrote the  on-call\nrunbook.",
+        competencies=["comp-1", "comp-2"],
+    )
+    by_manager = log_entry_add(
+        person=riya,
+        author=manager,
+        happened_on=date(2026, 11, 2),
+        text="Led the incident review.",
+        competencies=["comp-1"],
+    )
+    with time_machine.travel(datetime(2026, 11, 20, 9, tzinfo=UTC)):
+        agreed_check_in(riya, manager, ["beyond", "meets", "meets"])
+    response = client_for(riya).post(
+        reverse("people:proposal_new"),
+        {"kind": "promotion", "target": level(engineering, "IC2").pk},
+    )
+    assert response.status_code == 302
+    texts = dict(Evidence.objects.values_list("competency_key", "text"))
+    assert texts["comp-1"] == (
+        "From the evidence log:\n"
+        "- 2 Nov 2026 (noted by Max Manager): Led the incident review.\n"
+        "- 5 Oct 2026: Wrote the on-call runbook.\n\n"
+        "Agreed at the check-in of 20 Nov 2026: Beyond."
+    )
+    assert texts["comp-2"] == (
+        "From the evidence log:\n- 5 Oct 2026: Wrote the on-call runbook.\n\n"
+        "Agreed at the check-in of 20 Nov 2026: Meets."
+    )
+    assert texts["comp-3"] == "Agreed at the check-in of 20 Nov 2026: Meets."
+    # Used in a proposal, the entries are kept as they were.
+    note.refresh_from_db()
+    by_manager.refresh_from_db()
+    assert note.frozen_at is not None and by_manager.frozen_at is not None
