@@ -110,6 +110,11 @@ class CycleForm(forms.Form):
         fields = ("name", "ladder", "starts_on", "ends_on", "effective_on", "find")
         return cls(initial={name: data.get(name, "") for name in fields}, picking=data)
 
+    @property
+    def picker(self):
+        """The calibrators' field, which the picker renders itself."""
+        return self["calibrators"]
+
     def opening(self) -> dict:
         """What ``cycle_open`` takes: the valid form less the name being looked for."""
         return {name: value for name, value in self.cleaned_data.items() if name != "find"}

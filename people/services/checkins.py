@@ -67,7 +67,7 @@ def _move(check_in: CheckIn, to_state: str, by: Person | None, action: str, note
 def _manager_side(check_in: CheckIn) -> list[Person]:
     """Whom the manager's steps fall to: the manager, or every HR person but the
     person themselves for someone without one."""
-    if check_in.manager_id is not None:
+    if check_in.manager is not None:
         return [check_in.manager]
     return list(Person.objects.filter(is_hr=True).exclude(pk=check_in.person_id))
 

@@ -65,7 +65,7 @@ def evidence_prefill(*, proposal: Proposal) -> int:
                 lines.append(f"- {_day(entry.happened_on)}{by}: {' '.join(entry.text.split())}")
                 used.add(entry.pk)
             parts.append("From the evidence log:\n" + "\n".join(lines))
-        if key in agreed:
+        if last is not None and key in agreed:
             rating = agreed[key]
             label = rating.get_agreed_rating_display()
             said = [f"Agreed at the check-in of {_day(last.ended_at)}: {label}."]

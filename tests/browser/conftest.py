@@ -62,3 +62,14 @@ def sign_in_on_a_phone(browser, live_server):
         return _signed_in(phone, live_server.url, person, password)
 
     return sign_in_as
+
+
+@pytest.fixture
+def sign_in_without_javascript(browser, live_server):
+    """Someone signed in in a browser of their own with JavaScript off."""
+
+    def sign_in_as(person, password=PASSWORD):
+        page = browser.new_context(java_script_enabled=False).new_page()
+        return _signed_in(page, live_server.url, person, password)
+
+    return sign_in_as

@@ -7,7 +7,6 @@ import pytest
 from playwright.sync_api import expect
 
 from people.models import CalibrationCycle
-from tests.browser.test_ladders import signed_in_page
 from tests.builders import ladder_data, publish
 from tests.factories import PersonFactory
 
@@ -18,10 +17,10 @@ def engineering(transactional_db):
 
 
 def test_hr_finds_and_ticks_calibrators_without_javascript(
-    browser, live_server, hr, manager, engineering
+    sign_in_without_javascript, hr, manager, engineering
 ):
     PersonFactory(name="Cleo Calibrator", email="cleo@example.com", manager=manager)
-    page = signed_in_page(browser, live_server, hr, java_script_enabled=False)
+    page = sign_in_without_javascript(hr)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Calibration").click()
     page.get_by_role("button", name="Open a cycle").click()
     page.get_by_label("Name").fill("2027 H1")
