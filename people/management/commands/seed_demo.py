@@ -13,6 +13,7 @@ from ladders.ladder_format import read_file
 from ladders.models import Ladder
 from ladders.services.versions import ladder_import, version_publish
 from people.demo import organisation as demo
+from people.demo.checkins import seed_check_ins
 from people.demo.evidence_log import seed_log
 from people.demo.progressions import seed_progressions
 from people.models import OutgoingEmail, Person
@@ -38,11 +39,13 @@ class Command(BaseCommand):
             passwords = self._give_passwords([row[0] for row in demo.demo_rows()])
             proposals = seed_progressions(today=today)
             entries = seed_log(today=today)
+            check_ins = seed_check_ins(today=today, engineer_email=demo.email_for("Sam Patel"))
             # The demo's history is not news: nobody is mailed about it.
             OutgoingEmail.objects.filter(sent_at__isnull=True).delete()
         self.stdout.write(f"Demo ladders: {ladders} published.")
         self.stdout.write(f"Demo proposals: {proposals} created.")
         self.stdout.write(f"Demo evidence log: {entries} entries written.")
+        self.stdout.write(f"Demo check-ins: {check_ins} written.")
         self.stdout.write(f"Demo people: {summary} {passwords} password(s) set.")
         self.stdout.write(f"Demo logins (password for all: {demo.PASSWORD}):")
         for role, name in demo.LOGINS:
