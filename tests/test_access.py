@@ -174,6 +174,7 @@ ROWS = [
     # people/urls.py: check-ins (Riya's, open at her turn; she has a manager, so HR
     # sees but does not act; she has one open, so starting another is refused)
     Row("people:check_ins", "get",                    (302, 403, 200, 200, 404, 200, 404), PERSON),
+    Row("people:team_growth", "get",                  (302, 403, 404, 200, 200, 404, 404)),
     Row("people:check_in_start", "post",              (302, 403, 409, 409, 404, 403, 404), PERSON,
         changes=False),
     Row("people:check_in", "get",                     (302, 403, 200, 200, 404, 200, 404),
@@ -318,6 +319,7 @@ METHODS = {
     "people:growth": {"GET"},
     "people:log": {"GET", "POST"},
     "people:check_ins": {"GET"},
+    "people:team_growth": {"GET"},
     "people:check_in_start": {"POST"},
     "people:check_in": {"GET"},
     "people:check_in_rate": {"POST"},

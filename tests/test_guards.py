@@ -95,6 +95,7 @@ PAGES = {
     "people:growth": ("report", "/people/{report.uid}/growth/"),
     "people:log": ("report", "/people/{report.uid}/log/"),
     "people:check_ins": ("report", "/people/{report.uid}/check-ins/"),
+    "people:team_growth": ("manager", "/team/growth/"),
     "people:check_in": ("report", "/check-ins/{check_in.uid}/"),
     "people:log_entry_edit": ("report", "/people/{report.uid}/log/{entry.uid}/edit/"),
     "people:log_entry_redact": ("hr", "/people/{report.uid}/log/{entry.uid}/redact/"),

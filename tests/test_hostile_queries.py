@@ -37,6 +37,7 @@ PAGES = {
     "people:growth": {"uid": "{report}"},
     "people:log": {"uid": "{report}"},
     "people:check_ins": {"uid": "{report}"},
+    "people:team_growth": {},
     "people:check_in": {"uid": "{check_in}"},
     "people:log_entry_edit": {"uid": "{report}", "entry_uid": "{entry}"},
     "people:log_entry_redact": {"uid": "{report}", "entry_uid": "{entry}"},

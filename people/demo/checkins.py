@@ -23,14 +23,15 @@ SCALE = [Rating.NOT_YET, Rating.MEETS, Rating.BEYOND]
 Action = CheckInEvent.Action
 
 
-def _agreed_rating(person_number: int, competency_number: int, check_in_number: int) -> str:
-    """Growth from one check-in to the next: each competency starts at "not yet" or
-    "meets" and climbs; every seventh person is "beyond" everywhere by the last one."""
+def _agreed_step(person_number: int, competency_number: int, check_in_number: int) -> int:
+    """Growth from one check-in to the next, as a step of ``SCALE``: each competency
+    starts at "not yet" or "meets" and climbs; every seventh person is "beyond"
+    everywhere by the last one."""
     if person_number % 7 == 0 and check_in_number == len(AGREED_DAYS_AGO) - 1:
-        return Rating.BEYOND
+        return 2
     start = 1 if (person_number + competency_number) % 3 == 0 else 0
     step = (check_in_number + (person_number + competency_number) % 2) // 2
-    return SCALE[min(2, start + step)]
+    return min(2, start + step)
 
 
 def _at(day) -> datetime:
@@ -77,15 +78,16 @@ def seed_check_ins(*, today, engineer_email: str) -> int:
             )
             check_ins.append(check_in)
             for c, competency in enumerate(competencies):
-                agreed = _agreed_rating(n, c, k)
+                agreed = _agreed_step(n, c, k)
                 rated.append(
                     (
                         check_in,
                         CheckInRating(
                             competency=competency,
-                            person_rating=agreed,
-                            manager_rating=SCALE[max(0, SCALE.index(agreed) - (c + k) % 2)],
-                            agreed_rating=agreed,
+                            person_rating=SCALE[agreed],
+                            # The manager sometimes saw it a step lower, before they agreed.
+                            manager_rating=SCALE[max(0, agreed - (c + k) % 2)],
+                            agreed_rating=SCALE[agreed],
                         ),
                     )
                 )
@@ -103,7 +105,8 @@ def seed_check_ins(*, today, engineer_email: str) -> int:
         )
         for i, (action, before, after) in enumerate(steps):
             actor = check_in.person if i < 2 else (check_in.manager or check_in.person)
-            at = check_in.started_at + (check_in.ended_at - check_in.started_at) * i / 3
+            # Spread over the fortnight from its start to its close (``step_since``).
+            at = check_in.started_at + (check_in.step_since - check_in.started_at) * i / 3
             events.append(
                 CheckInEvent(
                     check_in=check_in,

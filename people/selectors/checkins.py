@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.forms import BoundField
 
-from ladders.models import Expectation, Level
-from people.models import CheckIn, CheckInRating
+from ladders.models import Competency, Expectation, Level
+from people.models import CheckIn, CheckInRating, Person
 from people.models.checkins import Rating
+from people.selectors.standing import team_of
 
 
 @dataclass
@@ -154,3 +155,86 @@ def standing_by_competency(person) -> Standing:
         for key, (_, name) in sorted(names.items(), key=lambda item: item[1])
     ]
     return Standing(latest=latest, competencies=competencies, following=following)
+
+
+@dataclass
+class TeamRow:
+    """One report in their manager's team view: their latest agreed ratings by
+    competency key, when it was agreed, and any check-in open now."""
+
+    person: Person
+    ratings: dict  # competency key -> (rating value, label)
+    agreed_on: object  # a datetime, or None
+    open_one: CheckIn | None
+    ready: bool
+
+
+@dataclass
+class TeamLadder:
+    """The reports on one ladder, with the competencies of its current version as the
+    columns."""
+
+    name: str
+    competencies: list  # (key, name)
+    rows: list[TeamRow]
+
+
+def team_growth(manager: Person) -> list[TeamLadder]:
+    """Runs six queries, whatever the team's size. ``manager``'s direct reports by
+    ladder: each report's latest agreed check-in's ratings per competency, and their
+    open check-in. Someone looks ready when every competency they were rated on is
+    "beyond" and their track has a next level."""
+    reports = team_of(manager)
+    latest = {
+        check_in.person_id: check_in
+        for check_in in CheckIn.objects.filter(person__in=reports, state=CheckIn.State.CLOSED)
+        .select_related("level")
+        .order_by("person_id", "-ended_at", "-pk")
+        .distinct("person_id")
+    }
+    ratings: dict[int, dict] = {}
+    for rating in CheckInRating.objects.filter(check_in__in=latest.values()).select_related(
+        "competency"
+    ):
+        ratings.setdefault(rating.check_in_id, {})[rating.competency.key] = (
+            rating.agreed_rating,
+            rating.get_agreed_rating_display(),
+        )
+    open_ones = {
+        check_in.person_id: check_in
+        for check_in in CheckIn.objects.filter(person__in=reports, state__in=CheckIn.OPEN_STATES)
+    }
+    versions = {p.level.version_id for p in reports if p.level}
+    tops = set(
+        Level.objects.filter(version_id__in=versions)
+        .values("track_id")
+        .annotate(top=Max("grade"))
+        .values_list("track_id", "top")
+    )
+    columns: dict[int, list] = {}
+    for competency in Competency.objects.filter(version_id__in=versions).order_by("position"):
+        columns.setdefault(competency.version_id, []).append((competency.key, competency.name))
+    ladders: dict[str, TeamLadder] = {}
+    for person in reports:
+        if person.level is None:
+            continue
+        version = person.level.version
+        table = ladders.setdefault(
+            version.ladder.slug,
+            TeamLadder(name=version.name, competencies=columns.get(version.pk, []), rows=[]),
+        )
+        check_in = latest.get(person.pk)
+        rated = ratings.get(check_in.pk, {}) if check_in else {}
+        at_top = (person.level.track_id, person.level.grade) in tops
+        table.rows.append(
+            TeamRow(
+                person=person,
+                ratings=rated,
+                agreed_on=check_in.ended_at if check_in else None,
+                open_one=open_ones.get(person.pk),
+                ready=bool(rated)
+                and all(value == Rating.BEYOND for value, _ in rated.values())
+                and not at_top,
+            )
+        )
+    return list(ladders.values())

@@ -22,7 +22,7 @@ from people.permissions.checkins import (
     whose_turn,
 )
 from people.permissions.people import PersonRequest, get_person_for, sees_growth_of
-from people.selectors.checkins import RatedRow, check_in_rows
+from people.selectors.checkins import RatedRow, check_in_rows, team_growth
 from people.services.checkins import (
     CheckInError,
     check_in_agree,
@@ -58,6 +58,16 @@ def _list_page(request: PersonRequest, person, *, error="", status=200):
         "error": error,
     }
     return render(request, "people/checkins/list.html", context, status=status)
+
+
+@require_GET
+@person_required
+def team(request: PersonRequest):
+    """A manager's team, competency by competency: each report's latest agreed ratings,
+    when, who looks ready, and from there a check-in or a nomination."""
+    if not request.person.is_manager:
+        raise Http404("No team.")
+    return render(request, "people/checkins/team.html", {"ladders": team_growth(request.person)})
 
 
 @require_GET

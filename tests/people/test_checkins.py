@@ -20,6 +20,7 @@ from people.services.evidence_log import log_entry_add
 from people.services.levels import person_set_level
 from people.services.reporting_lines import person_set_manager
 from tests.builders import SIGNED_IN, check_in_ratings, ladder_data, level, publish
+from tests.factories import PersonFactory
 
 
 def body(response):
@@ -397,3 +398,27 @@ def test_a_promotion_request_starts_from_the_log_and_the_last_agreed_check_in(
     note.refresh_from_db()
     by_manager.refresh_from_db()
     assert note.frozen_at is not None and by_manager.frozen_at is not None
+
+
+def test_a_manager_sees_their_team_competency_by_competency(
+    client_for, riya, manager, report, engineering, django_assert_num_queries
+):
+    url = reverse("people:team_growth")
+    assert client_for(riya).get(url).status_code == 404
+    assert "No check-in agreed yet" in body(client_for(manager).get(url))
+    agreed_check_in(riya, manager, ["beyond", "beyond", "beyond"])
+    for i in range(3):
+        teammate = PersonFactory(name=f"Team Mate {i}", manager=manager)
+        person_set_level(person=teammate, level=level(engineering, "IC2"), by=None, source="hr")
+        agreed_check_in(teammate, manager, ["meets", "beyond", "not_yet"])
+    client = client_for(manager)
+    # The reports; their latest agreed check-ins, those check-ins' ratings, open ones;
+    # the top grade of each track, the competencies (6), whatever the team's size.
+    with django_assert_num_queries(SIGNED_IN + 6):
+        html = body(client.get(url))
+    riya_row = html.split("Riya Report</a>")[1].split("</tr>")[0]
+    assert "Looks ready" in riya_row and riya_row.count(">Beyond</span>") == 3
+    mate = html.split("Team Mate 0</a>")[1].split("</tr>")[0]
+    assert "Looks ready" not in mate
+    assert re.findall(r'rating rating-(\w+)">', mate) == ["meets", "beyond", "not_yet"]
+    assert f'action="/people/{riya.uid}/check-ins/start/"' in riya_row
