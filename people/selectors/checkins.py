@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.forms import BoundField
 
 from ladders.models import Competency, Expectation, Level
@@ -238,3 +238,25 @@ def team_growth(manager: Person) -> list[TeamLadder]:
             )
         )
     return list(ladders.values())
+
+
+# Agreed check-ins a proposal's reviewers see: a year and more at a quarterly cadence.
+PROPOSAL_CHECK_INS = 6
+
+
+def agreed_history(person: Person) -> list[CheckIn]:
+    """Runs one query. The person's latest agreed check-ins, newest first, each with how
+    many competencies were agreed "beyond", "meets" and "not yet": what a proposal's
+    reviewers (its calibrators among them) see of them, on the proposal's page."""
+
+    def agreed(rating):
+        return Count("ratings", filter=Q(ratings__agreed_rating=rating))
+
+    return list(
+        person.check_ins.filter(state=CheckIn.State.CLOSED)
+        .select_related("level__track")
+        .annotate(
+            beyond=agreed(Rating.BEYOND), meets=agreed(Rating.MEETS), not_yet=agreed(Rating.NOT_YET)
+        )
+        .order_by("-ended_at", "-pk")[:PROPOSAL_CHECK_INS]
+    )

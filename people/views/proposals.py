@@ -35,6 +35,7 @@ from people.permissions.proposals import (
     require,
     visible_proposals,
 )
+from people.selectors.checkins import agreed_history
 from people.selectors.proposals import (
     CALIBRATORS,
     journey,
@@ -204,6 +205,9 @@ def detail_page(request, proposal, roles, *, status=200, forms=None):
         "decision_form": decision_form,
         "comment_form": forms.get("comment") or CommentForm(),
         "error": forms.get("error"),
+        # The subject knows their own check-ins; reviewers see them here, and
+        # calibrators only here.
+        "check_ins": agreed_history(proposal.person) if roles.reviewer else [],
     }
     return render(request, "people/proposals/detail.html", context, status=status)
 

@@ -14,7 +14,16 @@ from pytest_django.asserts import assertContains
 
 from ladders.models import Expectation
 from ladders.services.versions import draft_start, version_publish
-from people.models import CalibrationCycle, Comment, Evidence, LevelChange, Person, Proposal
+from people.models import (
+    CalibrationCycle,
+    CheckIn,
+    Comment,
+    Evidence,
+    LevelChange,
+    Person,
+    Proposal,
+)
+from people.services.checkins import check_in_agree, check_in_rate, check_in_start
 from people.services.levels import person_set_level
 from people.services.workflow import (
     apply_due_levels,
@@ -1124,8 +1133,9 @@ def test_closing_before_the_effective_date_applies_it_on_the_day(
 # The proposal (everything it shows joined in); the subject's management chain; the
 # events with their actors; a newer published version; the target level's
 # expectations with their competencies; the evidence; the comments with their
-# authors. (A proposal in a cycle adds one: is the viewer a calibrator.)
-PROPOSAL_PAGE = 7
+# authors; for a reviewer, the subject's agreed check-ins. (A proposal in a cycle adds
+# one: is the viewer a calibrator.)
+PROPOSAL_PAGE = 8
 
 
 @pytest.mark.parametrize("competencies", [3, 25])
@@ -1139,6 +1149,39 @@ def test_the_proposal_page_queries_do_not_grow_with_competencies(
     with django_assert_num_queries(SIGNED_IN + PROPOSAL_PAGE):
         response = client.get(proposal.get_absolute_url())
     assert body(response).count('<th scope="row">Competency ') == competencies
+
+
+def test_reviewers_see_the_subjects_agreed_check_ins_on_the_proposal(
+    client_for, report, manager, engineering, hr
+):
+    give_level(report, engineering, "IC1")
+    for agreed in (["meets", "meets", "not_yet"], ["beyond", "meets", "beyond"]):
+        check_in = check_in_start(person=report, by=report)
+        keys = [r.competency_id for r in check_in.ratings.order_by("competency__position")]
+        for by in (report, manager):
+            revision = CheckIn.objects.get(pk=check_in.pk).revision
+            check_in_rate(
+                check_in=check_in,
+                by=by,
+                revision=revision,
+                ratings={pk: ("meets", "") for pk in keys},
+            )
+        check_in_agree(
+            check_in=check_in,
+            by=manager,
+            revision=CheckIn.objects.get(pk=check_in.pk).revision,
+            agreed=dict(zip(keys, agreed, strict=True)),
+        )
+    proposal = promotion(report, engineering, state="submitted")
+    html = body(client_for(manager).get(proposal.get_absolute_url()))
+    table = html.split("agreed check-ins</h2>")[1].split("<tbody>")[1]
+    rows = table.split("</tbody>")[0].split("</tr>")[:-1]
+    # Newest first: beyond, meets, not yet.
+    assert [re.findall(r'data-label="(?:Beyond|Meets|Not yet)">(\d+)<', row) for row in rows] == [
+        ["2", "1", "0"],
+        ["0", "2", "1"],
+    ]
+    assert "agreed check-ins</h2>" not in body(client_for(report).get(proposal.get_absolute_url()))
 
 
 @pytest.mark.parametrize("rounds", [1, 7])
