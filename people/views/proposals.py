@@ -196,6 +196,8 @@ def detail_page(request, proposal, roles, *, status=200, forms=None):
         "decision_form": decision_form,
         "comment_form": forms.get("comment") or CommentForm(),
         "error": forms.get("error"),
+        # Opened from the queue's Decide without htmx: the decision goes back there.
+        "from_queue": request.GET.get("from") == "queue",
     }
     return render(request, "people/proposals/detail.html", context, status=status)
 

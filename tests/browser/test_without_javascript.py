@@ -1,7 +1,8 @@
 """The key journeys with JavaScript off: every step a plain link or form post, driven
 by what a person sees. A manager nominates a report from Home's team list; a calibrator
-decides from the queue, and a refused "Not approve" keeps what was typed; an engineer
-requests a promotion from Home and saves the evidence."""
+decides from the queue (an approval confirmed on a page of its own), and a refused
+"Not approve" keeps what was typed; an engineer requests a promotion from Home and
+saves the evidence."""
 
 import re
 from datetime import date
@@ -135,22 +136,30 @@ def test_a_calibrator_decides_from_the_queue_without_javascript(without_javascri
     rows = page.locator("#queue tbody tr")
     expect(rows.get_by_role("rowheader")).to_have_text(["Bo Builder", "Riya Report"])
 
-    # Approve Bo.
+    # Approve Bo: the queue asks on a page of its own, then takes the calibrator back.
     rows.filter(has_text="Bo Builder").get_by_role("button", name="Decide Bo Builder").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Promotion: Bo Builder"))
     panel = page.get_by_role("complementary", name="Decision")
     panel.get_by_role("radio", name="Approve", exact=True).check()
     panel.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Approve Bo Builder's promotion to IC2?"
+    )
+    expect(page.get_by_text("This is final")).to_be_visible()
+    assert Proposal.objects.get(pk=proposals["Bo Builder"].pk).state == (
+        Proposal.State.IN_CALIBRATION
+    )
+    page.get_by_role("button", name="Confirm: approve Bo Builder").click()
+    expect(page).to_have_url(queue_url)
     expect(status(page)).to_have_text("Decision recorded: approved.")
-    assert Proposal.objects.get(pk=proposals["Bo Builder"].pk).state == Proposal.State.APPROVED
+    expect(rows.filter(has_text="Bo Builder").locator(".state")).to_have_text("Approved")
 
     # Not approve Riya: refused without a reason, and what was typed stays.
-    page.goto(queue_url)
     rows.filter(has_text="Riya Report").get_by_role("button", name="Decide Riya Report").click()
     panel = page.get_by_role("complementary", name="Decision")
     panel.get_by_role("radio", name="Not approve").check()
     panel.get_by_role("textbox", name="Note (optional)").fill("Close, but the scope is one team.")
-    page.get_by_role("button", name="Record the decision").click()
+    panel.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_role("alert")).to_contain_text(
         "Give a reason for each competency that fell short of the target level."
     )
@@ -166,8 +175,7 @@ def test_a_calibrator_decides_from_the_queue_without_javascript(without_javascri
         "The design work was led by someone else."
     )
     panel.get_by_role("button", name="Record the decision").click()
+    expect(page).to_have_url(queue_url)
     expect(status(page)).to_have_text("Decision recorded: not approved.")
-
-    page.goto(queue_url)
-    expect(rows.filter(has_text="Bo Builder").locator(".state")).to_have_text("Approved")
     expect(rows.filter(has_text="Riya Report").locator(".state")).to_have_text("Not approved")
+    assert riya.events.filter(action="not_approved").count() == 1
