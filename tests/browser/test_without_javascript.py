@@ -5,14 +5,13 @@ decides from the queue (an approval confirmed on a page of its own), and a refus
 saves the evidence."""
 
 import re
-from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
 from people.models import Proposal
-from people.services.workflow import cycle_open
-from tests.builders import give_level, ladder_data, propose, publish
+from tests.browser.decisions import refuse_a_not_approve_without_reasons
+from tests.builders import give_level, ladder_data, open_cycle, propose, publish
 from tests.factories import PASSWORD, PersonFactory
 
 pytestmark = pytest.mark.browser
@@ -111,15 +110,7 @@ def queue(engineering, engineer, manager, hr, top):
     PersonFactory(name="Theo Teammate", manager=cleo)
     bo = PersonFactory(name="Bo Builder", email="bo@example.com", manager=manager)
     give_level(bo, engineering, "IC1")
-    cycle = cycle_open(
-        ladder=engineering.ladder,
-        name="2026 H1 promotions",
-        starts_on=date(2026, 1, 1),
-        ends_on=date(2026, 2, 1),
-        effective_on=date(2026, 3, 1),
-        calibrators=[cleo],
-        by=hr,
-    )
+    cycle = open_cycle(engineering, hr, name="2026 H1 promotions", calibrators=[cleo])
     proposals = {
         someone.name: propose(someone, engineering, "IC2", by=cleo) for someone in (engineer, bo)
     }
@@ -156,18 +147,7 @@ def test_a_calibrator_decides_from_the_queue_without_javascript(without_javascri
 
     # Not approve Riya: refused without a reason, and what was typed stays.
     rows.filter(has_text="Riya Report").get_by_role("button", name="Decide Riya Report").click()
-    panel = page.get_by_role("complementary", name="Decision")
-    panel.get_by_role("radio", name="Not approve").check()
-    panel.get_by_role("textbox", name="Note (optional)").fill("Close, but the scope is one team.")
-    panel.get_by_role("button", name="Record the decision").click()
-    expect(page.get_by_role("alert")).to_contain_text(
-        "Give a reason for each competency that fell short of the target level."
-    )
-    panel = page.get_by_role("complementary", name="Decision")
-    expect(panel.get_by_role("radio", name="Not approve")).to_be_checked()
-    expect(panel.get_by_role("textbox", name="Note (optional)")).to_have_value(
-        "Close, but the scope is one team."
-    )
+    panel = refuse_a_not_approve_without_reasons(page, "Close, but the scope is one team.")
     riya = Proposal.objects.get(pk=proposals["Riya Report"].pk)
     assert riya.state == Proposal.State.IN_CALIBRATION
 
