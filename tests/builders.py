@@ -181,14 +181,15 @@ def propose(someone, version, code, outcome="open", *, by, kind="promotion", on=
     return proposal
 
 
-def open_cycle(version, hr, *, name="Engineering H1", effective_on=EFFECTIVE):
+def open_cycle(version, hr, *, name="Engineering H1", effective_on=EFFECTIVE, calibrators=None):
+    """A cycle opened by ``hr``, who calibrates it unless ``calibrators`` says who does."""
     return cycle_open(
         ladder=version.ladder,
         name=name,
         starts_on=date(effective_on.year - 1, 12, 1),
         ends_on=date(effective_on.year, 2, 1),
         effective_on=effective_on,
-        calibrators=[hr],
+        calibrators=calibrators or [hr],
         by=hr,
     )
 

@@ -208,6 +208,8 @@ def detail_page(request, proposal, roles, *, status=200, forms=None):
         # The subject knows their own check-ins; reviewers see them here, and
         # calibrators only here.
         "check_ins": agreed_history(proposal.person) if roles.reviewer else [],
+        # Opened from the queue's Decide without htmx: the decision goes back there.
+        "from_queue": request.GET.get("from") == "queue",
     }
     return render(request, "people/proposals/detail.html", context, status=status)
 

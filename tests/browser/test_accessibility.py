@@ -38,14 +38,26 @@ def axe_source():
     return AXE.read_text() + "\n;true"
 
 
-def axe_violations(page, axe_source):
-    """axe-core's serious and critical WCAG A/AA violations on the page as it is now.
+# A page without JavaScript runs what page.evaluate sends and settles its promises, but
+# fires no timer (nor queueMicrotask, nor a MutationObserver), and axe.run waits on
+# setTimeout: its callbacks run as a promise's instead.
+TIMERS_AS_PROMISES = """() => {
+  window.setTimeout = (run, ms, ...args) => { Promise.resolve().then(() => run(...args)); };
+  window.clearTimeout = () => {};
+}"""
+
+
+def axe_violations(page, axe_source, *, scripts=True):
+    """axe-core's serious and critical WCAG A/AA violations on the page as it is now;
+    ``scripts=False`` for a page in a context without JavaScript.
 
     The app's Content-Security-Policy allows no inline script, so page.add_script_tag
     (which inserts an inline <script>) is refused. page.evaluate runs through the
     DevTools protocol, which the policy does not govern: the page keeps its real CSP
     (no bypass_csp), and the console still reports any violation of the app's own."""
     if not page.evaluate("typeof window.axe === 'object'"):
+        if not scripts:
+            page.evaluate(TIMERS_AS_PROMISES)
         page.evaluate(axe_source)
     results = page.evaluate(
         "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
@@ -153,21 +165,23 @@ def world(transactional_db):
 
 @pytest.fixture
 def visit(page, live_server, world):
-    """Open a path signed in as a persona of the world (None: signed out).
+    """Open a path signed in as a persona of the world (None: signed out), in the
+    test's page or in another one (``on``: a page without JavaScript, say).
 
     The session is made on the server and handed to the browser as its cookie: the
     sign-in form has tests of its own, and skipping it keeps these checks quick."""
 
-    def go(persona, path):
+    def go(persona, path, *, on=None):
+        tab = on or page
         if persona is not None:
             account = world.no_person if persona == "no_person" else getattr(world, persona).user
             client = Client()
             client.force_login(account, backend=MODEL_BACKEND)
             cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-            page.context.add_cookies(
+            tab.context.add_cookies(
                 [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
             )
-        return page.goto(live_server.url + path)
+        return tab.goto(live_server.url + path)
 
     return go
 
@@ -566,11 +580,12 @@ def test_paging_the_directory_with_the_keyboard_keeps_the_focus_in_the_results(p
 
 
 # Layout on a laptop and on a phone --------------------------------------------------
-# At 1280 px and at 390 px no key page (PAGES, each seen by the role that uses it)
-# scrolls sideways, and no content hides in a sideways scroll box (a table in an
-# overflow box hides half of itself on a phone as surely as a page that scrolls); at
-# 390 px, where tables reflow into cards, axe still finds no serious or critical
-# violation. The header is a bar on a laptop and folds into a menu on a phone.
+# At 1280 px and at 390 px, with JavaScript and without, no key page (PAGES, each seen
+# by the role that uses it) scrolls sideways, and no content hides in a sideways
+# scroll box (a table in an overflow box hides half of itself on a phone as surely as
+# a page that scrolls); at 390 px, where tables reflow into cards, axe still finds no
+# serious or critical violation. The header is a bar on a laptop and folds into a
+# menu on a phone.
 
 LAPTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -603,22 +618,47 @@ def sideways(page):
     return problems
 
 
-def test_no_key_page_scrolls_sideways_on_a_laptop_or_a_phone(page, visit, world, axe_source):
-    # One visit per page and width, every problem gathered: one failure lists them all.
+# The tables of the main content whose body cells app.js would label from the header
+# row (see labelTablesIn): read without JavaScript, where templates must have written
+# data-label themselves, or the table stays a table on a phone instead of its cards.
+UNLABELLED = """() => [...document.querySelectorAll('main table')].filter(table =>
+  table.tHead && [...table.tBodies].some(body => [...body.rows].some(row =>
+    [...row.cells].some(cell => cell.tagName === 'TD' && !cell.hasAttribute('data-label')))))
+  .map(table => 'table' + (table.id ? '#' + table.id : '')
+    + (table.className ? '.' + table.className.trim().split(/\\s+/).join('.') : '')
+    + ' under "' + (table.closest('section')?.querySelector('h2')?.textContent.trim() ?? '') + '"')
+"""
+
+
+def test_no_key_page_scrolls_sideways_on_a_laptop_or_a_phone(
+    page, new_context, visit, world, axe_source
+):
+    # One visit per page, width and way of browsing, every problem gathered: one
+    # failure lists them all. Without JavaScript the header menu, the tables app.js
+    # would label and the charts behave differently, so each page is seen both ways,
+    # in one world: building the demo organisation twice would double the setup.
+    plain = new_context(java_script_enabled=False).new_page()
     problems = []
-    for size in (LAPTOP, PHONE):
-        page.set_viewport_size(size)
-        for name, persona, path, status in PAGES:
-            response = visit(persona, path(world))
-            where = f"{name} at {size['width']}px ({path(world)})"
-            if response.status != status:
-                problems.append(f"{where}: answered {response.status}, not {status}")
-                continue
-            problems += [f"{where}: {problem}" for problem in sideways(page)]
-            if size is PHONE:
-                violations = axe_violations(page, axe_source)
-                if violations:
-                    problems.append(describe(violations, where))
+    for tab, scripts in ((page, True), (plain, False)):
+        how = "" if scripts else " without JavaScript"
+        for size in (LAPTOP, PHONE):
+            tab.set_viewport_size(size)
+            for name, persona, path, status in PAGES:
+                response = visit(persona, path(world), on=tab)
+                where = f"{name} at {size['width']}px{how} ({path(world)})"
+                if response.status != status:
+                    problems.append(f"{where}: answered {response.status}, not {status}")
+                    continue
+                problems += [f"{where}: {problem}" for problem in sideways(tab)]
+                if size is PHONE:
+                    violations = axe_violations(tab, axe_source, scripts=scripts)
+                    if violations:
+                        problems.append(describe(violations, where))
+                if size is PHONE and not scripts:
+                    problems += [
+                        f"{where}: cells without data-label, a table on a phone: {table}"
+                        for table in tab.evaluate(UNLABELLED)
+                    ]
     assert not problems, "\n".join(problems)
 
 

@@ -17,6 +17,7 @@ from people.services.workflow import (
     proposal_endorse,
     proposal_submit,
 )
+from tests.browser.decisions import refuse_a_not_approve_without_reasons
 from tests.builders import ladder_data, publish
 from tests.factories import PASSWORD, PersonFactory
 
@@ -506,18 +507,9 @@ def test_a_calibrators_refused_not_approve_keeps_what_was_typed(
     expect(reason).to_be_hidden()
     panel.get_by_role("radio", name="Not approve").check()
     expect(reason).to_be_visible()
-    panel.get_by_role("textbox", name="Note (optional)").fill("Close, but the scope is one team.")
-    panel.get_by_role("button", name="Record the decision").click()
 
     # Refused: no reason given. Everything typed is still there, the choice too.
-    expect(page.get_by_role("alert")).to_contain_text(
-        "Give a reason for each competency that fell short of the target level."
-    )
-    panel = page.get_by_role("complementary", name="Decision")
-    expect(panel.get_by_role("radio", name="Not approve")).to_be_checked()
-    expect(panel.get_by_role("textbox", name="Note (optional)")).to_have_value(
-        "Close, but the scope is one team."
-    )
+    panel = refuse_a_not_approve_without_reasons(page, "Close, but the scope is one team.")
     expect(reason).to_be_visible()
     in_calibration.refresh_from_db()
     assert in_calibration.state == Proposal.State.IN_CALIBRATION

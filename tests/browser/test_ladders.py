@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from ladders.models import Competency, Level
+from ladders.models import Competency, Ladder, Level
 from ladders.services.versions import draft_start
 from tests.builders import ladder_data, publish
 from tests.factories import PASSWORD, PersonFactory
@@ -251,3 +251,103 @@ def test_hr_previews_and_publishes_a_draft(
     expect(expectations).to_contain_text("Leads design reviews.")
     expect(reader.locator(".version-banner")).to_have_count(0)
     reader.context.close()
+
+
+# A small ladder in the file format (docs/ladder-format.md): two tracks side by side
+# from grade 2, two competencies.
+PLATFORM_YAML = """\
+format: career-ladder/1
+ladder:
+  slug: platform
+  name: Platform engineering
+  description: How platform engineers grow here.
+competencies:
+  - {key: reliability, name: Reliability, group: Craft}
+  - {key: enablement, name: Enablement, group: Impact}
+tracks:
+  - key: ic
+    name: Platform IC
+    kind: ic
+    levels:
+      - code: P1
+        title: Platform Engineer
+        grade: 1
+        expectations:
+          reliability: Keeps their own services up.
+      - code: P2
+        title: Senior Platform Engineer
+        grade: 2
+        expectations:
+          reliability: Keeps the team's services up.
+          enablement: Makes other teams faster.
+  - key: management
+    name: Platform management
+    kind: management
+    levels:
+      - code: PM1
+        title: Platform Lead
+        grade: 2
+        expectations:
+          enablement: Grows the people who make other teams faster.
+"""
+
+
+def test_hr_imports_a_ladder_starting_from_the_ladder_list(
+    page, live_server, sign_in, hr, ladder, tmp_path, csp_violations
+):
+    refused = tmp_path / "broken.yaml"
+    refused.write_text("format: career-ladder/1\nladder: [unclosed\n")
+    platform = tmp_path / "platform.yaml"
+    platform.write_text(PLATFORM_YAML)
+
+    sign_in(hr)
+    ladders_link = page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Ladders", exact=True
+    )
+    ladders_link.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ladders")
+    page.get_by_role("button", name="Import a ladder file").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import a ladder")
+
+    # A file that is not YAML: refused on the page, nothing imported.
+    page.get_by_label("Ladder file").set_input_files(refused)
+    with page.expect_response(re.compile(r"/ladders/import/$")) as answer:
+        page.get_by_role("button", name="Import as a draft").click()
+    assert answer.value.status == 422
+    problems = page.get_by_role("alert")
+    expect(problems.get_by_role("heading")).to_have_text("1 problem: nothing was imported")
+    expect(problems).to_contain_text("line 3, column 1: is not valid YAML")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import a ladder")
+    assert not Ladder.objects.filter(slug="platform").exists()
+
+    page.get_by_label("Ladder file").set_input_files(platform)
+    page.get_by_role("button", name="Import as a draft").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Editing Platform engineering")
+    expect(page.locator("#status")).to_have_text(
+        "Imported as draft version 1 of Platform engineering. Review it, then preview and publish."
+    )
+    tracks = page.get_by_role("navigation", name="Tracks")
+    expect(tracks.get_by_role("link")).to_have_text(["Platform IC", "Platform management"])
+
+    page.get_by_role("button", name="Preview and publish").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Preview and publish draft version 1")
+    page.get_by_label("Change note").fill("Imported from the platform team's file.")
+    page.get_by_role("button", name="Publish version 1").click()
+    expect(page.locator("#status")).to_have_text("Version 1 of Platform engineering is published.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Platform engineering")
+    grid = page.get_by_role("table", name="Levels by grade")
+    expect(grid.get_by_role("columnheader")).to_have_text(
+        ["Grade", re.compile("Platform IC"), re.compile("Platform management")]
+    )
+    # Grade 2 holds both tracks: Senior Platform Engineer beside Platform Lead.
+    grade_2 = grid.get_by_role("row").filter(has=page.get_by_role("rowheader", name="2"))
+    expect(grade_2.get_by_role("link")).to_have_text(
+        [re.compile("P2 Senior Platform Engineer"), re.compile("PM1 Platform Lead")]
+    )
+
+    # Back on the list, beside the ladder that was there.
+    ladders_link.click()
+    expect(page.get_by_role("heading", level=2)).to_have_text(
+        ["Engineering", "Platform engineering"]
+    )
+    assert csp_violations == []

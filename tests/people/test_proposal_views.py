@@ -869,7 +869,9 @@ def test_queue_rows_offer_a_decide_button_that_loads_the_controls(client_for, ca
     decide = url("proposal_decide", alice.uid)
     # Light: no form in the row; without htmx the link opens the proposal's decision.
     assert "<form" not in row
-    assert f'href="{alice.get_absolute_url()}#decide" hx-get="{decide}?from=queue"' in row
+    assert (
+        f'href="{alice.get_absolute_url()}?from=queue#decide" hx-get="{decide}?from=queue"' in row
+    )
     assert "Decide<span" in row
     response = client_for(calibrator).get(decide + "?from=queue", **HTMX)
     html = body(response)
@@ -940,6 +942,26 @@ def test_approving_from_the_queue_without_javascript_confirms_on_a_page(
     assert done.redirect_chain == [(url("cycle", queue["cycle"].uid), 302)]
     assert "Decision recorded: approved." in body(done)
     assert Proposal.objects.get(pk=alice.pk).state == "approved"
+
+
+def test_the_proposal_page_opened_from_the_queue_decides_for_the_queue(
+    client_for, calibrator, queue
+):
+    """Without htmx the queue's Decide opens the proposal's page: its decision goes back
+    through the queue, which confirms an approval on a page of its own."""
+    alice = Proposal.objects.get(person__name="Alice Ames")
+    client = client_for(calibrator)
+    decide = url("proposal_decide", alice.uid)
+    from_queue = body(client.get(alice.get_absolute_url(), {"from": "queue"}))
+    assert f'action="{decide}?from=queue" novalidate id="decide-form"' in from_queue
+    alone = body(client.get(alice.get_absolute_url()))
+    assert f'action="{decide}" novalidate id="decide-form"' in alone
+    # A refused "not approve" shows the page again, still deciding for the queue.
+    refused = client.post(
+        f"{decide}?from=queue", {"revision": alice.revision, "decision": "not_approve"}
+    )
+    assert refused.status_code == 409
+    assert f'action="{decide}?from=queue" novalidate id="decide-form"' in body(refused)
 
 
 def test_inline_not_approve_asks_a_reason_per_competency(client_for, calibrator, queue):
