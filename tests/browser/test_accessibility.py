@@ -20,7 +20,7 @@ from ladders.ladder_format import LevelData
 from ladders.models import Ladder
 from ladders.services.versions import draft_start, ladder_data, ladder_import, version_publish
 from people.demo import organisation as demo
-from people.models import CalibrationCycle, Person, Proposal
+from people.models import CalibrationCycle, CheckIn, Person, Proposal
 
 pytestmark = pytest.mark.browser
 
@@ -186,6 +186,15 @@ def visit(page, live_server, world):
     return go
 
 
+def check_in_of(person, state):
+    """The demo's check-in of ``person`` in ``state`` ("manager": one they hold)."""
+    if state == "manager":
+        check_in = CheckIn.objects.filter(manager=person, state=state).first()
+    else:
+        check_in = CheckIn.objects.filter(person=person, state=state).first()
+    return check_in.get_absolute_url()
+
+
 # (name, persona, path as a function of the world, HTTP status)
 PAGES = [
     ("sign-in", None, lambda w: "/accounts/login/", 200),
@@ -223,6 +232,11 @@ PAGES = [
     ("evidence log", "engineer", lambda w: f"/people/{w.engineer.uid}/log/", 200),
     ("evidence log, manager", "manager", lambda w: f"/people/{w.engineer.uid}/log/", 200),
     ("evidence log, HR", "hr", lambda w: f"/people/{w.engineer.uid}/log/", 200),
+    ("check-ins", "engineer", lambda w: f"/people/{w.engineer.uid}/check-ins/", 200),
+    ("check-in, rating", "engineer", lambda w: check_in_of(w.engineer, "person"), 200),
+    ("check-in, manager", "manager", lambda w: check_in_of(w.manager, "manager"), 200),
+    ("check-in, agreed", "engineer", lambda w: check_in_of(w.engineer, "closed"), 200),
+    ("team growth", "manager", lambda w: "/team/growth/", 200),
     ("proposals list", "manager", lambda w: "/proposals/", 200),
     ("new proposal", "promoted", lambda w: "/proposals/new/", 200),
     ("proposal page, draft", "drafter", lambda w: f"/proposals/{w.draft.uid}/", 200),
