@@ -8,8 +8,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from config.access import person_required
+from config.htmx import wants_fragment
 from people.forms.growth import LogEditForm, LogEntryForm, LogFilterForm, RedactForm
 from people.permissions.growth import (
     LogRights,
@@ -44,6 +46,7 @@ def _log_url(person, entry=None) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 @person_required
 def log(request: PersonRequest, uid):
     """The person's log, newest first, filtered by competency, a page at a time; and
@@ -97,7 +100,10 @@ def _log_page(request, person, rights, competencies, form):
         "entries": entries,
     }
     status = 422 if form is not None and form.errors else 200
-    return render(request, "people/growth/log.html", context, status=status)
+    template = "people/growth/log.html"
+    if request.method == "GET" and wants_fragment(request):
+        template += "#entries"  # the filters, changed in place
+    return render(request, template, context, status=status)
 
 
 @require_http_methods(["GET", "POST"])

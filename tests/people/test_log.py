@@ -270,6 +270,12 @@ def test_the_log_filters_by_competency_and_pages(client_for, riya):
     filtered = body(client.get(log_url(riya, competency="comp-2")))
     assert "3 entries showing Competency 2." in filtered
     assert filtered.count('class="log-entry"') == 3
+    # Changed in place (htmx): only the entries come back, not the page or its form.
+    response = client.get(log_url(riya, competency="comp-2"), HTTP_HX_REQUEST="true")
+    fragment = body(response)
+    assert "HX-Request" in response["Vary"]
+    assert fragment.strip().startswith('<div id="log-entries"') and "<h1>" not in fragment
+    assert "Add to the log" not in fragment and fragment.count('class="log-entry"') == 3
     # A competency that is none of the ladder's filters nothing, marks nothing invalid.
     ignored = body(client.get(log_url(riya, competency="zz\x00", page="²")))
     assert "28 entries" in ignored and "aria-invalid" not in ignored
