@@ -37,6 +37,7 @@ urlpatterns = [
     path("people/<uuid:uid>/growth/", insights.growth, name="growth"),
     path("people/<uuid:uid>/check-ins/", checkins.check_ins, name="check_ins"),
     path("team/growth/", checkins.team, name="team_growth"),
+    path("reminders/<str:token>/", checkins.reminders, name="reminders"),
     path("people/<uuid:uid>/check-ins/start/", checkins.start, name="check_in_start"),
     path("check-ins/<uuid:uid>/", checkins.detail, name="check_in"),
     path("check-ins/<uuid:uid>/rate/", checkins.rate, name="check_in_rate"),

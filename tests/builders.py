@@ -335,7 +335,11 @@ def snapshot(world):
         "log": sorted(
             LogEntry.objects.values_list("uid", "text", "competencies", "revision", "redacted_at")
         ),
-        "people": sorted(Person.objects.values_list("email", "manager_id", "level_id", "left_at")),
+        "people": sorted(
+            Person.objects.values_list(
+                "email", "manager_id", "level_id", "left_at", "reminders_off"
+            )
+        ),
         "passwords": sorted(get_user_model().objects.values_list("username", "password")),
         "versions": sorted(
             LadderVersion.objects.values_list("pk", "status", "name", "description")

@@ -27,6 +27,7 @@ from django.utils import timezone
 from ladders.ladder_format import to_yaml
 from ladders.models import Level
 from ladders.services.versions import draft_start
+from people.services.reminders import stop_token
 from tests.builders import (
     APPROVED,
     DRAFT,
@@ -112,6 +113,7 @@ class Row:
             "cycle": world.cycle.uid,
             "entry": world.extra["entry"].uid,
             "check_in": world.extra["check_in"].uid,
+            "stop": stop_token(world.people["report"]),
         }
         kwargs = {key: str(value).format(**values) for key, value in (self.kwargs or {}).items()}
         return reverse(self.name, kwargs=kwargs) + self.query.format(**values)
@@ -175,6 +177,10 @@ ROWS = [
     # sees but does not act; she has one open, so starting another is refused)
     Row("people:check_ins", "get",                    (302, 403, 200, 200, 404, 200, 404), PERSON),
     Row("people:team_growth", "get",                  (302, 403, 404, 200, 200, 404, 404)),
+    # The link in Riya's reminders: the signed token is the key, signed in or not.
+    Row("people:reminders", "get",                    PUBLIC, {"token": "{stop}"}),
+    Row("people:reminders", "post",                   (302,) * 7, {"token": "{stop}"},
+        data={"reminders": "off"}),
     Row("people:check_in_start", "post",              (302, 403, 409, 409, 404, 403, 404), PERSON,
         changes=False),
     Row("people:check_in", "get",                     (302, 403, 200, 200, 404, 200, 404),
@@ -320,6 +326,7 @@ METHODS = {
     "people:log": {"GET", "POST"},
     "people:check_ins": {"GET"},
     "people:team_growth": {"GET"},
+    "people:reminders": {"GET", "POST"},
     "people:check_in_start": {"POST"},
     "people:check_in": {"GET"},
     "people:check_in_rate": {"POST"},

@@ -15,6 +15,7 @@ from ladders.models import Level
 from ladders.services.versions import draft_start
 from people.services.checkins import check_in_start
 from people.services.evidence_log import log_entry_add
+from people.services.reminders import stop_token
 from people.services.workflow import cycle_open, proposal_create
 from tests.builders import ladder_data, publish
 
@@ -96,6 +97,7 @@ PAGES = {
     "people:log": ("report", "/people/{report.uid}/log/"),
     "people:check_ins": ("report", "/people/{report.uid}/check-ins/"),
     "people:team_growth": ("manager", "/team/growth/"),
+    "people:reminders": (None, "/reminders/{stop}/"),
     "people:check_in": ("report", "/check-ins/{check_in.uid}/"),
     "people:log_entry_edit": ("report", "/people/{report.uid}/log/{entry.uid}/edit/"),
     "people:log_entry_redact": ("hr", "/people/{report.uid}/log/{entry.uid}/redact/"),
@@ -191,7 +193,12 @@ def test_every_page_has_exactly_one_h1_a_skip_link_and_main(
     proposal, cycle = proposal_in_cycle
     response = client.get(
         url.format(
-            report=report, proposal=proposal, cycle=cycle, entry=log_entry, check_in=check_in
+            report=report,
+            proposal=proposal,
+            cycle=cycle,
+            entry=log_entry,
+            check_in=check_in,
+            stop=stop_token(report),
         )
     )
     assert response.status_code == 200

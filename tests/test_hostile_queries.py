@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ladders.services.versions import draft_start
+from people.services.reminders import stop_token
 from tests.builders import IN_CALIBRATION, build_world, routed_names, walk
 from tests.factories import UserFactory
 
@@ -38,6 +39,7 @@ PAGES = {
     "people:log": {"uid": "{report}"},
     "people:check_ins": {"uid": "{report}"},
     "people:team_growth": {},
+    "people:reminders": {"token": "{stop}"},
     "people:check_in": {"uid": "{check_in}"},
     "people:log_entry_edit": {"uid": "{report}", "entry_uid": "{entry}"},
     "people:log_entry_redact": {"uid": "{report}", "entry_uid": "{entry}"},
@@ -106,6 +108,7 @@ def page_url(world, name):
         "cycle": world.cycle.uid,
         "entry": world.extra["entry"].uid,
         "check_in": world.extra["check_in"].uid,
+        "stop": stop_token(world.people["report"]),
     }
     kwargs = {key: value.format(**values) for key, value in PAGES[name].items()}
     return reverse(name, kwargs=kwargs)

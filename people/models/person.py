@@ -116,6 +116,10 @@ class Person(models.Model):
     # inactive) and cleared if they come back. Their history stays as it was.
     left_at = models.DateTimeField(null=True, blank=True)
     left_reason = models.CharField(max_length=500, blank=True)
+    # Check-in reminders: at most one digest a day (when the last went out), and none
+    # once the person stops them from the link in the mail.
+    reminders_off = models.BooleanField(default=False)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

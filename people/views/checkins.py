@@ -4,12 +4,13 @@ form of whoever's turn it is, and its steps: rating, agreeing, cancelling."""
 from datetime import timedelta
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.access import person_required
 from people.forms.checkins import AgreeForm, CancelForm, RatingsForm
@@ -30,6 +31,7 @@ from people.services.checkins import (
     check_in_rate,
     check_in_start,
 )
+from people.services.reminders import person_from_stop_token, reminders_set, stop_token
 
 PAGE_SIZE = 20
 # Log entries offered to attach: those of the last year.
@@ -55,6 +57,8 @@ def _list_page(request: PersonRequest, person, *, error="", status=200):
         "page": page,
         "open_one": open_one,
         "may_start": open_one is None and may_start_check_in(request.person, person),
+        # One's own reminders are set from one's own list.
+        "reminders_link": stop_token(person) if person.pk == request.person.pk else None,
         "error": error,
     }
     return render(request, "people/checkins/list.html", context, status=status)
@@ -220,3 +224,22 @@ def cancel(request: PersonRequest, uid):
         return _refused(request, check_in, error, "cancel_form", form)
     messages.success(request, "Check-in cancelled.")
     return redirect(check_in)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def reminders(request, token):
+    """The link in every reminder: stop them (or have them again), signed in or not.
+    The signed token names the person; a link that is not one of ours is a 404."""
+    person = person_from_stop_token(token)
+    if person is None:
+        raise Http404("This link is not one of ours, or it was cut short.")
+    if request.method == "POST":
+        on = request.POST.get("reminders") == "on"
+        reminders_set(person=person, on=on)
+        messages.success(
+            request, "Check-in reminders are on again." if on else "Check-in reminders stopped."
+        )
+        return redirect("people:reminders", token=token)
+    person.refresh_from_db(fields=["reminders_off"])
+    return render(request, "people/checkins/reminders.html", {"who": person})
