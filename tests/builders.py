@@ -30,7 +30,7 @@ from people.models import (
     Person,
     Proposal,
 )
-from people.services.checkins import check_in_start
+from people.services.checkins import check_in_agree, check_in_rate, check_in_start
 from people.services.evidence_log import log_entry_add
 from people.services.levels import person_set_level
 from people.services.workflow import (
@@ -404,3 +404,22 @@ def check_in_ratings(check_in, ratings, notes=None) -> dict:
         data[f"rating-{row.competency_id}"] = rating
         data[f"note-{row.competency_id}"] = (notes or {}).get(row.competency.name, "")
     return data
+
+
+def agreed_check_in(person, manager, agreed):
+    """A check-in of ``person`` taken through every step to ``agreed`` ratings."""
+    check_in = check_in_start(person=person, by=person)
+    rows = [r.competency_id for r in check_in.ratings.order_by("competency__position")]
+    for by in (person, manager):
+        check_in_rate(
+            check_in=check_in,
+            by=by,
+            revision=CheckIn.objects.get(pk=check_in.pk).revision,
+            ratings={pk: ("meets", "") for pk in rows},
+        )
+    return check_in_agree(
+        check_in=check_in,
+        by=manager,
+        revision=CheckIn.objects.get(pk=check_in.pk).revision,
+        agreed=dict(zip(rows, agreed, strict=True)),
+    )

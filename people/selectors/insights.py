@@ -10,11 +10,19 @@ from datetime import datetime, time, timedelta
 from statistics import median
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from ladders.models import Track
-from people.models import CalibrationCycle, LevelChange, Person, PersonAttribute, Proposal
+from ladders.models import Level, Track
+from people.models import (
+    CalibrationCycle,
+    CheckIn,
+    LevelChange,
+    Person,
+    PersonAttribute,
+    Proposal,
+)
+from people.models.checkins import Rating
 
 DECIDED = Q(state__in=Proposal.DECIDED_STATES)
 APPROVED = Q(state=Proposal.State.APPROVED)
@@ -545,6 +553,7 @@ def parity_tables(ladder, *, attribute="") -> list[Table]:
         _time_to_promotion(ladder, recent),
         _trend(ladder, recent),
         _laterals(ladder),
+        _ready_not_proposed(ladder),
     ]
     if attribute:
         tables.append(_headcount_by_attribute(ladder, attribute))
@@ -719,6 +728,89 @@ def _laterals(ladder) -> Table:
         },
         summary=_sentence(summary),
         nothing_to_draw="No lateral move approved yet: nothing to draw.",
+    )
+
+
+def _ready_not_proposed(ladder) -> Table:
+    """Runs three queries. Who looks ready by their latest agreed check-in (every
+    competency "beyond" their current level, below the top of their track), by grade and
+    track kind, and how many of them have a proposal open: are ICs who look ready put
+    forward as often as managers who do? Groups of fewer people than the threshold are
+    not shown, so no row points at a person."""
+    not_beyond = Count("ratings", filter=~Q(ratings__agreed_rating=Rating.BEYOND))
+    agreed = CheckIn.objects.filter(state=CheckIn.State.CLOSED)
+    newest = agreed.filter(person=OuterRef("person")).order_by("-ended_at", "-pk").values("pk")
+    latest = (
+        agreed.filter(
+            pk=Subquery(newest[:1]),
+            person__left_at__isnull=True,
+            person__level__version__ladder=ladder,
+        )
+        .annotate(not_beyond=not_beyond)
+        .values(
+            "person_id",
+            "not_beyond",
+            "level__code",
+            "level__track__key",
+            "person__level__code",
+            "person__level__grade",
+            "person__level__track__key",
+            "person__level__track__kind",
+            "person__level__track_id",
+        )
+    )
+    tops = dict(
+        Level.objects.filter(version__ladder=ladder)
+        .values("track_id")
+        .annotate(top=Max("grade"))
+        .values_list("track_id", "top")
+    )
+    ready = {
+        row["person_id"]: (row["person__level__grade"], row["person__level__track__kind"])
+        for row in latest
+        if row["not_beyond"] == 0
+        and (row["level__code"], row["level__track__key"])
+        == (row["person__level__code"], row["person__level__track__key"])
+        and row["person__level__grade"] < tops.get(row["person__level__track_id"], 0)
+    }
+    proposed = set(
+        Proposal.objects.filter(person_id__in=list(ready), state__in=Proposal.OPEN_STATES)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    groups: dict[tuple[int, str], list[int]] = {}
+    for person_id, (grade, kind) in ready.items():
+        counts = groups.setdefault((grade, kind), [0, 0])
+        counts[0] += 1
+        counts[1] += person_id in proposed
+    rows, hidden = [], 0
+    for (grade, kind), (n, put_forward) in sorted(groups.items()):
+        if n < min_group():
+            hidden += n
+            continue
+        track = "Individual contributor" if kind == IC else "Management"
+        rows.append([f"Grade {grade}", track, n, put_forward, n - put_forward])
+    by_kind: dict[str, list[int]] = {IC: [0, 0], MANAGEMENT: [0, 0]}
+    for (_, kind), (n, put_forward) in groups.items():
+        by_kind[kind][0] += n
+        by_kind[kind][1] += put_forward
+    said = []
+    for kind, word in ((IC, "IC"), (MANAGEMENT, "manager")):
+        n, put_forward = by_kind[kind]
+        if n == 0:
+            said.append(f"no {word} looks ready")
+        elif n < min_group():
+            said.append(f"fewer than {min_group()} {word}s look ready")
+        else:
+            said.append(f"{n - put_forward} of {n} {word}s who look ready not yet proposed")
+    return Table(
+        key="ready",
+        title="Ready by their last check-in, and proposed or not",
+        headers=["Grade", "Track", "Look ready", "Proposed", "Not yet proposed"],
+        rows=rows,
+        note="Ready: every competency agreed “beyond” their level at their latest check-in, "
+        "below the top of their track; proposed: a proposal open now. " + _suppressed_note(hidden),
+        summary=_sentence("; ".join(said)),
     )
 
 

@@ -14,12 +14,20 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from people.models import CheckIn, CheckInEvent, CheckInRating, Evidence
-from people.services.checkins import check_in_agree, check_in_rate, check_in_start
+from people.services.checkins import check_in_start
 from people.services.departures import person_deactivate
 from people.services.evidence_log import log_entry_add
 from people.services.levels import person_set_level
 from people.services.reporting_lines import person_set_manager
-from tests.builders import SIGNED_IN, check_in_ratings, ladder_data, level, publish
+from people.services.workflow import proposal_create
+from tests.builders import (
+    SIGNED_IN,
+    agreed_check_in,
+    check_in_ratings,
+    ladder_data,
+    level,
+    publish,
+)
 from tests.factories import PersonFactory
 
 
@@ -288,25 +296,6 @@ def test_each_step_tells_whose_turn_it_is_on_home_and_by_mail(
     assert "Riya moves teams next week." in mailoutbox[-1].body
 
 
-def agreed_check_in(person, manager, agreed):
-    """A check-in of ``person`` taken through every step to ``agreed`` ratings."""
-    check_in = check_in_start(person=person, by=person)
-    rows = [r.competency_id for r in check_in.ratings.order_by("competency__position")]
-    for by in (person, manager):
-        check_in_rate(
-            check_in=check_in,
-            by=by,
-            revision=CheckIn.objects.get(pk=check_in.pk).revision,
-            ratings={pk: ("meets", "") for pk in rows},
-        )
-    return check_in_agree(
-        check_in=check_in,
-        by=manager,
-        revision=CheckIn.objects.get(pk=check_in.pk).revision,
-        agreed=dict(zip(rows, agreed, strict=True)),
-    )
-
-
 def standing_section(html):
     return html.split('id="standing-heading"')[1].split("</section>")[0]
 
@@ -422,3 +411,37 @@ def test_a_manager_sees_their_team_competency_by_competency(
     assert "Looks ready" not in mate
     assert re.findall(r'rating rating-(\w+)">', mate) == ["meets", "beyond", "not_yet"]
     assert f'action="/people/{riya.uid}/check-ins/start/"' in riya_row
+
+
+def test_parity_says_who_looks_ready_and_whether_they_were_proposed(
+    client_for, hr, manager, engineering, settings
+):
+    settings.INSIGHTS_MIN_GROUP = 2
+    people = {}
+    for name, code, agreed in [
+        ("Ready One", "IC1", ["beyond"] * 3),
+        ("Ready Two", "IC1", ["beyond"] * 3),
+        ("Ready Proposed", "IC1", ["beyond"] * 3),
+        ("Almost", "IC1", ["beyond", "meets", "beyond"]),
+        ("Top Of Track", "IC3", ["beyond"] * 3),
+        ("Lone Manager", "M1", ["beyond"] * 3),
+    ]:
+        person = PersonFactory(name=name, manager=manager)
+        person_set_level(person=person, level=level(engineering, code), by=None, source="hr")
+        person.refresh_from_db()
+        agreed_check_in(person, manager, agreed)
+        people[name] = person
+    proposal_create(
+        person=people["Ready Proposed"],
+        author=manager,
+        kind="promotion",
+        target=level(engineering, "IC2"),
+    )
+    html = body(client_for(hr).get(reverse("people:parity")))
+    section = html.split("Ready by their last check-in, and proposed or not")[1]
+    rows = section.split("<tbody>")[1].split("</tbody>")[0]
+    # Three ICs at grade 1 look ready, one proposed; the top of a track is never ready;
+    # the lone manager is a group of one, under the threshold of two.
+    assert re.findall(r"<td[^>]*>([^<]+)</td>", rows) == ["Individual contributor", "3", "1", "2"]
+    assert "(1 person left out)" in section
+    assert "2 of 3 ICs who look ready not yet proposed; fewer than 2 managers look ready" in html

@@ -508,9 +508,11 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
 
 
 # The ladder asked for, or else the first published one (1); the last cycles, headcount,
-# time to promotion, the trend and the lateral moves (5); the attribute names for the
-# select (1); then the page's ladder select counts and lists the published ladders (2).
-PARITY = 1 + 5 + 1 + 2
+# time to promotion, the trend and the lateral moves (5); who looks ready by their last
+# check-in and the top of each track (2; a third, their proposals, once someone does);
+# the attribute names for the select (1); then the page's ladder select counts and
+# lists the published ladders (2).
+PARITY = 1 + 5 + 2 + 1 + 2
 
 
 @pytest.mark.parametrize(

@@ -16,14 +16,12 @@ from ladders.models import Expectation
 from ladders.services.versions import draft_start, version_publish
 from people.models import (
     CalibrationCycle,
-    CheckIn,
     Comment,
     Evidence,
     LevelChange,
     Person,
     Proposal,
 )
-from people.services.checkins import check_in_agree, check_in_rate, check_in_start
 from people.services.levels import person_set_level
 from people.services.workflow import (
     apply_due_levels,
@@ -37,7 +35,7 @@ from people.services.workflow import (
     proposal_submit,
     proposal_withdraw,
 )
-from tests.builders import SIGNED_IN, ladder_data, level, publish
+from tests.builders import SIGNED_IN, agreed_check_in, ladder_data, level, publish
 from tests.factories import PersonFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -1178,22 +1176,7 @@ def test_reviewers_see_the_subjects_agreed_check_ins_on_the_proposal(
 ):
     give_level(report, engineering, "IC1")
     for agreed in (["meets", "meets", "not_yet"], ["beyond", "meets", "beyond"]):
-        check_in = check_in_start(person=report, by=report)
-        keys = [r.competency_id for r in check_in.ratings.order_by("competency__position")]
-        for by in (report, manager):
-            revision = CheckIn.objects.get(pk=check_in.pk).revision
-            check_in_rate(
-                check_in=check_in,
-                by=by,
-                revision=revision,
-                ratings={pk: ("meets", "") for pk in keys},
-            )
-        check_in_agree(
-            check_in=check_in,
-            by=manager,
-            revision=CheckIn.objects.get(pk=check_in.pk).revision,
-            agreed=dict(zip(keys, agreed, strict=True)),
-        )
+        agreed_check_in(report, manager, agreed)
     proposal = promotion(report, engineering, state="submitted")
     html = body(client_for(manager).get(proposal.get_absolute_url()))
     table = html.split("agreed check-ins</h2>")[1].split("<tbody>")[1]
