@@ -49,6 +49,8 @@ class Table:
     badge: str = ""
     # Said instead of a chart with nothing to draw, over a table of zeros.
     nothing_to_draw: str = "Nothing to draw: every number below is zero or missing."
+    # Said instead of a table without rows ("" for the page's own words).
+    empty: str = ""
 
     @property
     def shown(self) -> list[list]:
@@ -811,6 +813,9 @@ def _ready_not_proposed(ladder) -> Table:
         note="Ready: every competency agreed “beyond” their level at their latest check-in, "
         "below the top of their track; proposed: a proposal open now. " + _suppressed_note(hidden),
         summary=_sentence("; ".join(said)),
+        empty="Nobody looks ready yet."
+        if not groups
+        else f"Every group is smaller than {min_group()}: none is shown.",
     )
 
 

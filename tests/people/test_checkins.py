@@ -445,3 +445,8 @@ def test_parity_says_who_looks_ready_and_whether_they_were_proposed(
     assert re.findall(r"<td[^>]*>([^<]+)</td>", rows) == ["Individual contributor", "3", "1", "2"]
     assert "(1 person left out)" in section
     assert "2 of 3 ICs who look ready not yet proposed; fewer than 2 managers look ready" in html
+    # With a threshold above every group, the table says why it is empty.
+    settings.INSIGHTS_MIN_GROUP = 5
+    html = body(client_for(hr).get(reverse("people:parity")))
+    assert "Every group is smaller than 5: none is shown." in html
+    assert "fewer than 5 ICs look ready" in html
