@@ -449,4 +449,4 @@ def test_parity_says_who_looks_ready_and_whether_they_were_proposed(
     settings.INSIGHTS_MIN_GROUP = 5
     html = body(client_for(hr).get(reverse("people:parity")))
     assert "Every group is smaller than 5: none is shown." in html
-    assert "fewer than 5 ICs look ready" in html
+    assert "Fewer than 5 ICs look ready; fewer than 5 managers look ready." in html
