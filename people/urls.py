@@ -42,6 +42,11 @@ urlpatterns = [
     path("check-ins/<uuid:uid>/", checkins.detail, name="check_in"),
     path("check-ins/<uuid:uid>/rate/", checkins.rate, name="check_in_rate"),
     path("check-ins/<uuid:uid>/cancel/", checkins.cancel, name="check_in_cancel"),
+    path(
+        "check-ins/<uuid:uid>/notes/<slug:key>/redact/",
+        checkins.redact_notes,
+        name="check_in_redact",
+    ),
     path("people/<uuid:uid>/log/", evidence_log.log, name="log"),
     path(
         "people/<uuid:uid>/log/<uuid:entry_uid>/edit/",

@@ -330,7 +330,9 @@ def snapshot(world):
         "levels": LevelChange.objects.count(),
         "check_ins": sorted(CheckIn.objects.values_list("uid", "state", "revision")),
         "ratings": sorted(
-            CheckInRating.objects.values_list("pk", "person_rating", "person_note", "agreed_rating")
+            CheckInRating.objects.values_list(
+                "pk", "person_rating", "person_note", "agreed_rating", "redacted_at"
+            )
         ),
         "log": sorted(
             LogEntry.objects.values_list("uid", "text", "competencies", "revision", "redacted_at")
@@ -406,7 +408,7 @@ def check_in_ratings(check_in, ratings, notes=None) -> dict:
     return data
 
 
-def agreed_check_in(person, manager, agreed):
+def agreed_check_in(person, manager, agreed, note=""):
     """A check-in of ``person`` taken through every step to ``agreed`` ratings."""
     check_in = check_in_start(person=person, by=person)
     rows = [r.competency_id for r in check_in.ratings.order_by("competency__position")]
@@ -415,7 +417,7 @@ def agreed_check_in(person, manager, agreed):
             check_in=check_in,
             by=by,
             revision=CheckIn.objects.get(pk=check_in.pk).revision,
-            ratings={pk: ("meets", "") for pk in rows},
+            ratings={pk: ("meets", note) for pk in rows},
         )
     return check_in_agree(
         check_in=check_in,

@@ -176,6 +176,8 @@ ROWS = [
     # people/urls.py: check-ins (Riya's, open at her turn; she has a manager, so HR
     # sees but does not act; she has one open, so starting another is refused)
     Row("people:check_ins", "get",                    (302, 403, 200, 200, 404, 200, 404), PERSON),
+    Row("people:check_in_redact", "post",             (302, 403, 403, 403, 404, 302, 404),
+        {"uid": "{check_in}", "key": "comp-1"}, data={"reason": "About someone else."}),
     Row("people:team_growth", "get",                  (302, 403, 404, 200, 200, 404, 404)),
     # The link in Riya's reminders: the signed token is the key, signed in or not.
     Row("people:reminders", "get",                    PUBLIC, {"token": "{stop}"}),
@@ -326,6 +328,7 @@ METHODS = {
     "people:log": {"GET", "POST"},
     "people:check_ins": {"GET"},
     "people:team_growth": {"GET"},
+    "people:check_in_redact": {"POST"},
     "people:reminders": {"GET", "POST"},
     "people:check_in_start": {"POST"},
     "people:check_in": {"GET"},

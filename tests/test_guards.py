@@ -108,6 +108,7 @@ NOT_PAGES = {
     "people:check_in_start",
     "people:check_in_rate",
     "people:check_in_cancel",
+    "people:check_in_redact",
     "healthz",
     "people:change_manager",
     "people:set_level",

@@ -137,7 +137,7 @@ def ask(client, url, params, *, htmx):
 POST_ONLY = {
     "people:change_manager", "people:set_level", "people:deactivate", "people:reactivate",
     "people:evidence_autosave", "people:check_in_start", "people:check_in_rate",
-    "people:check_in_cancel",
+    "people:check_in_cancel", "people:check_in_redact",
     "people:proposal_submit", "people:proposal_withdraw", "people:proposal_endorse",
     "people:proposal_return", "people:proposal_comment", "people:cycle_close",
     "ladders:start_draft", "ladders:details", "ladders:item_add", "ladders:item_remove",

@@ -95,6 +95,15 @@ class AgreeForm(_PerCompetencyForm):
         }
 
 
+class RedactNotesForm(forms.Form):
+    reason = forms.CharField(
+        label="Why redact these notes",
+        max_length=REASON_MAX,
+        help_text="The notes are gone for good; who redacted them, when and why stay in "
+        "their place for everyone who reads the check-in.",
+    )
+
+
 class CancelForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(

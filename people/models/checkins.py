@@ -44,6 +44,7 @@ class CheckInAction(models.TextChoices):
     AGREED = "agreed", "Agreed and closed"
     CANCELLED = "cancelled", "Cancelled"
     REMINDED = "reminded", "Reminded"
+    REDACTED = "redacted", "Notes redacted"
 
 
 # An ended check-in (closed or cancelled) changes no more, whatever code path tries:
@@ -59,8 +60,19 @@ _KEEP_ENDED = """
     RETURN NEW;
 """
 
-# Its ratings likewise, once it has ended.
+# Its ratings likewise, once it has ended; but for HR's redaction of a row's notes
+# (written about the wrong person, or holding what must not be kept): the notes
+# emptied, who, when and why recorded, nothing else touched, and once only.
 _KEEP_ENDED_RATINGS = """
+    IF TG_OP = 'UPDATE'
+        AND OLD.redacted_at IS NULL AND NEW.redacted_at IS NOT NULL
+        AND NEW.person_note = '' AND NEW.manager_note = ''
+        AND NEW.check_in_id = OLD.check_in_id AND NEW.competency_id = OLD.competency_id
+        AND NEW.person_rating = OLD.person_rating AND NEW.manager_rating = OLD.manager_rating
+        AND NEW.agreed_rating = OLD.agreed_rating
+    THEN
+        RETURN NEW;
+    END IF;
     IF EXISTS (
         SELECT 1 FROM people_checkin
         WHERE id = OLD.check_in_id AND state IN ('closed', 'cancelled')
@@ -159,11 +171,27 @@ class CheckInRating(models.Model):
     manager_rating = models.CharField(max_length=8, choices=Rating, blank=True)
     manager_note = models.TextField(blank=True)
     agreed_rating = models.CharField(max_length=8, choices=Rating, blank=True)
+    redacted_at = models.DateTimeField(null=True, blank=True)
+    redacted_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    redaction_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["check_in", "competency"], name="check_in_rates_a_competency_once"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(redacted_at__isnull=True, redacted_by__isnull=True, redaction_reason="")
+                    | (
+                        Q(redacted_at__isnull=False, redacted_by__isnull=False)
+                        & Q(person_note="", manager_note="")
+                        & ~Q(redaction_reason="")
+                    )
+                ),
+                name="check_in_redaction_records_who_when_why_and_empties",
             ),
         ]
         triggers = [

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from people.models import CheckIn, Person
-from people.permissions.people import sees_growth_of
+from people.permissions.people import decides_about, sees_growth_of
 
 
 def get_check_in_for(viewer: Person, uid) -> CheckIn:
@@ -66,6 +66,11 @@ def require_turn(viewer: Person, check_in: CheckIn) -> None:
         return  # the service says it has ended, with the state it is in
     if whose_turn(check_in) != side_of(viewer, check_in):
         raise PermissionDenied("It is not your turn in this check-in.")
+
+
+def may_redact_notes(viewer: Person, check_in: CheckIn) -> bool:
+    """HR redacts a check-in's notes, never about themselves."""
+    return decides_about(viewer, check_in.person)
 
 
 def may_start_check_in(viewer: Person, person: Person) -> bool:

@@ -27,7 +27,11 @@ class RatedRow:
 def check_in_rows(check_in: CheckIn) -> tuple[Level | None, list[RatedRow]]:
     """Runs three queries. The next level on the check-in's track (None at the top),
     and its competencies in the rubric's order."""
-    ratings = list(check_in.ratings.select_related("competency").order_by("competency__position"))
+    ratings = list(
+        check_in.ratings.select_related("competency", "redacted_by").order_by(
+            "competency__position"
+        )
+    )
     level = check_in.level
     following = (
         Level.objects.filter(track=level.track, grade__gt=level.grade).order_by("grade").first()

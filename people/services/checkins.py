@@ -258,3 +258,32 @@ def check_ins_cancel_outdated(*, involving) -> int:
             check_in_cancel(check_in=check_in, by=None, revision=None, reason=reason)
             cancelled += 1
     return cancelled
+
+
+def check_in_notes_redact(*, rating: CheckInRating, by: Person, reason: str) -> CheckInRating:
+    """HR empties one competency's notes of a check-in, ended or not (written about
+    the wrong person, or holding what must not be kept): who, when and why are kept
+    in their place and in its history. The ratings stay."""
+    reason = reason.strip()
+    if not reason:
+        raise CheckInError("Say why the notes are redacted: everyone who reads it sees why.")
+    if len(reason) > REASON_MAX or has_control_characters(reason):
+        raise CheckInError(f"Give the reason in one line of at most {REASON_MAX} characters.")
+    with transaction.atomic():
+        rating = CheckInRating.objects.select_for_update().get(pk=rating.pk)
+        if rating.redacted_at is not None:
+            raise CheckInError("These notes were redacted already: nothing was changed.")
+        rating.person_note = rating.manager_note = ""
+        rating.redacted_at, rating.redacted_by, rating.redaction_reason = timezone.now(), by, reason
+        rating.save(
+            update_fields=[
+                "person_note",
+                "manager_note",
+                "redacted_at",
+                "redacted_by",
+                "redaction_reason",
+            ]
+        )
+        check_in = rating.check_in
+        _event(check_in, by, Action.REDACTED, check_in.state, reason)
+    return rating

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.access import person_required
-from people.forms.checkins import AgreeForm, CancelForm, RatingsForm
+from people.forms.checkins import AgreeForm, CancelForm, RatingsForm, RedactNotesForm
 from people.models import CheckIn, LogEntry
 from people.permissions.checkins import (
     get_check_in_for,
+    may_redact_notes,
     may_start_check_in,
     require_turn,
     side_of,
@@ -28,6 +29,7 @@ from people.services.checkins import (
     CheckInError,
     check_in_agree,
     check_in_cancel,
+    check_in_notes_redact,
     check_in_rate,
     check_in_start,
 )
@@ -116,7 +118,15 @@ def _step_form(check_in: CheckIn, rows: list[RatedRow], data=None) -> RatingsFor
     return RatingsForm(*args, rows=ratings, entries=entries, initial=initial)
 
 
-def _page(request: PersonRequest, check_in: CheckIn, *, form=None, cancel_form=None, status=200):
+def _page(
+    request: PersonRequest,
+    check_in: CheckIn,
+    *,
+    form=None,
+    cancel_form=None,
+    redacting=None,
+    status=200,
+):
     viewer = request.person
     following, rows = check_in_rows(check_in)
     side = side_of(viewer, check_in)
@@ -143,6 +153,9 @@ def _page(request: PersonRequest, check_in: CheckIn, *, form=None, cancel_form=N
         ),
         "entries": check_in.entries.select_related("author").order_by("-happened_on", "-pk"),
         "events": check_in.events.select_related("actor").order_by("at", "pk"),
+        "may_redact": may_redact_notes(viewer, check_in),
+        # A refused redaction: (competency key, its form, with the reason typed).
+        "redacting": redacting,
     }
     return render(request, "people/checkins/detail.html", context, status=status)
 
@@ -243,3 +256,24 @@ def reminders(request, token):
         return redirect("people:reminders", token=token)
     person.refresh_from_db(fields=["reminders_off"])
     return render(request, "people/checkins/reminders.html", {"who": person})
+
+
+@require_POST
+@person_required
+def redact_notes(request: PersonRequest, uid, key):
+    check_in = get_check_in_for(request.person, uid)
+    if not may_redact_notes(request.person, check_in):
+        raise PermissionDenied("Only HR redacts a check-in's notes, and never about themselves.")
+    rating = check_in.ratings.filter(competency__key=key).first()
+    if rating is None:
+        raise Http404("No such competency in this check-in.")
+    form = RedactNotesForm(request.POST, auto_id="redact-%s")
+    if not form.is_valid():
+        return _page(request, check_in, redacting=(key, form), status=422)
+    try:
+        check_in_notes_redact(rating=rating, by=request.person, reason=form.cleaned_data["reason"])
+    except CheckInError as error:
+        form.add_error(None, str(error))
+        return _page(request, check_in, redacting=(key, form), status=409)
+    messages.success(request, "Notes redacted: the reason stands in their place.")
+    return redirect(check_in)

@@ -450,3 +450,36 @@ def test_parity_says_who_looks_ready_and_whether_they_were_proposed(
     html = body(client_for(hr).get(reverse("people:parity")))
     assert "Every group is smaller than 5: none is shown." in html
     assert "Fewer than 5 ICs look ready; fewer than 5 managers look ready." in html
+
+
+def test_hr_redacts_a_check_ins_notes_and_the_reason_stands_in_their_place(
+    client_for, riya, manager, hr
+):
+    agreed_check_in(riya, manager, ["meets", "meets", "meets"], note="About Bo, not Riya.")
+    check_in = CheckIn.objects.get()
+    first = rows_of(check_in)[0]
+    assert first.person_note == first.manager_note == "About Bo, not Riya."
+    # Notes written, then kept: the database refuses a plain change once closed.
+    with pytest.raises(DatabaseError), transaction.atomic():
+        CheckInRating.objects.filter(pk=first.pk).update(person_note="Changed.")
+    url = reverse("people:check_in_redact", args=[check_in.uid, "comp-1"])
+    assert client_for(riya).post(url, {"reason": "Mine."}).status_code == 403
+    assert client_for(manager).post(url, {"reason": "Mine."}).status_code == 403
+    response = client_for(hr).post(url, {"reason": " "})
+    assert response.status_code == 422
+    response = client_for(hr).post(url, {"reason": "Written about the wrong person."})
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert (first.person_note, first.manager_note, first.agreed_rating) == ("", "", "meets")
+    assert first.redacted_by == hr
+    page = body(client_for(riya).get(check_in.get_absolute_url()))
+    assert "Notes redacted by Hana People on" in page
+    assert "Written about the wrong person." in page
+    assert page.count("About Bo, not Riya.") == 4  # the two other rows' notes stay
+    assert check_in.events.filter(action="redacted", actor=hr).count() == 1
+    # Once only, and nothing else of a kept row moves.
+    assert client_for(hr).post(url, {"reason": "Again."}).status_code == 409
+    with pytest.raises(DatabaseError), transaction.atomic():
+        CheckInRating.objects.filter(pk=first.pk).update(agreed_rating="beyond")
+    unknown = reverse("people:check_in_redact", args=[check_in.uid, "no-such"])
+    assert client_for(hr).post(unknown, {"reason": "x"}).status_code == 404
