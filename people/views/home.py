@@ -11,7 +11,7 @@ from people.permissions.people import (
     nomination_rights,
     sees_organisation,
 )
-from people.selectors.checkins import check_ins_waiting_for
+from people.selectors.checkins import check_ins_waiting_for, standing_by_competency
 from people.selectors.proposals import WAITING_SHOWN, waiting_for, who_holds
 from people.selectors.standing import standing_of, team_of
 
@@ -28,6 +28,8 @@ def home(request: PersonRequest):
             "author", "target_level__track"
         ),
     }
+    if context["standing"]:
+        context["competencies"] = standing_by_competency(person)
     if person.is_manager:
         context["team"] = team_of(person)
         context["tree_size"] = Person.objects.reporting_tree_of(person).count()

@@ -303,15 +303,20 @@ def standing_section(html):
 def test_where_i_stand_shows_each_competency_moving_and_what_is_left(client_for, riya, manager):
     growth = reverse("people:growth", args=[riya.uid])
     assert "No agreed check-in yet" in body(client_for(riya).get(growth))
+    assert "No agreed check-in yet: " in body(client_for(riya).get("/"))
     agreed_check_in(riya, manager, ["not_yet", "meets", "meets"])
     agreed_check_in(riya, manager, ["meets", "beyond", "beyond"])
     section = standing_section(body(client_for(riya).get(growth)))
     assert "1 of 3 not yet “beyond” IC1 (working as IC2 asks): Competency 1." in section
     first = section.split("Competency 1</th>")[1].split("</tr>")[0]
     assert re.findall(r">(IC1: [^<]+)</span>", first) == ["IC1: Not yet", "IC1: Meets"]
+    home = body(client_for(riya).get("/"))
+    assert "3 competencies rated, 1 not yet “beyond” IC1." in home
     agreed_check_in(riya, manager, ["beyond", "beyond", "beyond"])
     section = standing_section(body(client_for(manager).get(growth)))
     assert "Every competency is “beyond” IC1: ready for IC2 by this record." in section
+    home = body(client_for(riya).get("/"))
+    assert "every one “beyond” IC1: you look ready for IC2." in home
 
 
 def test_beyond_the_top_of_a_track_is_not_ready_for_a_level_that_does_not_exist(
