@@ -157,6 +157,17 @@ def check_in_rate(
             raise CheckInError(f"This check-in is “{check_in.get_state_display()}”: no rating now.")
         rows = _checked_ratings(check_in, ratings, with_notes=True)
         side = "person" if check_in.state == State.PERSON else "manager"
+        # A row whose notes HR redacted keeps none (the database holds it to that).
+        redacted = [
+            row.competency.name
+            for pk, row in rows.items()
+            if row.redacted_at and ratings[pk][1].strip()
+        ]
+        if redacted:
+            raise CheckInError(
+                f"HR redacted the notes on {', '.join(redacted)}: leave "
+                f"{'its note' if len(redacted) == 1 else 'their notes'} empty."
+            )
         for pk, row in rows.items():
             rating, note = ratings[pk]
             setattr(row, f"{side}_rating", rating)

@@ -483,3 +483,27 @@ def test_hr_redacts_a_check_ins_notes_and_the_reason_stands_in_their_place(
         CheckInRating.objects.filter(pk=first.pk).update(agreed_rating="beyond")
     unknown = reverse("people:check_in_redact", args=[check_in.uid, "no-such"])
     assert client_for(hr).post(unknown, {"reason": "x"}).status_code == 404
+
+
+def test_a_side_rating_after_hr_redacted_an_open_check_ins_notes_gets_a_message(
+    client_for, riya, manager, hr
+):
+    check_in = check_in_start(person=riya, by=riya)
+    client_for(riya).post(
+        rate_url(check_in),
+        check_in_ratings(check_in, ["meets"] * 3, {"Competency 1": "About Bo, not Riya."}),
+    )
+    url = reverse("people:check_in_redact", args=[check_in.uid, "comp-1"])
+    assert (
+        client_for(hr).post(url, {"reason": "Written about the wrong person."}).status_code == 302
+    )
+    check_in.refresh_from_db()
+    data = check_in_ratings(check_in, ["meets"] * 3, {"Competency 1": "My own note."})
+    response = client_for(manager).post(rate_url(check_in), data)
+    assert response.status_code == 409
+    assert "redacted" in body(response) and "My own note." in body(response)
+    check_in.refresh_from_db()
+    assert check_in.state == CheckIn.State.MANAGER
+    # Without a note on the redacted row, the step goes on.
+    data = check_in_ratings(check_in, ["meets"] * 3, {"Competency 2": "Fine."})
+    assert client_for(manager).post(rate_url(check_in), data).status_code == 302
