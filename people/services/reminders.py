@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -37,9 +38,16 @@ def person_from_stop_token(token: str) -> Person | None:
 def _stalled(now):
     """Open check-ins whose step began ``STALLED_AFTER`` ago or more and that were not
     recalled since."""
+    # One Exists for both conditions: exclude() over a multi-valued relation would
+    # match them on different events (an old reminder and any event of this week).
+    recalled = CheckInEvent.objects.filter(
+        check_in=OuterRef("pk"),
+        action=CheckInEvent.Action.REMINDED,
+        at__gt=now - STALLED_AFTER,
+    )
     return (
         CheckIn.objects.filter(state__in=CheckIn.OPEN_STATES, step_since__lte=now - STALLED_AFTER)
-        .exclude(events__action=CheckInEvent.Action.REMINDED, events__at__gt=now - STALLED_AFTER)
+        .filter(~Exists(recalled))
         .select_related("person", "manager", "level")
         .order_by("step_since", "pk")
     )

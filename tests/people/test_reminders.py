@@ -102,3 +102,22 @@ def test_stopped_reminders_are_not_sent(
 @pytest.mark.parametrize("token", ["not-a-token", stop_token.__name__, "a" * 500])
 def test_a_link_that_is_not_ours_is_not_found(client, db, token):
     assert client.get(reverse("people:reminders", args=[token])).status_code == 404
+
+
+def test_a_reminder_a_week_ago_and_any_later_event_do_not_silence_the_next_one(
+    report, manager, engineering, hr, mailoutbox, django_capture_on_commit_callbacks
+):
+    riya = placed(report, engineering)
+    check_in = check_in_start(person=riya, by=riya)
+    stalled(check_in, 20)
+    long_ago = timezone.now() - timedelta(days=10)
+    CheckInEvent.objects.create(
+        check_in=check_in, action="reminded", from_state="person", to_state="person", at=long_ago
+    )
+    # Something else happened this week (HR redacted a note): not a reminder.
+    CheckInEvent.objects.create(
+        check_in=check_in, actor=hr, action="redacted", from_state="person", to_state="person"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert check_in_reminders_send() == 1
+    assert sent(mailoutbox) == [("riya@example.com", "1 check-in waiting for you")]
