@@ -14,7 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from people.models import CheckIn, CheckInEvent, CheckInRating, Evidence
-from people.services.checkins import check_in_start
+from people.services.checkins import (
+    CheckInError,
+    check_in_agree,
+    check_in_cancel,
+    check_in_rate,
+    check_in_start,
+)
 from people.services.departures import person_deactivate
 from people.services.evidence_log import log_entry_add
 from people.services.levels import person_set_level
@@ -23,6 +29,7 @@ from people.services.workflow import proposal_create
 from tests.builders import (
     SIGNED_IN,
     agreed_check_in,
+    at_once,
     check_in_ratings,
     ladder_data,
     level,
@@ -507,3 +514,55 @@ def test_a_side_rating_after_hr_redacted_an_open_check_ins_notes_gets_a_message(
     # Without a note on the redacted row, the step goes on.
     data = check_in_ratings(check_in, ["meets"] * 3, {"Competency 2": "Fine."})
     assert client_for(manager).post(rate_url(check_in), data).status_code == 302
+
+
+# Races: real threads against PostgreSQL --------------------------------------------
+
+
+def cancel_by(check_in, by, revision):
+    return lambda: check_in_cancel(
+        check_in=check_in, by=by, revision=revision, reason=f"Cancelled by {by.name}."
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_both_sides_cancelling_at_once_cancel_once_and_tell_the_other(riya, manager):
+    for _ in range(4):
+        check_in = check_in_start(person=riya, by=riya)
+        outcomes = at_once(
+            [cancel_by(check_in, riya, 1), cancel_by(check_in, manager, 1)],
+            refusal=CheckInError,
+        )
+        assert sorted(kind for kind, _ in outcomes) == ["ok", "refused"]
+        [refused] = [said for kind, said in outcomes if kind == "refused"]
+        assert refused.startswith("This check-in changed since you opened it: it is now “Cancel")
+        check_in.refresh_from_db()
+        assert check_in.state == CheckIn.State.CANCELLED and check_in.revision == 2
+        assert check_in.events.filter(action=CheckInEvent.Action.CANCELLED).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_agreeing_while_the_person_cancels_ends_it_one_way_only(riya, manager):
+    for _ in range(4):
+        check_in = check_in_start(person=riya, by=riya)
+        pks = [row.competency_id for row in rows_of(check_in)]
+        for by, revision in ((riya, 1), (manager, 2)):
+            check_in_rate(
+                check_in=check_in,
+                by=by,
+                revision=revision,
+                ratings={pk: ("meets", "") for pk in pks},
+            )
+        agree = lambda check_in=check_in, pks=pks: check_in_agree(  # noqa: E731
+            check_in=check_in, by=manager, revision=3, agreed=dict.fromkeys(pks, "beyond")
+        )
+        outcomes = at_once([agree, cancel_by(check_in, riya, 3)], refusal=CheckInError)
+        assert sorted(kind for kind, _ in outcomes) == ["ok", "refused"]
+        check_in.refresh_from_db()
+        assert check_in.state in (CheckIn.State.CLOSED, CheckIn.State.CANCELLED)
+        agreed = {row.agreed_rating for row in rows_of(check_in)}
+        if check_in.state == CheckIn.State.CLOSED:
+            assert agreed == {"beyond"} and check_in.cancel_reason == ""
+        else:
+            assert agreed == {""}
+        assert check_in.events.filter(from_state=CheckIn.State.AGREEING).count() == 1
