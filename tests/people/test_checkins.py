@@ -420,6 +420,17 @@ def test_a_manager_sees_their_team_competency_by_competency(
     assert f'action="/people/{riya.uid}/check-ins/start/"' in riya_row
 
 
+def test_a_report_promoted_since_their_last_check_in_does_not_look_ready_again(
+    client_for, riya, manager, engineering, hr
+):
+    agreed_check_in(riya, manager, ["beyond", "beyond", "beyond"])
+    url = reverse("people:team_growth")
+    assert "Looks ready" in body(client_for(manager).get(url))
+    person_set_level(person=riya, level=level(engineering, "IC2"), by=hr.user, source="hr")
+    riya_row = body(client_for(manager).get(url)).split("Riya Report</a>")[1].split("</tr>")[0]
+    assert "Looks ready" not in riya_row
+
+
 def test_parity_says_who_looks_ready_and_whether_they_were_proposed(
     client_for, hr, manager, engineering, settings
 ):
