@@ -281,6 +281,9 @@ def check_in_notes_redact(*, rating: CheckInRating, by: Person, reason: str) -> 
     if len(reason) > REASON_MAX or has_control_characters(reason):
         raise CheckInError(f"Give the reason in one line of at most {REASON_MAX} characters.")
     with transaction.atomic():
+        # The check-in's row first, as every step locks it: a step writing these notes
+        # and this redaction then go one after the other, never into a deadlock.
+        check_in = CheckIn.objects.select_for_update().get(pk=rating.check_in_id)
         rating = CheckInRating.objects.select_for_update().get(pk=rating.pk)
         if rating.redacted_at is not None:
             raise CheckInError("These notes were redacted already: nothing was changed.")
@@ -295,6 +298,5 @@ def check_in_notes_redact(*, rating: CheckInRating, by: Person, reason: str) -> 
                 "redaction_reason",
             ]
         )
-        check_in = rating.check_in
         _event(check_in, by, Action.REDACTED, check_in.state, reason)
     return rating

@@ -18,6 +18,7 @@ from people.services.checkins import (
     CheckInError,
     check_in_agree,
     check_in_cancel,
+    check_in_notes_redact,
     check_in_rate,
     check_in_start,
 )
@@ -577,3 +578,27 @@ def test_agreeing_while_the_person_cancels_ends_it_one_way_only(riya, manager):
         else:
             assert agreed == {""}
         assert check_in.events.filter(from_state=CheckIn.State.AGREEING).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hr_redacting_while_the_manager_rates_never_writes_a_note_on_redacted_notes(
+    riya, manager, hr
+):
+    for round in range(6):
+        check_in = check_in_start(person=riya, by=riya)
+        rows = rows_of(check_in)
+        notes = {row.competency_id: ("meets", "About Bo.") for row in rows}
+        check_in_rate(check_in=check_in, by=riya, revision=1, ratings=notes)
+        rate = lambda check_in=check_in, notes=notes: check_in_rate(  # noqa: E731
+            check_in=check_in, by=manager, revision=2, ratings=notes
+        )
+        redact = lambda row=rows[0], round=round: check_in_notes_redact(  # noqa: E731
+            rating=row, by=hr, reason=f"Round {round}: about the wrong person."
+        )
+        outcomes = at_once([rate, redact], refusal=CheckInError)
+        redacted = CheckInRating.objects.get(pk=rows[0].pk)
+        assert redacted.redacted_at is not None
+        assert (redacted.person_note, redacted.manager_note) == ("", "")
+        if outcomes[0][0] == "refused":
+            assert "HR redacted the notes on Competency 1" in outcomes[0][1]
+        check_in_cancel(check_in=check_in, by=riya, revision=None, reason=f"Round {round} is over.")
