@@ -256,8 +256,11 @@ def check_ins_cancel_outdated(*, involving) -> int:
     person left, or whose manager or level changed since they started, each saying
     why. Called in the transaction that made the change; how many it cancelled."""
     involving = list(involving)
+    # Locked as they are read: one a step closes meanwhile is waited for and then no
+    # longer open, instead of failing the change that called this.
     open_ones = (
-        CheckIn.objects.filter(state__in=CheckIn.OPEN_STATES)
+        CheckIn.objects.select_for_update(of=("self",))
+        .filter(state__in=CheckIn.OPEN_STATES)
         .filter(Q(person_id__in=involving) | Q(manager_id__in=involving))
         .select_related("person__manager", "person__level__track", "level__track")
         .order_by("pk")

@@ -602,3 +602,31 @@ def test_hr_redacting_while_the_manager_rates_never_writes_a_note_on_redacted_no
         if outcomes[0][0] == "refused":
             assert "HR redacted the notes on Competency 1" in outcomes[0][1]
         check_in_cancel(check_in=check_in, by=riya, revision=None, reason=f"Round {round} is over.")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_manager_while_the_old_one_agrees_changes_the_manager_either_way(
+    riya, manager, director
+):
+    managers = [manager, director]
+    for round in range(6):
+        holder, other = managers[round % 2], managers[(round + 1) % 2]
+        check_in = check_in_start(person=riya, by=riya)
+        pks = [row.competency_id for row in rows_of(check_in)]
+        for by, revision in ((riya, 1), (holder, 2)):
+            check_in_rate(
+                check_in=check_in,
+                by=by,
+                revision=revision,
+                ratings={pk: ("meets", "") for pk in pks},
+            )
+        agree = lambda check_in=check_in, pks=pks, holder=holder: check_in_agree(  # noqa: E731
+            check_in=check_in, by=holder, revision=3, agreed=dict.fromkeys(pks, "meets")
+        )
+        move = lambda other=other: person_set_manager(person=riya, manager=other)  # noqa: E731
+        outcomes = at_once([agree, move], refusal=CheckInError)
+        assert outcomes[1][0] == "ok", outcomes
+        riya.refresh_from_db()
+        assert riya.manager_id == other.pk
+        check_in.refresh_from_db()
+        assert check_in.state in (CheckIn.State.CLOSED, CheckIn.State.CANCELLED)
