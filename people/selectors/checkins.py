@@ -187,12 +187,12 @@ def team_growth(manager: Person) -> list[TeamLadder]:
     """Runs six queries, whatever the team's size. ``manager``'s direct reports by
     ladder: each report's latest agreed check-in's ratings per competency, and their
     open check-in. Someone looks ready when every competency they were rated on is
-    "beyond" and their track has a next level."""
+    "beyond" the level they hold now and their track has a next level."""
     reports = team_of(manager)
     latest = {
         check_in.person_id: check_in
         for check_in in CheckIn.objects.filter(person__in=reports, state=CheckIn.State.CLOSED)
-        .select_related("level")
+        .select_related("level__track")
         .order_by("person_id", "-ended_at", "-pk")
         .distinct("person_id")
     }
@@ -230,6 +230,12 @@ def team_growth(manager: Person) -> list[TeamLadder]:
         check_in = latest.get(person.pk)
         rated = ratings.get(check_in.pk, {}) if check_in else {}
         at_top = (person.level.track_id, person.level.grade) in tops
+        # "Beyond" the level they hold now, not one they have left since (by track key
+        # and code: a new version of the ladder gives the same level a new row).
+        at_their_level = check_in is not None and (
+            check_in.level.track.key,
+            check_in.level.code,
+        ) == (person.level.track.key, person.level.code)
         table.rows.append(
             TeamRow(
                 person=person,
@@ -237,6 +243,7 @@ def team_growth(manager: Person) -> list[TeamLadder]:
                 agreed_on=check_in.ended_at if check_in else None,
                 open_one=open_ones.get(person.pk),
                 ready=bool(rated)
+                and at_their_level
                 and all(value == Rating.BEYOND for value, _ in rated.values())
                 and not at_top,
             )

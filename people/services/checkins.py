@@ -157,6 +157,17 @@ def check_in_rate(
             raise CheckInError(f"This check-in is “{check_in.get_state_display()}”: no rating now.")
         rows = _checked_ratings(check_in, ratings, with_notes=True)
         side = "person" if check_in.state == State.PERSON else "manager"
+        # A row whose notes HR redacted keeps none (the database holds it to that).
+        redacted = [
+            row.competency.name
+            for pk, row in rows.items()
+            if row.redacted_at and ratings[pk][1].strip()
+        ]
+        if redacted:
+            raise CheckInError(
+                f"HR redacted the notes on {', '.join(redacted)}: leave "
+                f"{'its note' if len(redacted) == 1 else 'their notes'} empty."
+            )
         for pk, row in rows.items():
             rating, note = ratings[pk]
             setattr(row, f"{side}_rating", rating)
@@ -245,8 +256,11 @@ def check_ins_cancel_outdated(*, involving) -> int:
     person left, or whose manager or level changed since they started, each saying
     why. Called in the transaction that made the change; how many it cancelled."""
     involving = list(involving)
+    # Locked as they are read: one a step closes meanwhile is waited for and then no
+    # longer open, instead of failing the change that called this.
     open_ones = (
-        CheckIn.objects.filter(state__in=CheckIn.OPEN_STATES)
+        CheckIn.objects.select_for_update(of=("self",))
+        .filter(state__in=CheckIn.OPEN_STATES)
         .filter(Q(person_id__in=involving) | Q(manager_id__in=involving))
         .select_related("person__manager", "person__level__track", "level__track")
         .order_by("pk")
@@ -270,6 +284,9 @@ def check_in_notes_redact(*, rating: CheckInRating, by: Person, reason: str) -> 
     if len(reason) > REASON_MAX or has_control_characters(reason):
         raise CheckInError(f"Give the reason in one line of at most {REASON_MAX} characters.")
     with transaction.atomic():
+        # The check-in's row first, as every step locks it: a step writing these notes
+        # and this redaction then go one after the other, never into a deadlock.
+        check_in = CheckIn.objects.select_for_update().get(pk=rating.check_in_id)
         rating = CheckInRating.objects.select_for_update().get(pk=rating.pk)
         if rating.redacted_at is not None:
             raise CheckInError("These notes were redacted already: nothing was changed.")
@@ -284,6 +301,5 @@ def check_in_notes_redact(*, rating: CheckInRating, by: Person, reason: str) -> 
                 "redaction_reason",
             ]
         )
-        check_in = rating.check_in
         _event(check_in, by, Action.REDACTED, check_in.state, reason)
     return rating

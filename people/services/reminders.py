@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,10 @@ STALLED_AFTER = timedelta(days=7)
 # One digest a day at most: a run a few hours early (a cron drifting) still waits.
 DIGEST_EVERY = timedelta(hours=20)
 SALT = "people.reminders.stop"
+# Two runs at once (a cron overlapping a manual run) would each take some of the
+# stalled check-ins and mail the same person twice: one transaction-scoped advisory
+# lock serialises the runs, and the second then finds them recalled.
+REMINDERS_LOCK = 0xC4EC_1A
 
 
 def stop_token(person: Person) -> str:
@@ -37,9 +42,16 @@ def person_from_stop_token(token: str) -> Person | None:
 def _stalled(now):
     """Open check-ins whose step began ``STALLED_AFTER`` ago or more and that were not
     recalled since."""
+    # One Exists for both conditions: exclude() over a multi-valued relation would
+    # match them on different events (an old reminder and any event of this week).
+    recalled = CheckInEvent.objects.filter(
+        check_in=OuterRef("pk"),
+        action=CheckInEvent.Action.REMINDED,
+        at__gt=now - STALLED_AFTER,
+    )
     return (
         CheckIn.objects.filter(state__in=CheckIn.OPEN_STATES, step_since__lte=now - STALLED_AFTER)
-        .exclude(events__action=CheckInEvent.Action.REMINDED, events__at__gt=now - STALLED_AFTER)
+        .filter(~Exists(recalled))
         .select_related("person", "manager", "level")
         .order_by("step_since", "pk")
     )
@@ -59,6 +71,8 @@ def check_in_reminders_send(*, now=None) -> int:
     "reminded" event on each check-in recalled. Returns how many digests were queued."""
     now = now or timezone.now()
     with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REMINDERS_LOCK])
         waiting: dict[int, list[CheckIn]] = defaultdict(list)
         people: dict[int, Person] = {}
         for check_in in _stalled(now).select_for_update(of=("self",), skip_locked=True):

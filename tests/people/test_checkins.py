@@ -14,7 +14,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from people.models import CheckIn, CheckInEvent, CheckInRating, Evidence
-from people.services.checkins import check_in_start
+from people.services.checkins import (
+    CheckInError,
+    check_in_agree,
+    check_in_cancel,
+    check_in_notes_redact,
+    check_in_rate,
+    check_in_start,
+)
 from people.services.departures import person_deactivate
 from people.services.evidence_log import log_entry_add
 from people.services.levels import person_set_level
@@ -23,6 +30,7 @@ from people.services.workflow import proposal_create
 from tests.builders import (
     SIGNED_IN,
     agreed_check_in,
+    at_once,
     check_in_ratings,
     ladder_data,
     level,
@@ -418,6 +426,17 @@ def test_a_manager_sees_their_team_competency_by_competency(
     assert f'action="/people/{riya.uid}/check-ins/start/"' in riya_row
 
 
+def test_a_report_promoted_since_their_last_check_in_does_not_look_ready_again(
+    client_for, riya, manager, engineering, hr
+):
+    agreed_check_in(riya, manager, ["beyond", "beyond", "beyond"])
+    url = reverse("people:team_growth")
+    assert "Looks ready" in body(client_for(manager).get(url))
+    person_set_level(person=riya, level=level(engineering, "IC2"), by=hr.user, source="hr")
+    riya_row = body(client_for(manager).get(url)).split("Riya Report</a>")[1].split("</tr>")[0]
+    assert "Looks ready" not in riya_row
+
+
 def test_parity_says_who_looks_ready_and_whether_they_were_proposed(
     client_for, hr, manager, engineering, settings
 ):
@@ -488,3 +507,131 @@ def test_hr_redacts_a_check_ins_notes_and_the_reason_stands_in_their_place(
         CheckInRating.objects.filter(pk=first.pk).update(agreed_rating="beyond")
     unknown = reverse("people:check_in_redact", args=[check_in.uid, "no-such"])
     assert client_for(hr).post(unknown, {"reason": "x"}).status_code == 404
+
+
+def test_a_side_rating_after_hr_redacted_an_open_check_ins_notes_gets_a_message(
+    client_for, riya, manager, hr
+):
+    check_in = check_in_start(person=riya, by=riya)
+    client_for(riya).post(
+        rate_url(check_in),
+        check_in_ratings(check_in, ["meets"] * 3, {"Competency 1": "About Bo, not Riya."}),
+    )
+    url = reverse("people:check_in_redact", args=[check_in.uid, "comp-1"])
+    assert (
+        client_for(hr).post(url, {"reason": "Written about the wrong person."}).status_code == 302
+    )
+    check_in.refresh_from_db()
+    data = check_in_ratings(check_in, ["meets"] * 3, {"Competency 1": "My own note."})
+    response = client_for(manager).post(rate_url(check_in), data)
+    assert response.status_code == 409
+    assert "redacted" in body(response) and "My own note." in body(response)
+    check_in.refresh_from_db()
+    assert check_in.state == CheckIn.State.MANAGER
+    # Without a note on the redacted row, the step goes on.
+    data = check_in_ratings(check_in, ["meets"] * 3, {"Competency 2": "Fine."})
+    assert client_for(manager).post(rate_url(check_in), data).status_code == 302
+
+
+# Races: real threads against PostgreSQL --------------------------------------------
+
+
+def cancel_by(check_in, by, revision):
+    return lambda: check_in_cancel(
+        check_in=check_in, by=by, revision=revision, reason=f"Cancelled by {by.name}."
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_both_sides_cancelling_at_once_cancel_once_and_tell_the_other(riya, manager):
+    for _ in range(4):
+        check_in = check_in_start(person=riya, by=riya)
+        outcomes = at_once(
+            [cancel_by(check_in, riya, 1), cancel_by(check_in, manager, 1)],
+            refusal=CheckInError,
+        )
+        assert sorted(kind for kind, _ in outcomes) == ["ok", "refused"]
+        [refused] = [said for kind, said in outcomes if kind == "refused"]
+        assert refused.startswith("This check-in changed since you opened it: it is now “Cancel")
+        check_in.refresh_from_db()
+        assert check_in.state == CheckIn.State.CANCELLED and check_in.revision == 2
+        assert check_in.events.filter(action=CheckInEvent.Action.CANCELLED).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_agreeing_while_the_person_cancels_ends_it_one_way_only(riya, manager):
+    for _ in range(4):
+        check_in = check_in_start(person=riya, by=riya)
+        pks = [row.competency_id for row in rows_of(check_in)]
+        for by, revision in ((riya, 1), (manager, 2)):
+            check_in_rate(
+                check_in=check_in,
+                by=by,
+                revision=revision,
+                ratings={pk: ("meets", "") for pk in pks},
+            )
+        agree = lambda check_in=check_in, pks=pks: check_in_agree(  # noqa: E731
+            check_in=check_in, by=manager, revision=3, agreed=dict.fromkeys(pks, "beyond")
+        )
+        outcomes = at_once([agree, cancel_by(check_in, riya, 3)], refusal=CheckInError)
+        assert sorted(kind for kind, _ in outcomes) == ["ok", "refused"]
+        check_in.refresh_from_db()
+        assert check_in.state in (CheckIn.State.CLOSED, CheckIn.State.CANCELLED)
+        agreed = {row.agreed_rating for row in rows_of(check_in)}
+        if check_in.state == CheckIn.State.CLOSED:
+            assert agreed == {"beyond"} and check_in.cancel_reason == ""
+        else:
+            assert agreed == {""}
+        assert check_in.events.filter(from_state=CheckIn.State.AGREEING).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hr_redacting_while_the_manager_rates_never_writes_a_note_on_redacted_notes(
+    riya, manager, hr
+):
+    for round in range(6):
+        check_in = check_in_start(person=riya, by=riya)
+        rows = rows_of(check_in)
+        notes = {row.competency_id: ("meets", "About Bo.") for row in rows}
+        check_in_rate(check_in=check_in, by=riya, revision=1, ratings=notes)
+        rate = lambda check_in=check_in, notes=notes: check_in_rate(  # noqa: E731
+            check_in=check_in, by=manager, revision=2, ratings=notes
+        )
+        redact = lambda row=rows[0], round=round: check_in_notes_redact(  # noqa: E731
+            rating=row, by=hr, reason=f"Round {round}: about the wrong person."
+        )
+        outcomes = at_once([rate, redact], refusal=CheckInError)
+        redacted = CheckInRating.objects.get(pk=rows[0].pk)
+        assert redacted.redacted_at is not None
+        assert (redacted.person_note, redacted.manager_note) == ("", "")
+        if outcomes[0][0] == "refused":
+            assert "HR redacted the notes on Competency 1" in outcomes[0][1]
+        check_in_cancel(check_in=check_in, by=riya, revision=None, reason=f"Round {round} is over.")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_manager_while_the_old_one_agrees_changes_the_manager_either_way(
+    riya, manager, director
+):
+    managers = [manager, director]
+    for round in range(6):
+        holder, other = managers[round % 2], managers[(round + 1) % 2]
+        check_in = check_in_start(person=riya, by=riya)
+        pks = [row.competency_id for row in rows_of(check_in)]
+        for by, revision in ((riya, 1), (holder, 2)):
+            check_in_rate(
+                check_in=check_in,
+                by=by,
+                revision=revision,
+                ratings={pk: ("meets", "") for pk in pks},
+            )
+        agree = lambda check_in=check_in, pks=pks, holder=holder: check_in_agree(  # noqa: E731
+            check_in=check_in, by=holder, revision=3, agreed=dict.fromkeys(pks, "meets")
+        )
+        move = lambda other=other: person_set_manager(person=riya, manager=other)  # noqa: E731
+        outcomes = at_once([agree, move], refusal=CheckInError)
+        assert outcomes[1][0] == "ok", outcomes
+        riya.refresh_from_db()
+        assert riya.manager_id == other.pk
+        check_in.refresh_from_db()
+        assert check_in.state in (CheckIn.State.CLOSED, CheckIn.State.CANCELLED)
