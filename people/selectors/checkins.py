@@ -104,6 +104,9 @@ class Standing:
     latest: CheckIn | None
     competencies: list[CompetencyStanding]
     following: Level | None = None
+    # The latest agreed check-in rated a level the person has since left (a promotion):
+    # it says nothing of readiness for the level after theirs.
+    moved_on: bool = False
 
     @property
     def not_beyond(self) -> list[CompetencyStanding]:
@@ -111,8 +114,13 @@ class Standing:
 
     @property
     def looks_ready(self) -> bool:
-        """Every competency "beyond", and a next level to be ready for."""
-        return bool(self.competencies) and not self.not_beyond and self.following is not None
+        """Every competency "beyond" the level they hold, and a next level."""
+        return (
+            bool(self.competencies)
+            and not self.not_beyond
+            and self.following is not None
+            and not self.moved_on
+        )
 
 
 def standing_by_competency(person) -> Standing:
@@ -158,7 +166,14 @@ def standing_by_competency(person) -> Standing:
         CompetencyStanding(key=key, name=name, moves=moves[key])
         for key, (_, name) in sorted(names.items(), key=lambda item: item[1])
     ]
-    return Standing(latest=latest, competencies=competencies, following=following)
+    level = person.level
+    moved_on = level is None or (level.track.key, level.code) != (
+        latest.level.track.key,
+        latest.level.code,
+    )
+    return Standing(
+        latest=latest, competencies=competencies, following=following, moved_on=moved_on
+    )
 
 
 @dataclass

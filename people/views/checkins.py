@@ -184,6 +184,17 @@ def _refused(request, check_in, error, form_key, form):
 @person_required
 def rate(request: PersonRequest, uid):
     check_in = get_check_in_for(request.person, uid)
+    side, posted = side_of(request.person, check_in), request.POST.get("revision", "")
+    moved_on = check_in.is_open and side is not None and whose_turn(check_in) != side
+    if moved_on and posted.isdigit() and int(posted) < check_in.revision:
+        # One's own earlier step sent again (twice, or from another tab): the page as it
+        # is now says where it went; what that step sent is saved already.
+        messages.error(
+            request,
+            f"This check-in changed since you opened it: it is now "
+            f"“{check_in.get_state_display()}”. Nothing was saved.",
+        )
+        return _page(request, check_in, status=409)
     require_turn(request.person, check_in)
     _, rows = check_in_rows(check_in)
     form = _step_form(check_in, rows, request.POST)

@@ -635,3 +635,28 @@ def test_a_new_manager_while_the_old_one_agrees_changes_the_manager_either_way(
         assert riya.manager_id == other.pk
         check_in.refresh_from_db()
         assert check_in.state in (CheckIn.State.CLOSED, CheckIn.State.CANCELLED)
+
+
+def test_after_a_promotion_the_last_check_in_says_nothing_of_readiness(
+    client_for, riya, manager, engineering
+):
+    agreed_check_in(riya, manager, ["beyond", "beyond", "beyond"])
+    person_set_level(person=riya, level=level(engineering, "IC2"), by=None, source="hr")
+    section = standing_section(
+        body(client_for(riya).get(reverse("people:growth", args=[riya.uid])))
+    )
+    assert "That was at IC1, before the move to IC2" in section
+    assert "ready for" not in section
+    assert "at IC1, before your move" in body(client_for(riya).get("/"))
+
+
+def test_sending_ones_own_step_again_says_where_the_check_in_went(client_for, riya, manager):
+    check_in = check_in_start(person=riya, by=riya)
+    data = check_in_ratings(check_in, ["meets"] * 3)
+    client = client_for(riya)
+    assert client.post(rate_url(check_in), data).status_code == 302
+    response = client.post(rate_url(check_in), data)
+    assert response.status_code == 409
+    assert "it is now “Waiting for the manager&#x27;s ratings”. Nothing was saved." in body(
+        response
+    )
