@@ -334,6 +334,8 @@ def test_the_parity_report_follows_the_ladder_select_in_place(
             "Median time in level before promotion: IC 730 days, management 730 (last 6 cycles).",
             "Over the last cycle: IC approval rate 67%, management 50%.",
             "No lateral move approved yet, either way.",
+            # Nobody here has an agreed check-in.
+            "No IC looks ready; no manager looks ready.",
         ]
     )
     assert chart_data(page, "chart-trend")["series"] == {
