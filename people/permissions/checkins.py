@@ -76,7 +76,7 @@ def may_redact_notes(viewer: Person, check_in: CheckIn) -> bool:
 def may_start_check_in(viewer: Person, person: Person) -> bool:
     """No query once ``person`` came with their manager. The person themselves and
     their manager; HR for someone without one, never about themselves."""
-    if person.has_left:
+    if person.has_left or person.level_id is None:
         return False
     if viewer.pk == person.pk:
         return True

@@ -60,6 +60,15 @@ def sees_growth_of(viewer: Person, person: Person) -> bool:
     return viewer.is_hr or viewer.pk == person.pk or manages(viewer, person)
 
 
+def get_growth_person_for(viewer: Person, uid) -> Person:
+    """The person ``uid`` for a page of their growth (levels, check-ins): theirs, their
+    managers', HR's; 404 for anyone else, as if they did not exist."""
+    person = get_person_for(viewer, uid)
+    if not sees_growth_of(viewer, person):
+        raise Http404("No such page.")
+    return person
+
+
 def people_visible_to(viewer: Person):
     """Everyone ``viewer`` may see: HR everyone; anyone else themselves, their
     management chain and their whole reporting tree."""

@@ -64,7 +64,7 @@ def _move(check_in: CheckIn, to_state: str, by: Person | None, action: str, note
     _event(check_in, by, action, from_state, note)
 
 
-def _manager_side(check_in: CheckIn) -> list[Person]:
+def manager_side(check_in: CheckIn) -> list[Person]:
     """Whom the manager's steps fall to: the manager, or every HR person but the
     person themselves for someone without one."""
     if check_in.manager is not None:
@@ -179,7 +179,7 @@ def check_in_rate(
             check_in.entries.add(*entries)
             log_entries_freeze(entries=entries)
             _move(check_in, State.MANAGER, by, Action.PERSON_RATED)
-            _tell(_manager_side(check_in), "check_in_rated", check_in, by)
+            _tell(manager_side(check_in), "check_in_rated", check_in, by)
         else:
             _move(check_in, State.AGREEING, by, Action.MANAGER_RATED)
     return check_in
@@ -231,7 +231,7 @@ def check_in_cancel(*, check_in: CheckIn, by: Person | None, revision: int | Non
             ended_by=by,
             cancel_reason=reason,
         )
-        _tell([check_in.person, *_manager_side(check_in)], "check_in_cancelled", check_in, by)
+        _tell([check_in.person, *manager_side(check_in)], "check_in_cancelled", check_in, by)
     return check_in
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from people.models import CheckIn, CheckInEvent, Person
+from people.services.checkins import manager_side
 from people.services.notifications import mail_queue
 
 # A step waiting this long is recalled; and recalled again no sooner than this.
@@ -60,9 +61,7 @@ def _stalled(now):
 def _whose_turn(check_in: CheckIn) -> list[Person]:
     if check_in.state == CheckIn.State.PERSON:
         return [check_in.person]
-    if check_in.manager is not None:
-        return [check_in.manager]
-    return list(Person.objects.filter(is_hr=True).exclude(pk=check_in.person_id))
+    return manager_side(check_in)
 
 
 def check_in_reminders_send(*, now=None) -> int:

@@ -23,7 +23,7 @@ from people.permissions.checkins import (
     side_of,
     whose_turn,
 )
-from people.permissions.people import PersonRequest, get_person_for, sees_growth_of
+from people.permissions.people import PersonRequest, get_growth_person_for
 from people.selectors.checkins import RatedRow, check_in_rows, team_growth
 from people.services.checkins import (
     CheckInError,
@@ -38,14 +38,6 @@ from people.services.reminders import person_from_stop_token, reminders_set, sto
 PAGE_SIZE = 20
 # Log entries offered to attach: those of the last year.
 ATTACHABLE_DAYS = 365
-
-
-def _growth_person(request: PersonRequest, uid):
-    """The person whose check-ins these are, for whoever sees their growth; else 404."""
-    person = get_person_for(request.person, uid)
-    if not sees_growth_of(request.person, person):
-        raise Http404("No such page.")
-    return person
 
 
 def _list_page(request: PersonRequest, person, *, error="", status=200):
@@ -79,13 +71,13 @@ def team(request: PersonRequest):
 @require_GET
 @person_required
 def check_ins(request: PersonRequest, uid):
-    return _list_page(request, _growth_person(request, uid))
+    return _list_page(request, get_growth_person_for(request.person, uid))
 
 
 @require_POST
 @person_required
 def start(request: PersonRequest, uid):
-    person = _growth_person(request, uid)
+    person = get_growth_person_for(request.person, uid)
     if not may_start_check_in(request.person, person):
         raise PermissionDenied("Only the person and their manager start a check-in.")
     try:

@@ -16,7 +16,7 @@ from people.forms.calibration import CycleFilterForm
 from people.forms.insights import ParityFilterForm
 from people.models import PersonAttribute
 from people.permissions.calibration import get_cycle_for, sees_breakdowns
-from people.permissions.people import get_person_for, sees_growth_of
+from people.permissions.people import get_growth_person_for
 from people.selectors.checkins import standing_by_competency
 from people.selectors.insights import cycle_tables, parity_tables
 from people.selectors.targets import current_level_of, lateral_targets, promotion_targets
@@ -93,10 +93,7 @@ def parity(request):
 def growth(request, uid):
     """A person's growth: their levels over time, their proposals, and what the next
     level (and the equivalent on the other track) asks. Theirs, their managers', HR's."""
-    viewer = request.person
-    person = get_person_for(viewer, uid)
-    if not sees_growth_of(viewer, person):
-        raise Http404("No such page.")
+    person = get_growth_person_for(request.person, uid)
     history = list(
         person.level_changes.select_related("level__track", "previous_level").order_by(
             "changed_at", "pk"

@@ -660,3 +660,13 @@ def test_sending_ones_own_step_again_says_where_the_check_in_went(client_for, ri
     assert "it is now “Waiting for the manager&#x27;s ratings”. Nothing was saved." in body(
         response
     )
+
+
+def test_someone_without_a_level_is_told_why_there_is_no_check_in_to_start(client_for, report):
+    listing = reverse("people:check_ins", args=[report.uid])
+    page = body(client_for(report).get(listing))
+    assert "Start a check-in" not in page
+    assert "You have no level yet. A check-in rates the competencies of a level" in page
+    start = reverse("people:check_in_start", args=[report.uid])
+    assert client_for(report).post(start).status_code == 403
+    assert not CheckIn.objects.filter(person=report).exists()
