@@ -1,6 +1,15 @@
 from django.urls import path
 
-from people.views import calibration, checkins, evidence_log, home, insights, people, proposals
+from people.views import (
+    calibration,
+    check_in_insights,
+    checkins,
+    evidence_log,
+    home,
+    insights,
+    people,
+    proposals,
+)
 
 app_name = "people"
 
@@ -34,6 +43,8 @@ urlpatterns = [
     path("cycles/<uuid:uid>/close/", calibration.cycle_finish, name="cycle_close"),
     path("cycles/<uuid:uid>/insights/", insights.cycle_insights, name="cycle_insights"),
     path("insights/parity/", insights.parity, name="parity"),
+    path("insights/check-ins/", check_in_insights.check_in_insights, name="check_in_insights"),
+    path("insights/check-ins/cadence/", check_in_insights.set_cadence, name="check_in_cadence"),
     path("people/<uuid:uid>/growth/", insights.growth, name="growth"),
     path("people/<uuid:uid>/check-ins/", checkins.check_ins, name="check_ins"),
     path("team/growth/", checkins.team, name="team_growth"),

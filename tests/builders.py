@@ -22,6 +22,7 @@ from ladders.services.versions import ladder_import, version_publish
 from people.models import (
     CalibrationCycle,
     CheckIn,
+    CheckInCadence,
     CheckInRating,
     Comment,
     Evidence,
@@ -329,6 +330,7 @@ def snapshot(world):
         "cycles": sorted(CalibrationCycle.objects.values_list("name", "status")),
         "levels": LevelChange.objects.count(),
         "check_ins": sorted(CheckIn.objects.values_list("uid", "state", "revision")),
+        "cadences": CheckInCadence.objects.count(),
         "ratings": sorted(
             CheckInRating.objects.values_list(
                 "pk", "person_rating", "person_note", "agreed_rating", "redacted_at"

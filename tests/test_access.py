@@ -27,7 +27,7 @@ from django.utils import timezone
 from ladders.ladder_format import to_yaml
 from ladders.models import Level
 from ladders.services.versions import draft_start
-from people.services.reminders import stop_token
+from people.services.check_in_mail import stop_token
 from tests.builders import (
     APPROVED,
     DRAFT,
@@ -250,6 +250,12 @@ ROWS = [
     Row("people:parity", "get",                       HR_ONLY, htmx=True),
     Row("people:parity", "get",                       HR_ONLY, query="?download=headcount",
         download=True),
+    Row("people:check_in_insights", "get",            HR_ONLY),
+    Row("people:check_in_insights", "get",            HR_ONLY, query="?within=6", htmx=True),
+    Row("people:check_in_insights", "get",            HR_ONLY, query="?download=teams",
+        download=True),
+    Row("people:check_in_cadence", "post",            HR_CHANGES,
+        data={"ladder": "engineering", "months": "3"}),
     # ladders/urls.py: reading
     Row("ladders:list", "get",                        EVERYONE),
     Row("ladders:detail", "get",                      EVERYONE, ENG),
@@ -354,6 +360,8 @@ METHODS = {
     "people:cycle_close": {"POST"},
     "people:cycle_insights": {"GET"},
     "people:parity": {"GET"},
+    "people:check_in_insights": {"GET"},
+    "people:check_in_cadence": {"POST"},
     "ladders:list": {"GET"},
     "ladders:detail": {"GET"},
     "ladders:level": {"GET"},

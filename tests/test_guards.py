@@ -13,9 +13,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from ladders.models import Level
 from ladders.services.versions import draft_start
+from people.services.check_in_mail import stop_token
 from people.services.checkins import check_in_start
 from people.services.evidence_log import log_entry_add
-from people.services.reminders import stop_token
 from people.services.workflow import cycle_open, proposal_create
 from tests.builders import ladder_data, publish
 
@@ -93,6 +93,7 @@ PAGES = {
     "people:cycle": ("hr", "/cycles/{cycle.uid}/"),
     "people:cycle_insights": ("hr", "/cycles/{cycle.uid}/insights/"),
     "people:parity": ("hr", "/insights/parity/"),
+    "people:check_in_insights": ("hr", "/insights/check-ins/"),
     "people:growth": ("report", "/people/{report.uid}/growth/"),
     "people:log": ("report", "/people/{report.uid}/log/"),
     "people:check_ins": ("report", "/people/{report.uid}/check-ins/"),
@@ -105,6 +106,7 @@ PAGES = {
 # POSTs that redirect, a download, a fragment, a probe: no page of their own.
 NOT_PAGES = {
     "logout",
+    "people:check_in_cadence",
     "people:check_in_start",
     "people:check_in_rate",
     "people:check_in_cancel",

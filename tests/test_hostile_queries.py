@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ladders.services.versions import draft_start
-from people.services.reminders import stop_token
+from people.services.check_in_mail import stop_token
 from tests.builders import IN_CALIBRATION, build_world, routed_names, walk
 from tests.factories import UserFactory
 
@@ -54,6 +54,7 @@ PAGES = {
     "people:cycle": {"uid": "{cycle}"},
     "people:cycle_insights": {"uid": "{cycle}"},
     "people:parity": {},
+    "people:check_in_insights": {},
     "ladders:list": {},
     "ladders:detail": {"slug": "engineering"},
     "ladders:level": {"slug": "engineering", "code": "IC2"},
@@ -137,7 +138,7 @@ def ask(client, url, params, *, htmx):
 POST_ONLY = {
     "people:change_manager", "people:set_level", "people:deactivate", "people:reactivate",
     "people:evidence_autosave", "people:check_in_start", "people:check_in_rate",
-    "people:check_in_cancel", "people:check_in_redact",
+    "people:check_in_cancel", "people:check_in_redact", "people:check_in_cadence",
     "people:proposal_submit", "people:proposal_withdraw", "people:proposal_endorse",
     "people:proposal_return", "people:proposal_comment", "people:cycle_close",
     "ladders:start_draft", "ladders:details", "ladders:item_add", "ladders:item_remove",
@@ -170,7 +171,7 @@ def test_no_hostile_query_answers_a_server_error(world, clients, name):
 
 # The pages whose filters are read from the URL.
 FILTERED = ("people:directory", "people:proposals", "people:cycle", "people:cycle_insights")
-FILTERED += ("people:parity", "people:log")
+FILTERED += ("people:parity", "people:log", "people:check_in_insights")
 
 
 @pytest.mark.parametrize("name", FILTERED)

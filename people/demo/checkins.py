@@ -1,4 +1,5 @@
-"""The demo's check-ins: a year of quarterly check-ins agreed with each person's manager,
+"""The demo's check-ins: a year of quarterly check-ins agreed with each person's manager
+(the cadence HR asks on every ladder; every fourth person missed the last one),
 the ratings growing from one to the next, so that where-I-stand is alive on first
 sign-in; and a few open ones, so that Home has one waiting for the demo's engineer and
 their manager.
@@ -12,10 +13,12 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from people.models import CheckIn, CheckInEvent, CheckInRating, Person
+from ladders.models import Ladder
+from people.models import CheckIn, CheckInCadence, CheckInEvent, CheckInRating, Person
 from people.models.checkins import Rating
+from people.selectors.checkins import rated_competencies
 from people.selectors.targets import current_level_of
-from people.services.checkins import check_in_rate, check_in_start, rated_competencies
+from people.services.checkins import check_in_rate, check_in_start
 
 # Days ago each agreed check-in closed, oldest first: a year at a quarterly cadence.
 AGREED_DAYS_AGO = (330, 240, 150, 60)
@@ -60,7 +63,9 @@ def seed_check_ins(*, today, engineer_email: str) -> int:
         if not competencies:
             continue
         manager = person.manager if person.manager and not person.manager.has_left else None
-        for k, days_ago in enumerate(AGREED_DAYS_AGO):
+        # Every fourth person missed the last quarter's: due again, by the cadence.
+        agreed_days_ago = AGREED_DAYS_AGO[:-1] if n % 4 == 3 else AGREED_DAYS_AGO
+        for k, days_ago in enumerate(agreed_days_ago):
             started = today - timedelta(days=days_ago + 14 + n % 5)
             ended = today - timedelta(days=days_ago + n % 5)
             check_in = CheckIn(
@@ -118,7 +123,22 @@ def seed_check_ins(*, today, engineer_email: str) -> int:
                 )
             )
     CheckInEvent.objects.bulk_create(events)
+    _cadences(today)
     return len(check_ins) + _open_ones(engineer_email)
+
+
+def _cadences(today) -> None:
+    """HR asked every ladder's people for a check-in every quarter, a year ago."""
+    hr = Person.objects.filter(is_hr=True).order_by("pk").first()
+    CheckInCadence.objects.bulk_create(
+        CheckInCadence(
+            ladder=ladder,
+            months=CheckInCadence.Every.QUARTER,
+            set_by=hr,
+            set_at=_at(today - timedelta(days=365)),
+        )
+        for ladder in Ladder.objects.order_by("pk")
+    )
 
 
 def _open_ones(engineer_email: str) -> int:

@@ -1,8 +1,11 @@
-"""The forms of a check-in: each side's ratings, the agreed ones, cancelling."""
+"""The forms of a check-in: each side's ratings, the agreed ones, cancelling; HR's
+cadence per ladder and the check-ins insight's filter."""
 
 from django import forms
 
-from people.models.checkins import Rating
+from ladders.models import Ladder, LadderVersion
+from people.forms.filters import FilterForm
+from people.models.checkins import CheckInCadence, Rating
 from people.services.checkins import NOTE_MAX, REASON_MAX
 
 
@@ -111,3 +114,35 @@ class CancelForm(forms.Form):
         max_length=REASON_MAX,
         help_text="Both of you read it on the check-in.",
     )
+
+
+class CadenceForm(forms.Form):
+    """HR's check-in cadence for one published ladder."""
+
+    ladder = forms.ModelChoiceField(
+        queryset=Ladder.objects.filter(
+            pk__in=LadderVersion.objects.published().values("ladder_id")
+        ),
+        to_field_name="slug",
+        error_messages={"invalid_choice": "That ladder is not published: reload the page."},
+    )
+    months = forms.TypedChoiceField(
+        label="Check-in cadence",
+        choices=[("", "None asked"), *CheckInCadence.Every.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+
+class CheckInInsightsForm(FilterForm):
+    """Over how many months check-ins count as done."""
+
+    WITHIN = [(3, "3 months"), (6, "6 months"), (12, "12 months")]
+    within = forms.TypedChoiceField(
+        label="Agreed within the last", choices=WITHIN, coerce=int, required=False
+    )
+
+    def months(self) -> int:
+        self.is_valid()
+        return self.cleaned_data.get("within") or self.WITHIN[0][0]

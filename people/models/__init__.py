@@ -1,4 +1,4 @@
-from people.models.checkins import CheckIn, CheckInEvent, CheckInRating
+from people.models.checkins import CheckIn, CheckInCadence, CheckInEvent, CheckInRating
 from people.models.growth import LogEntry
 from people.models.outbox import OutgoingEmail
 from people.models.person import (
@@ -19,6 +19,7 @@ from people.models.progression import (
 __all__ = [
     "CalibrationCycle",
     "CheckIn",
+    "CheckInCadence",
     "CheckInEvent",
     "CheckInRating",
     "Comment",

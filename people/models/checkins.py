@@ -230,3 +230,33 @@ class CheckInEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.from_state}→{self.to_state}"
+
+
+class CheckInCadence(models.Model):
+    """How often HR asks the people on a ladder to hold a check-in. Append-only: the
+    newest row of a ladder is its cadence (``months`` None: none asked), and the rows
+    before it say who changed it and when."""
+
+    class Every(models.IntegerChoices):
+        MONTH = 1, "Every month"
+        TWO_MONTHS = 2, "Every two months"
+        QUARTER = 3, "Every quarter"
+        HALF_YEAR = 6, "Every half year"
+        YEAR = 12, "Every year"
+
+    ladder = models.ForeignKey("ladders.Ladder", on_delete=models.PROTECT, related_name="+")
+    months = models.PositiveSmallIntegerField(choices=Every, null=True, blank=True)
+    set_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["ladder", "-set_at"], name="cadence_newest")]
+        triggers = [
+            pgtrigger.Protect(
+                name="check_in_cadences_are_append_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.ladder_id}: {self.get_months_display() or 'none'}"

@@ -116,10 +116,13 @@ class Person(models.Model):
     # inactive) and cleared if they come back. Their history stays as it was.
     left_at = models.DateTimeField(null=True, blank=True)
     left_reason = models.CharField(max_length=500, blank=True)
-    # Check-in reminders: at most one digest a day (when the last went out), and none
-    # once the person stops them from the link in the mail.
+    # Check-in mail: at most one digest a day (when the last went out), and none once
+    # the person stops it from the link in the mail.
     reminders_off = models.BooleanField(default=False)
-    last_reminded_at = models.DateTimeField(null=True, blank=True)
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+    # When a check-in due by the ladder's cadence was last recalled about this person:
+    # a due check-in is recalled once a week, not every day.
+    due_recalled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,7 +1,8 @@
 """Who may see and do what with a check-in: the one place that decides.
 
 A check-in is seen by whoever sees the person's growth (the person, everyone above
-them, HR); anyone else gets a 404. Its two sides act on it: the person, and their
+them, HR) and by the manager it was held with, after a change of manager too; anyone
+else gets a 404. Its two sides act on it: the person, and their
 manager (HR, for someone without a manager, never about themselves); anyone else
 who sees it gets a 403 for a change."""
 
@@ -28,7 +29,9 @@ def get_check_in_for(viewer: Person, uid) -> CheckIn:
         ),
         uid=uid,
     )
-    if not sees_growth_of(viewer, check_in.person):
+    # Its manager side reads it still once the person moved to another manager: the
+    # check-in that change cancelled is theirs too, and their digest links to it.
+    if viewer.pk != check_in.manager_id and not sees_growth_of(viewer, check_in.person):
         raise Http404("No such check-in.")
     return check_in
 

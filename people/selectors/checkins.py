@@ -1,14 +1,25 @@
 """Reads of check-ins that pages share."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count, Max, Q
 from django.forms import BoundField
+from django.utils import timezone
 
 from ladders.models import Competency, Expectation, Level
 from people.models import CheckIn, CheckInRating, Person
 from people.models.checkins import Rating
-from people.selectors.standing import team_of
+from people.selectors.cadence import with_due
+from people.selectors.standing import team_queryset
+
+
+def rated_competencies(level: Level) -> list[Competency]:
+    """Runs one query. The competencies ``level`` states an expectation for, in the
+    rubric's order: what a check-in at that level rates."""
+    return list(
+        Competency.objects.filter(expectations__level=level).order_by("position", "pk").distinct()
+    )
 
 
 @dataclass
@@ -186,6 +197,12 @@ class TeamRow:
     agreed_on: object  # a datetime, or None
     open_one: CheckIn | None
     ready: bool
+    due_at: datetime | None  # when a check-in is due by the ladder's cadence
+
+    @property
+    def overdue(self) -> bool:
+        """Due by now, and none open."""
+        return self.open_one is None and self.due_at is not None and self.due_at <= timezone.now()
 
 
 @dataclass
@@ -200,10 +217,11 @@ class TeamLadder:
 
 def team_growth(manager: Person) -> list[TeamLadder]:
     """Runs six queries, whatever the team's size. ``manager``'s direct reports by
-    ladder: each report's latest agreed check-in's ratings per competency, and their
-    open check-in. Someone looks ready when every competency they were rated on is
-    "beyond" the level they hold now and their track has a next level."""
-    reports = team_of(manager)
+    ladder: each report's latest agreed check-in's ratings per competency, their open
+    check-in and when their next is due. Someone looks ready when every competency
+    they were rated on is "beyond" the level they hold now and their track has a next
+    level."""
+    reports = list(with_due(team_queryset(manager)))
     latest = {
         check_in.person_id: check_in
         for check_in in CheckIn.objects.filter(person__in=reports, state=CheckIn.State.CLOSED)
@@ -261,6 +279,7 @@ def team_growth(manager: Person) -> list[TeamLadder]:
                 and at_their_level
                 and all(value == Rating.BEYOND for value, _ in rated.values())
                 and not at_top,
+                due_at=person.due_at,
             )
         )
     return list(ladders.values())

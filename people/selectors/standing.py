@@ -46,7 +46,11 @@ def standing_of(person: Person) -> Standing | None:
 def team_of(manager: Person) -> list[Person]:
     """Runs one query, whatever the team's size. ``manager``'s direct reports still
     here, by name, each with their level (its track and ladder) and ``level_since``."""
-    return list(
+    return list(team_queryset(manager))
+
+
+def team_queryset(manager: Person):
+    return (
         Person.objects.filter(manager=manager, left_at__isnull=True)
         .with_level_since()
         .select_related("level__track", "level__version__ladder")

@@ -6,12 +6,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config.text import has_control_characters
-from ladders.models import Competency, Level
 from people.models import CheckIn, CheckInEvent, CheckInRating, LogEntry, Person
 from people.models.checkins import Rating
+from people.selectors.checkins import rated_competencies
 from people.selectors.targets import current_level_of
 from people.services.evidence_log import log_entries_freeze
-from people.services.notifications import notify
 
 State = CheckIn.State
 Action = CheckInEvent.Action
@@ -21,14 +20,6 @@ REASON_MAX = 500
 
 class CheckInError(Exception):
     """A change refused for a reason the person can act on; nothing was written."""
-
-
-def rated_competencies(level: Level) -> list[Competency]:
-    """Runs one query. The competencies ``level`` states an expectation for, in the
-    rubric's order: what a check-in at that level rates."""
-    return list(
-        Competency.objects.filter(expectations__level=level).order_by("position", "pk").distinct()
-    )
 
 
 def _event(check_in: CheckIn, actor, action, from_state, note=""):
@@ -64,20 +55,23 @@ def _move(check_in: CheckIn, to_state: str, by: Person | None, action: str, note
     _event(check_in, by, action, from_state, note)
 
 
-def manager_side(check_in: CheckIn) -> list[Person]:
+def _holders(manager: Person | None, person_id: int, hr) -> list[Person]:
+    if manager is not None:
+        return [manager]
+    if hr is None:
+        hr = Person.objects.filter(is_hr=True, left_at__isnull=True)
+    return [someone for someone in hr if someone.pk != person_id]
+
+
+def manager_side(check_in: CheckIn, *, hr=None) -> list[Person]:
     """Whom the manager's steps fall to: the manager, or every HR person but the
-    person themselves for someone without one."""
-    if check_in.manager is not None:
-        return [check_in.manager]
-    return list(Person.objects.filter(is_hr=True).exclude(pk=check_in.person_id))
+    person themselves for someone without one (``hr``, when read already)."""
+    return _holders(check_in.manager, check_in.person_id, hr)
 
 
-def _tell(people, template: str, check_in: CheckIn, actor: Person | None) -> None:
-    """Mail ``people`` but the one who acted: whose turn it now is, or what came of it."""
-    people = [p for p in people if actor is None or p.pk != actor.pk]
-    notify(
-        people, template=template, context={"check_in": check_in, "actor": actor}, about=check_in
-    )
+def manager_side_of(person: Person, *, hr=None) -> list[Person]:
+    """Who would hold a check-in started with ``person`` now: as ``manager_side``."""
+    return _holders(person.reviewing_manager, person.pk, hr)
 
 
 def check_in_start(*, person: Person, by: Person) -> CheckIn:
@@ -115,7 +109,6 @@ def check_in_start(*, person: Person, by: Person) -> CheckIn:
                     for competency in competencies
                 )
                 _event(check_in, by, Action.STARTED, "")
-                _tell([person], "check_in_started", check_in, by)
         except IntegrityError:
             raise CheckInError(
                 f"{person.name} already has an open check-in: finish or cancel it first."
@@ -179,7 +172,6 @@ def check_in_rate(
             check_in.entries.add(*entries)
             log_entries_freeze(entries=entries)
             _move(check_in, State.MANAGER, by, Action.PERSON_RATED)
-            _tell(manager_side(check_in), "check_in_rated", check_in, by)
         else:
             _move(check_in, State.AGREEING, by, Action.MANAGER_RATED)
     return check_in
@@ -201,7 +193,6 @@ def check_in_agree(*, check_in: CheckIn, by: Person, revision: int, agreed: dict
             row.agreed_rating = agreed[pk]
         CheckInRating.objects.bulk_update(rows.values(), ["agreed_rating"])
         _move(check_in, State.CLOSED, by, Action.AGREED, ended_at=timezone.now(), ended_by=by)
-        _tell([check_in.person], "check_in_closed", check_in, by)
     return check_in
 
 
@@ -231,7 +222,6 @@ def check_in_cancel(*, check_in: CheckIn, by: Person | None, revision: int | Non
             ended_by=by,
             cancel_reason=reason,
         )
-        _tell([check_in.person, *manager_side(check_in)], "check_in_cancelled", check_in, by)
     return check_in
 
 

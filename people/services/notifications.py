@@ -16,18 +16,18 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
 
 
-def notify(people, *, template: str, context: dict, proposal=None, about=None) -> None:
+def notify(people, *, template: str, context: dict, proposal=None) -> None:
     """Queue one mail per person (each once) and send them after the commit. The
     subject and body are ``templates/emails/<template>_subject.txt`` and ``<template>.txt``,
     rendered with ``context`` and the ``proposal``; the mail ends with a link to the
-    proposal, or to ``about`` (a check-in)."""
+    proposal."""
     context = {"proposal": proposal, **context}
     # A subject is one header line, whatever the names in it hold.
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
     body = render_to_string(f"emails/{template}.txt", context).rstrip()
     link = ""
-    if (proposal or about) is not None:
-        link = f"\n\n{settings.SITE_URL}{(proposal or about).get_absolute_url()}"
+    if proposal is not None:
+        link = f"\n\n{settings.SITE_URL}{proposal.get_absolute_url()}"
     # Nobody who left is mailed: they no longer work here.
     addresses = sorted(
         {person.email for person in people if person is not None and not person.has_left}

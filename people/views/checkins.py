@@ -24,7 +24,9 @@ from people.permissions.checkins import (
     whose_turn,
 )
 from people.permissions.people import PersonRequest, get_growth_person_for
+from people.selectors.cadence import next_check_in
 from people.selectors.checkins import RatedRow, check_in_rows, team_growth
+from people.services.check_in_mail import person_from_stop_token, reminders_set, stop_token
 from people.services.checkins import (
     CheckInError,
     check_in_agree,
@@ -33,7 +35,6 @@ from people.services.checkins import (
     check_in_rate,
     check_in_start,
 )
-from people.services.reminders import person_from_stop_token, reminders_set, stop_token
 
 PAGE_SIZE = 20
 # Log entries offered to attach: those of the last year.
@@ -50,6 +51,7 @@ def _list_page(request: PersonRequest, person, *, error="", status=200):
         "person": person,
         "page": page,
         "open_one": open_one,
+        "next_check_in": next_check_in(person),
         "may_start": open_one is None and may_start_check_in(request.person, person),
         # One's own reminders are set from one's own list.
         "reminders_link": stop_token(person) if person.pk == request.person.pk else None,
@@ -245,7 +247,7 @@ def cancel(request: PersonRequest, uid):
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def reminders(request, token):
-    """The link in every reminder: stop them (or have them again), signed in or not.
+    """The link in every digest: stop them (or have them again), signed in or not.
     The signed token names the person; a link that is not one of ours is a 404."""
     person = person_from_stop_token(token)
     if person is None:
@@ -253,9 +255,7 @@ def reminders(request, token):
     if request.method == "POST":
         on = request.POST.get("reminders") == "on"
         reminders_set(person=person, on=on)
-        messages.success(
-            request, "Check-in reminders are on again." if on else "Check-in reminders stopped."
-        )
+        messages.success(request, "Check-in mail is on again." if on else "Check-in mail stopped.")
         return redirect("people:reminders", token=token)
     person.refresh_from_db(fields=["reminders_off"])
     return render(request, "people/checkins/reminders.html", {"who": person})

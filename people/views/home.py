@@ -11,6 +11,7 @@ from people.permissions.people import (
     nomination_rights,
     sees_organisation,
 )
+from people.selectors.cadence import next_check_in
 from people.selectors.checkins import check_ins_waiting_for, standing_by_competency
 from people.selectors.proposals import WAITING_SHOWN, waiting_for, who_holds
 from people.selectors.standing import standing_of, team_of
@@ -30,6 +31,7 @@ def home(request: PersonRequest):
     }
     if context["standing"]:
         context["competencies"] = standing_by_competency(person)
+        context["next_check_in"] = next_check_in(person)
     if person.is_manager:
         context["team"] = team_of(person)
         context["tree_size"] = Person.objects.reporting_tree_of(person).count()

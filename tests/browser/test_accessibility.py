@@ -254,6 +254,7 @@ PAGES = [
     ("calibration queue", "calibrator", lambda w: f"/cycles/{w.open_cycle.uid}/", 200),
     ("cycle insights", "hr", lambda w: f"/cycles/{w.closed_cycle.uid}/insights/", 200),
     ("parity report", "hr", lambda w: "/insights/parity/", 200),
+    ("check-ins by team", "hr", lambda w: "/insights/check-ins/", 200),
     ("password change", "engineer", lambda w: "/accounts/password/", 200),
     ("403", "no_person", lambda w: "/", 403),
     ("404", "engineer", lambda w: f"/proposals/{uuid.uuid4()}/", 404),

@@ -1,0 +1,164 @@
+"""When a check-in is due: HR asks the people on a ladder for one every so many months
+(their ladder's newest cadence), counted from their last agreed check-in or, before
+their first, from when they took their level. The one home of that rule."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import (
+    Count,
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from ladders.models import Ladder, LadderVersion
+from people.models import CheckIn, CheckInCadence, Person, PersonQuerySet
+
+
+class _Months(Func):
+    """An interval of so many calendar months: 31 Jan plus one month is 28 or 29 Feb."""
+
+    template = "make_interval(months => %(expressions)s)"
+    output_field = DurationField()
+
+
+def cadence_of(ladder_ref) -> Subquery:
+    """The months between check-ins asked on the ladder ``ladder_ref`` points to (an
+    OuterRef), or NULL where none is asked."""
+    newest = CheckInCadence.objects.filter(ladder_id=ladder_ref).order_by("-set_at", "-pk")
+    return Subquery(newest.values("months")[:1])
+
+
+def with_due(people: PersonQuerySet) -> QuerySet:
+    """Annotate, in the same one query: ``check_in_every`` (months, or None), their
+    ``last_agreed_at`` (or None), ``level_since``, ``due_at`` (None where no cadence is
+    asked or they have no level) and ``has_open_check_in``."""
+    if "level_since" not in people.query.annotations:
+        people = people.with_level_since()
+    agreed = CheckIn.objects.filter(person=OuterRef("pk"), state=CheckIn.State.CLOSED)
+    open_ones = CheckIn.objects.filter(person=OuterRef("pk"), state__in=CheckIn.OPEN_STATES)
+    return people.annotate(
+        check_in_every=cadence_of(OuterRef("level__version__ladder_id")),
+        last_agreed_at=Subquery(agreed.order_by("-ended_at").values("ended_at")[:1]),
+        has_open_check_in=Exists(open_ones),
+    ).annotate(
+        due_at=Coalesce(F("last_agreed_at"), F("level_since")) + _Months(F("check_in_every"))
+    )
+
+
+def due(people: PersonQuerySet, *, now=None) -> QuerySet:
+    """Those of ``people`` still here whose check-in is due by ``now``, with none open."""
+    return with_due(people).filter(
+        Q(due_at__lte=now or timezone.now()),
+        left_at__isnull=True,
+        level__isnull=False,
+        has_open_check_in=False,
+    )
+
+
+@dataclass
+class LadderCadence:
+    ladder: Ladder  # with its name
+    newest: CheckInCadence | None  # who set it, when; None: never set
+
+
+def ladder_cadences() -> list[LadderCadence]:
+    """Runs two queries. Each published ladder, by name, with its newest cadence."""
+    published = LadderVersion.objects.published().values("ladder_id")
+    ladders = list(Ladder.objects.filter(pk__in=published).with_name().order_by("name", "pk"))
+    newest = {
+        cadence.ladder_id: cadence
+        for cadence in CheckInCadence.objects.filter(ladder__in=ladders)
+        .select_related("set_by")
+        .order_by("ladder_id", "-set_at", "-pk")
+        .distinct("ladder_id")
+    }
+    return [LadderCadence(ladder, newest.get(ladder.pk)) for ladder in ladders]
+
+
+@dataclass
+class TeamCheckIns:
+    manager: Person | None  # None: people without a manager, who hold theirs with HR
+    people: int  # still here, with a level
+    agreed: int  # of them, with a check-in agreed within the window
+    open: int  # with one open now
+    due: int  # due by their ladder's cadence, none open
+
+
+def check_ins_by_team(*, within_months: int, now=None) -> list[TeamCheckIns]:
+    """Runs two queries, whatever the company's size. Each team (a manager's direct
+    reports still here, with a level): how many agreed a check-in in the last
+    ``within_months`` months, have one open, or are due one. The most due first."""
+    now = now or timezone.now()
+    # Calendar months, counted by the database as the cadence is.
+    since = ExpressionWrapper(
+        Value(now) - _Months(Value(within_months)), output_field=DateTimeField()
+    )
+    counts = (
+        with_due(Person.objects.filter(left_at__isnull=True, level__isnull=False))
+        .order_by()
+        .values("manager_id")
+        .annotate(
+            people=Count("pk"),
+            agreed=Count("pk", filter=Q(last_agreed_at__gte=since)),
+            open=Count("pk", filter=Q(has_open_check_in=True)),
+            due=Count("pk", filter=Q(due_at__lte=now, has_open_check_in=False)),
+        )
+    )
+    rows = list(counts)
+    managers = Person.objects.in_bulk([row["manager_id"] for row in rows if row["manager_id"]])
+    teams = [
+        TeamCheckIns(
+            manager=managers.get(row["manager_id"]),
+            people=row["people"],
+            agreed=row["agreed"],
+            open=row["open"],
+            due=row["due"],
+        )
+        for row in rows
+    ]
+
+    def order(team):
+        name = team.manager.name.lower() if team.manager else ""
+        return (-team.due, name, team.manager.pk if team.manager else 0)
+
+    return sorted(teams, key=order)
+
+
+@dataclass
+class NextCheckIn:
+    due_at: datetime
+    every: str  # "every quarter"
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_at <= timezone.now()
+
+
+def next_check_in(person: Person) -> NextCheckIn | None:
+    """Runs one query. When ``person``'s next check-in is due by their ladder's
+    cadence; None where none is asked, they have no level or one is open."""
+    row = (
+        with_due(Person.objects.filter(pk=person.pk))
+        .values("due_at", "check_in_every", "has_open_check_in")
+        .first()
+    )
+    if row is None or row["due_at"] is None or row["has_open_check_in"]:
+        return None
+    return NextCheckIn(row["due_at"], every_words(row["check_in_every"]))
+
+
+def every_words(months: int) -> str:
+    """ "every quarter", for a cadence of 3 months."""
+    return CheckInCadence.Every(months).label.lower()

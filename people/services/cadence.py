@@ -1,0 +1,20 @@
+"""HR's check-in cadence per ladder: each change appended, who and when kept."""
+
+from django.db import transaction
+
+from ladders.models import Ladder
+from people.models import CheckInCadence, Person
+
+
+def check_in_cadence_set(*, ladder: Ladder, months: int | None, by: Person) -> bool:
+    """Ask the people on ``ladder`` for a check-in every ``months`` months (None:
+    none asked). False, and nothing written, when that is already the cadence."""
+    with transaction.atomic():
+        # Under a lock of the ladder's row: two HR people setting it at once are
+        # recorded one after the other, the second seeing the first's.
+        Ladder.objects.select_for_update().get(pk=ladder.pk)
+        newest = CheckInCadence.objects.filter(ladder=ladder).order_by("-set_at", "-pk").first()
+        if (newest.months if newest else None) == months:
+            return False
+        CheckInCadence.objects.create(ladder=ladder, months=months, set_by=by)
+    return True

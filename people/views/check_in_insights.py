@@ -1,0 +1,79 @@
+"""HR's check-ins page: the cadence asked on each ladder, and check-ins done, open and
+due per team."""
+
+import csv
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from config.access import hr_required
+from config.htmx import wants_fragment
+from config.spreadsheets import safe_row
+from people.forms.checkins import CadenceForm, CheckInInsightsForm
+from people.models import CheckInCadence
+from people.selectors.cadence import check_ins_by_team, ladder_cadences
+from people.services.cadence import check_in_cadence_set
+
+TEAMS_PER_PAGE = 50
+
+
+def _csv(teams, within):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="check-ins-by-team.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["Team", "People", f"Agreed in {within} months", "Open now", "Due"])
+    for team in teams:
+        name = team.manager.name if team.manager else "No manager (with HR)"
+        writer.writerow(safe_row([name, team.people, team.agreed, team.open, team.due]))
+    return response
+
+
+def _page(request, *, refused=None, status=200):
+    form = CheckInInsightsForm(request.GET, auto_id="f-%s")
+    within = form.months()
+    teams = check_ins_by_team(within_months=within)
+    totals = {
+        name: sum(getattr(team, name) for team in teams)
+        for name in ("people", "agreed", "open", "due")
+    }
+    context = {
+        "form": form,
+        "within": within,
+        "cadences": ladder_cadences(),
+        "every": CheckInCadence.Every.choices,
+        "refused": refused,
+        "page": Paginator(teams, TEAMS_PER_PAGE).get_page(request.GET.get("page")),
+        "totals": totals,
+        "query": form.query_string(),
+    }
+    if request.GET.get("download") == "teams":
+        return _csv(teams, within)
+    template = "people/insights/check_ins.html" + ("#teams" if wants_fragment(request) else "")
+    return render(request, template, context, status=status)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@hr_required
+def check_in_insights(request):
+    return _page(request)
+
+
+@require_POST
+@hr_required
+def set_cadence(request):
+    form = CadenceForm(request.POST)
+    if not form.is_valid():
+        return _page(request, refused=form, status=422)
+    ladder, months = form.cleaned_data["ladder"], form.cleaned_data["months"]
+    changed = check_in_cadence_set(ladder=ladder, months=months, by=request.person)
+    label = dict(form.fields["months"].choices)[months or ""]
+    if changed:
+        messages.success(request, f"Check-ins on {ladder.slug}: {label.lower()}.")
+    else:
+        messages.info(request, f"Check-ins on {ladder.slug} were already {label.lower()}.")
+    return redirect("people:check_in_insights")
