@@ -136,7 +136,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # (django-axes); the first backend refuses a locked-out attempt before any check.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the user's person with the user (one query).
+    "people.auth.PersonBackend",
 ]
 AXES_FAILURE_LIMIT = read_int(env, "LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=read_int(env, "LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
@@ -154,9 +155,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "people:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions end after this many idle seconds: every request pushes the expiry on.
+# Sessions end after this many idle seconds: a request pushes the expiry on, once a
+# minute at most (config/sessions.py), not by saving the session on every request.
 SESSION_COOKIE_AGE = read_int(env, "SESSION_IDLE_SECONDS", 8 * 60 * 60, minimum=60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -6,4 +6,9 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from config.sessions import stamp_session
         from people.services import levels  # noqa: F401  (connects the version_published receiver)
+
+        user_logged_in.connect(stamp_session, dispatch_uid="config.sessions.stamp_session")

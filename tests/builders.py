@@ -51,9 +51,9 @@ EFFECTIVE = date(2026, 3, 1)  # the insight scenarios' cycle takes effect on thi
 HIRED = date(2025, 1, 1)  # when most of their people got their level: 424 days before
 SUBMITTED_ON = date(2025, 11, 3)  # when the insight scenarios submit
 
-# Any signed-in request: the session, the user, the person; then the session's save
-# (an UPDATE between a SAVEPOINT and its RELEASE).
-SIGNED_IN = 6
+# Any signed-in request: the session, and the user with their person (one query,
+# people/auth.py). The session is saved once a minute at most (config/sessions.py).
+SIGNED_IN = 2
 
 
 # Ladders ------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core import mail
@@ -77,14 +78,22 @@ def test_an_idle_session_expires(client_for, report):
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_each_request_pushes_the_idle_expiry_on(client_for, report, settings):
+def test_a_request_pushes_the_idle_expiry_on_once_a_minute(client_for, report, settings):
     client = client_for(report)
-    soon = timezone.now() + timedelta(seconds=30)
+    soon = timezone.now() + timedelta(minutes=5)
     Session.objects.update(expire_date=soon)
+    # Within a minute of signing in: nothing written.
     assert client.get("/").status_code == 200
+    assert Session.objects.get().expire_date == soon
+    later = timezone.now() + timedelta(seconds=61)
+    with time_machine.travel(later, tick=False):
+        assert client.get("/").status_code == 200
     renewed = Session.objects.get().expire_date
-    assert renewed > soon
-    assert renewed <= timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    assert renewed == later + timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    # And not again within the minute after.
+    with time_machine.travel(later + timedelta(seconds=50), tick=False):
+        assert client.get("/").status_code == 200
+    assert Session.objects.get().expire_date == renewed
 
 
 def test_changing_the_password(client_for, report):

@@ -122,7 +122,7 @@ class CadenceForm(forms.Form):
     ladder = forms.ModelChoiceField(
         queryset=Ladder.objects.filter(
             pk__in=LadderVersion.objects.published().values("ladder_id")
-        ),
+        ).with_name(),
         to_field_name="slug",
         error_messages={"invalid_choice": "That ladder is not published: reload the page."},
     )

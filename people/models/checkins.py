@@ -251,6 +251,12 @@ class CheckInCadence(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["ladder", "-set_at"], name="cadence_newest")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(months__isnull=True) | Q(months__in=[1, 2, 3, 6, 12]),
+                name="check_in_cadence_is_a_choice",
+            )
+        ]
         triggers = [
             pgtrigger.Protect(
                 name="check_in_cadences_are_append_only",

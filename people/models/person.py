@@ -50,9 +50,10 @@ class PersonQuerySet(models.QuerySet):
         """Annotate ``level_since``: since when each person has held their level at the
         moment ``at`` (by default now): their latest level change by then, or their
         arrival in the app if none. A subquery: one query for any number of people."""
-        changes = LevelChange.objects.filter(person=OuterRef("pk"))
-        if at is not None:
-            changes = changes.filter(changed_at__lte=at)
+        if at is None:
+            # The latest change is a column the database keeps (``level_changed_at``).
+            return self.annotate(level_since=Coalesce(F("level_changed_at"), F("created_at")))
+        changes = LevelChange.objects.filter(person=OuterRef("pk"), changed_at__lte=at)
         latest = changes.order_by("-changed_at", "-pk").values("changed_at")[:1]
         return self.annotate(level_since=Coalesce(Subquery(latest), F("created_at")))
 
@@ -125,6 +126,9 @@ class Person(models.Model):
     due_recalled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The latest entry of their level history, kept by the database as each is written
+    # (a trigger on LevelChange): time in level without a subquery per person.
+    level_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -142,6 +146,19 @@ class Person(models.Model):
             # PostgreSQL runs as UPPER(...) LIKE '%...%'): trigram indexes serve them.
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="person_name_trgm_idx"),
             GinIndex(OpClass(Upper("email"), name="gin_trgm_ops"), name="person_email_trgm_idx"),
+        ]
+        triggers = [
+            # A save of a Person read before their latest level change (an admin form,
+            # a stale object) never takes ``level_changed_at`` back: it only grows.
+            pgtrigger.Trigger(
+                name="person_level_changed_at_only_grows",
+                operation=pgtrigger.Update,
+                when=pgtrigger.Before,
+                func="""
+                    NEW.level_changed_at := GREATEST(OLD.level_changed_at, NEW.level_changed_at);
+                    RETURN NEW;
+                """,
+            )
         ]
 
     def __str__(self):
@@ -241,7 +258,18 @@ class LevelChange(models.Model):
     class Meta:
         indexes = [models.Index(fields=["person", "-changed_at"], name="level_change_person_idx")]
         triggers = [
-            pgtrigger.Protect(name="level_history_is_append_only", operation=pgtrigger.Update)
+            pgtrigger.Protect(name="level_history_is_append_only", operation=pgtrigger.Update),
+            pgtrigger.Trigger(
+                name="level_history_dates_the_person",
+                operation=pgtrigger.Insert,
+                when=pgtrigger.After,
+                func="""
+                    UPDATE people_person
+                    SET level_changed_at = GREATEST(level_changed_at, NEW.changed_at)
+                    WHERE id = NEW.person_id;
+                    RETURN NULL;
+                """,
+            ),
         ]
 
     def __str__(self):

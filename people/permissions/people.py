@@ -18,10 +18,19 @@ class PersonRequest(HttpRequest):
 
 
 def current_person(request: HttpRequest) -> Person | None:
-    """Runs one query: the signed-in user's person, with roles, level and whether
-    they calibrate any cycle (for the navigation)."""
-    if not request.user.is_authenticated:
+    """The signed-in user's person, with roles, level and whether they calibrate any
+    cycle (for the navigation). No query when the user came from ``PersonBackend``
+    (every session signed in since it was the backend), else one."""
+    user = request.user
+    if not user.is_authenticated:
         return None
+    has_reports = getattr(user, "person_has_reports", None)
+    if has_reports is not None:
+        person = getattr(user, "person", None)
+        if person is not None:
+            person.has_reports = has_reports
+            person.calibrates = getattr(user, "person_calibrates", False)
+        return person
     return (
         Person.objects.with_roles()
         .annotate(

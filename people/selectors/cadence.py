@@ -5,12 +5,12 @@ their first, from when they took their level. The one home of that rule."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import (
+    Case,
     Count,
     DateTimeField,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
     Func,
     OuterRef,
@@ -18,6 +18,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -26,11 +27,26 @@ from ladders.models import Ladder, LadderVersion
 from people.models import CheckIn, CheckInCadence, Person, PersonQuerySet
 
 
-class _Months(Func):
-    """An interval of so many calendar months: 31 Jan plus one month is 28 or 29 Feb."""
+class PlusMonths(Func):
+    """``moment`` plus so many calendar months, on the company's calendar
+    (``TIME_ZONE``, not the database session's UTC): 31 Jan plus one month is 28 or
+    29 Feb, and a level taken at midnight on 1 March is a month old at midnight on 1
+    April, wherever the company is."""
 
-    template = "make_interval(months => %(expressions)s)"
-    output_field = DurationField()
+    output_field = DateTimeField()
+
+    def __init__(self, moment, months):
+        super().__init__(moment, months, Value(settings.TIME_ZONE))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (moment, moment_params), (months, months_params), (zone, zone_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        sql = (
+            f"((({moment}) AT TIME ZONE {zone}) + make_interval(months => {months})) "
+            f"AT TIME ZONE {zone}"
+        )
+        return sql, (*moment_params, *zone_params, *months_params, *zone_params)
 
 
 def cadence_of(ladder_ref) -> Subquery:
@@ -53,7 +69,7 @@ def with_due(people: PersonQuerySet) -> QuerySet:
         last_agreed_at=Subquery(agreed.order_by("-ended_at").values("ended_at")[:1]),
         has_open_check_in=Exists(open_ones),
     ).annotate(
-        due_at=Coalesce(F("last_agreed_at"), F("level_since")) + _Months(F("check_in_every"))
+        due_at=PlusMonths(Coalesce(F("last_agreed_at"), F("level_since")), F("check_in_every"))
     )
 
 
@@ -101,14 +117,15 @@ def check_ins_by_team(*, within_months: int, now=None) -> list[TeamCheckIns]:
     reports still here, with a level): how many agreed a check-in in the last
     ``within_months`` months, have one open, or are due one. The most due first."""
     now = now or timezone.now()
-    # Calendar months, counted by the database as the cadence is.
-    since = ExpressionWrapper(
-        Value(now) - _Months(Value(within_months)), output_field=DateTimeField()
-    )
+    # Calendar months, counted as the cadence is.
+    since = PlusMonths(Value(now), Value(-within_months))
+    # Reports of a manager who left hold their check-ins with HR: counted there.
+    team = Case(When(manager__left_at__isnull=True, then=F("manager_id")), default=None)
     counts = (
         with_due(Person.objects.filter(left_at__isnull=True, level__isnull=False))
         .order_by()
-        .values("manager_id")
+        .annotate(team=team)
+        .values("team")
         .annotate(
             people=Count("pk"),
             agreed=Count("pk", filter=Q(last_agreed_at__gte=since)),
@@ -117,10 +134,10 @@ def check_ins_by_team(*, within_months: int, now=None) -> list[TeamCheckIns]:
         )
     )
     rows = list(counts)
-    managers = Person.objects.in_bulk([row["manager_id"] for row in rows if row["manager_id"]])
+    managers = Person.objects.in_bulk([row["team"] for row in rows if row["team"]])
     teams = [
         TeamCheckIns(
-            manager=managers.get(row["manager_id"]),
+            manager=managers.get(row["team"]),
             people=row["people"],
             agreed=row["agreed"],
             open=row["open"],
@@ -148,9 +165,9 @@ class NextCheckIn:
 
 def next_check_in(person: Person) -> NextCheckIn | None:
     """Runs one query. When ``person``'s next check-in is due by their ladder's
-    cadence; None where none is asked, they have no level or one is open."""
+    cadence; None where none is asked, they have no level, have left or one is open."""
     row = (
-        with_due(Person.objects.filter(pk=person.pk))
+        with_due(Person.objects.filter(pk=person.pk, left_at__isnull=True))
         .values("due_at", "check_in_every", "has_open_check_in")
         .first()
     )

@@ -8,7 +8,10 @@ from people.models import CheckInCadence, Person
 
 def check_in_cadence_set(*, ladder: Ladder, months: int | None, by: Person) -> bool:
     """Ask the people on ``ladder`` for a check-in every ``months`` months (None:
-    none asked). False, and nothing written, when that is already the cadence."""
+    none asked). False, and nothing written, when that is already the cadence.
+    ValueError for a cadence that is not one of ``CheckInCadence.Every``."""
+    if months is not None and months not in CheckInCadence.Every.values:
+        raise ValueError(f"{months!r} is not a check-in cadence.")
     with transaction.atomic():
         # Under a lock of the ladder's row: two HR people setting it at once are
         # recorded one after the other, the second seeing the first's.

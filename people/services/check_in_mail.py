@@ -14,10 +14,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from people.models import CheckIn, CheckInEvent, Person
+from people.models import CheckIn, CheckInEvent, OutgoingEmail, Person
 from people.selectors.cadence import due, every_words
 from people.services.checkins import manager_side, manager_side_of
-from people.services.notifications import mail_queue
+from people.services.notifications import mails_queue
 
 # A step waiting this long is recalled; and recalled again no sooner than this. A
 # check-in due by the cadence is recalled as often.
@@ -165,11 +165,16 @@ def check_in_digests_send(*, now=None) -> int:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DIGEST_LOCK])
         recalled: set[int] = set()
         recalled_due: set[int] = set()
-        sent = 0
+        # A due check-in not told to one of its two sides today (they had a digest
+        # within the day) is not marked recalled: tomorrow's run tells them.
+        put_off: set[int] = set()
+        mails, mailed = [], []
         for pk, digest in _digests(now).items():
             someone = digest.person
-            recent = someone.last_digest_at and someone.last_digest_at > now - DIGEST_EVERY
-            if someone.reminders_off or someone.has_left or recent:
+            if someone.last_digest_at and someone.last_digest_at > now - DIGEST_EVERY:
+                put_off.update(person.pk for person in digest.due)
+                continue
+            if someone.reminders_off or someone.has_left:
                 continue
             context = {
                 "digest": digest,
@@ -178,19 +183,20 @@ def check_in_digests_send(*, now=None) -> int:
                 "stop": settings.SITE_URL + reverse("people:reminders", args=[stop_token(someone)]),
             }
             body = render_to_string("emails/check_in_digest.txt", context).rstrip()
-            mail_queue(addresses=[someone.email], subject=digest.subject(), body=body)
-            Person.objects.filter(pk=pk).update(last_digest_at=now)
+            mails.append(OutgoingEmail(to=someone.email, subject=digest.subject(), body=body))
+            mailed.append(pk)
             recalled.update(check_in.pk for check_in in digest.waiting)
             recalled_due.update(person.pk for person in digest.due)
-            sent += 1
-        Person.objects.filter(pk__in=recalled_due).update(due_recalled_at=now)
+        mails_queue(mails)
+        Person.objects.filter(pk__in=mailed).update(last_digest_at=now)
+        Person.objects.filter(pk__in=recalled_due - put_off).update(due_recalled_at=now)
         CheckInEvent.objects.bulk_create(
             CheckInEvent(
                 check_in_id=pk, action=Action.REMINDED, from_state=state, to_state=state, at=now
             )
             for pk, state in CheckIn.objects.filter(pk__in=recalled).values_list("pk", "state")
         )
-    return sent
+    return len(mails)
 
 
 def reminders_set(*, person: Person, on: bool) -> None:

@@ -38,9 +38,13 @@ def notify(people, *, template: str, context: dict, proposal=None) -> None:
 def mail_queue(*, addresses, subject: str, body: str) -> None:
     """Write one mail per address to the outbox and send them once the current
     transaction commits (at once outside one)."""
-    mails = OutgoingEmail.objects.bulk_create(
-        OutgoingEmail(to=address, subject=subject, body=body) for address in addresses
-    )
+    mails_queue(OutgoingEmail(to=address, subject=subject, body=body) for address in addresses)
+
+
+def mails_queue(mails) -> None:
+    """Write ``mails`` (unsaved OutgoingEmail) to the outbox in one statement and send
+    them once the current transaction commits (at once outside one)."""
+    mails = OutgoingEmail.objects.bulk_create(mails)
     if mails:
         # Only this change's mail: older mail waits for send_pending_mail, so a mail
         # server that is down neither spends its attempts nor holds up this request.
@@ -63,12 +67,13 @@ def send_pending(limit: int = 200, ids: list[int] | None = None) -> tuple[int, i
             except Exception as error:
                 mail.attempts += 1
                 mail.last_error = f"{type(error).__name__}: {error}"[:2000]
-                mail.save(update_fields=["attempts", "last_error"])
                 logger.warning("Could not send mail %s to %s: %s", mail.pk, mail.to, error)
                 failed += 1
             else:
                 mail.attempts += 1
                 mail.sent_at = timezone.now()
-                mail.save(update_fields=["attempts", "sent_at"])
                 sent += 1
+        # One statement for the batch (the transaction holds them together anyway): a
+        # daily digest run sends thousands.
+        OutgoingEmail.objects.bulk_update(batch, ["attempts", "last_error", "sent_at"])
     return sent, failed

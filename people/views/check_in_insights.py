@@ -32,7 +32,7 @@ def _csv(teams, within):
     return response
 
 
-def _page(request, *, refused=None, status=200):
+def _page(request, *, refused=None, status=200, fragment=True):
     form = CheckInInsightsForm(request.GET, auto_id="f-%s")
     within = form.months()
     teams = check_ins_by_team(within_months=within)
@@ -52,7 +52,8 @@ def _page(request, *, refused=None, status=200):
     }
     if request.GET.get("download") == "teams":
         return _csv(teams, within)
-    template = "people/insights/check_ins.html" + ("#teams" if wants_fragment(request) else "")
+    in_place = fragment and wants_fragment(request)
+    template = "people/insights/check_ins.html" + ("#teams" if in_place else "")
     return render(request, template, context, status=status)
 
 
@@ -68,12 +69,13 @@ def check_in_insights(request):
 def set_cadence(request):
     form = CadenceForm(request.POST)
     if not form.is_valid():
-        return _page(request, refused=form, status=422)
+        # The whole page, whoever asked: the message is at the top, not in the teams.
+        return _page(request, refused=form, status=422, fragment=False)
     ladder, months = form.cleaned_data["ladder"], form.cleaned_data["months"]
     changed = check_in_cadence_set(ladder=ladder, months=months, by=request.person)
     label = dict(form.fields["months"].choices)[months or ""]
     if changed:
-        messages.success(request, f"Check-ins on {ladder.slug}: {label.lower()}.")
+        messages.success(request, f"Check-ins on {ladder}: {label.lower()}.")
     else:
-        messages.info(request, f"Check-ins on {ladder.slug} were already {label.lower()}.")
+        messages.info(request, f"Check-ins on {ladder} were already {label.lower()}.")
     return redirect("people:check_in_insights")

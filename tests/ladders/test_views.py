@@ -15,7 +15,7 @@ from ladders.services.editing import details_update, expectation_save, ladder_cr
 from ladders.services.versions import draft_discard, draft_start, version_publish
 from ladders.services.versions import ladder_data as content_of
 from people.services.levels import person_set_level
-from tests.builders import ladder_data, publish, shown, shown_draft
+from tests.builders import SIGNED_IN, ladder_data, publish, shown, shown_draft
 from tests.factories import PersonFactory, UserFactory
 
 SLUG = {"slug": "engineering"}
@@ -991,10 +991,9 @@ SIZES = {
     "big": {"slug": "big", "tracks": 3, "levels": 15, "competencies": 25},
 }
 
-# Every request of a signed-in person runs 6 queries around the view: the session,
-# the user, the person with their roles and level (CurrentPersonMiddleware), and,
-# as SESSION_SAVE_EVERY_REQUEST saves the session, SAVEPOINT, UPDATE, RELEASE.
-AROUND = 6
+# Every request of a signed-in person runs queries around the view: the session, and
+# the user with their person, roles and level (tests/builders.py says it once).
+AROUND = SIGNED_IN
 READER_PAGES = {
     # ladder, version (get_version_for); tracks, levels, competencies (load_rubric
     # without texts); the newest published version (_page).

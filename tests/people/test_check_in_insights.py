@@ -41,11 +41,11 @@ def test_hr_sets_a_ladders_cadence_and_who_changed_it_is_kept(client_for, engine
     assert "Never set" in body(client.get(PAGE))
     response = client.post(SET, {"ladder": "engineering", "months": "3"}, follow=True)
     page = body(response)
-    assert "Check-ins on engineering: every quarter." in page
+    assert "Check-ins on Engineering: every quarter." in page
     assert '<option value="3" selected>Every quarter</option>' in page
     assert "by Hana People" in page
     again = body(client.post(SET, {"ladder": "engineering", "months": "3"}, follow=True))
-    assert "Check-ins on engineering were already every quarter." in again
+    assert "Check-ins on Engineering were already every quarter." in again
     client.post(SET, {"ladder": "engineering", "months": ""})
     history = CheckInCadence.objects.filter(ladder=engineering.ladder).order_by("set_at", "pk")
     assert [row.months for row in history] == [3, None]

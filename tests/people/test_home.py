@@ -18,7 +18,7 @@ from people.services.workflow import (
     proposal_endorse,
     proposal_submit,
 )
-from tests.builders import COMPETENCIES, ladder_data, level, publish
+from tests.builders import COMPETENCIES, SIGNED_IN, ladder_data, level, publish
 from tests.factories import PersonFactory
 
 NBSP = "\xa0"
@@ -157,11 +157,11 @@ def test_the_home_page_queries_do_not_grow_with_the_team(
             since=date(2025, 1, 1),
         )
     client = client_for(manager)
-    # Any signed-in request (6); their manager; their standing (newest version, since
+    # Any signed-in request (SIGNED_IN); their manager; their standing (newest version, since
     # when, next level, equivalents: 4); nominations in preparation; the team with
     # levels and time in level; the tree's size; the four lists of waiting_for; the
     # check-ins waiting; their agreed check-ins (none here); when their next is due: 15.
-    with django_assert_num_queries(6 + 15):
+    with django_assert_num_queries(SIGNED_IN + 15):
         html = body(client.get("/"))
     assert html.count("Nominate<span") == reports
 

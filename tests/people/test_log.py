@@ -20,11 +20,10 @@ from people.services.evidence_log import (
     log_entry_redact,
 )
 from people.services.levels import person_set_level
-from tests.builders import at_once, ladder_data, level, publish
+from tests.builders import SIGNED_IN, at_once, ladder_data, level, publish
 from tests.factories import PersonFactory
 
 TODAY = timezone.localdate()
-SIGNED_IN = 6  # session, user, person; SAVEPOINT, UPDATE, RELEASE of the saved session
 
 
 def body(response):
