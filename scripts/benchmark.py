@@ -468,6 +468,7 @@ def write_report(built_seconds, pages, load, runs, *, write=True):
 
 
 def main():
+    global PEOPLE, HISTORY, OPEN_QUEUE
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -479,7 +480,6 @@ def main():
         "--print-only", action="store_true", help="print the tables; leave docs/ alone"
     )
     args = parser.parse_args()
-    global PEOPLE, HISTORY, OPEN_QUEUE
     HISTORY = HISTORY * args.people // PEOPLE
     OPEN_QUEUE = min(OPEN_QUEUE, args.people // 2)
     PEOPLE = args.people

@@ -134,6 +134,13 @@ class CheckIn(models.Model):
         ]
         indexes = [
             models.Index(fields=["person", "-started_at"], name="check_in_person_idx"),
+            # Each person's latest agreed check-in (where they stand, when the next is
+            # due, parity's "ready"): read per person at company size.
+            models.Index(
+                fields=["person", "-ended_at"],
+                condition=Q(state="closed"),
+                name="check_in_agreed_newest",
+            ),
             models.Index(
                 fields=["manager", "state"],
                 condition=Q(state__in=OPEN_CHECK_IN_STATES),

@@ -17,6 +17,7 @@ from ladders.models import Level, Track
 from people.models import (
     CalibrationCycle,
     CheckIn,
+    CheckInRating,
     LevelChange,
     Person,
     PersonAttribute,
@@ -739,27 +740,31 @@ def _ready_not_proposed(ladder) -> Table:
     track kind, and how many of them have a proposal open: are ICs who look ready put
     forward as often as managers who do? Groups of fewer people than the threshold are
     not shown, so no row points at a person."""
-    not_beyond = Count("ratings", filter=~Q(ratings__agreed_rating=Rating.BEYOND))
-    agreed = CheckIn.objects.filter(state=CheckIn.State.CLOSED)
-    newest = agreed.filter(person=OuterRef("person")).order_by("-ended_at", "-pk").values("pk")
+    # Each person's latest agreed check-in in one pass (DISTINCT ON, not a subquery per
+    # check-in), with whether any competency of it was agreed short of "beyond".
+    short = CheckInRating.objects.filter(check_in=OuterRef("pk")).exclude(
+        agreed_rating=Rating.BEYOND
+    )
     latest = (
-        agreed.filter(
-            pk=Subquery(newest[:1]),
+        CheckIn.objects.filter(
+            state=CheckIn.State.CLOSED,
             person__left_at__isnull=True,
             person__level__version__ladder=ladder,
         )
-        .annotate(not_beyond=not_beyond)
-        .values(
-            "person_id",
-            "not_beyond",
-            "level__code",
-            "level__track__key",
-            "person__level__code",
-            "person__level__grade",
-            "person__level__track__key",
-            "person__level__track__kind",
-            "person__level__track_id",
-        )
+        .annotate(short_of_beyond=Exists(short))
+        .order_by("person_id", "-ended_at", "-pk")
+        .distinct("person_id")
+    )
+    latest = latest.values(
+        "short_of_beyond",
+        "person_id",
+        "level__code",
+        "level__track__key",
+        "person__level__code",
+        "person__level__grade",
+        "person__level__track__key",
+        "person__level__track__kind",
+        "person__level__track_id",
     )
     tops = dict(
         Level.objects.filter(version__ladder=ladder)
@@ -770,7 +775,7 @@ def _ready_not_proposed(ladder) -> Table:
     ready = {
         row["person_id"]: (row["person__level__grade"], row["person__level__track__kind"])
         for row in latest
-        if row["not_beyond"] == 0
+        if not row["short_of_beyond"]
         and (row["level__code"], row["level__track__key"])
         == (row["person__level__code"], row["person__level__track__key"])
         and row["person__level__grade"] < tops.get(row["person__level__track_id"], 0)
