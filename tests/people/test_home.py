@@ -159,9 +159,10 @@ def test_the_home_page_queries_do_not_grow_with_the_team(
     client = client_for(manager)
     # Any signed-in request (SIGNED_IN); their manager; their standing (newest version, since
     # when, next level, equivalents: 4); nominations in preparation; the team with
-    # levels and time in level; the tree's size; the four lists of waiting_for; the
-    # check-ins waiting; their agreed check-ins (none here); when their next is due: 15.
-    with django_assert_num_queries(SIGNED_IN + 15):
+    # levels and time in level; the tree's size; three lists of waiting_for (none to
+    # decide: they calibrate nothing); the check-ins waiting; their agreed check-ins
+    # (none here); when their next is due: 14.
+    with django_assert_num_queries(SIGNED_IN + 14):
         html = body(client.get("/"))
     assert html.count("Nominate<span") == reports
 
