@@ -755,7 +755,7 @@ def _ready_not_proposed(ladder) -> Table:
         .order_by("person_id", "-ended_at", "-pk")
         .distinct("person_id")
     )
-    latest = latest.values(
+    latest_rows = latest.values(
         "short_of_beyond",
         "person_id",
         "level__code",
@@ -774,7 +774,7 @@ def _ready_not_proposed(ladder) -> Table:
     )
     ready = {
         row["person_id"]: (row["person__level__grade"], row["person__level__track__kind"])
-        for row in latest
+        for row in latest_rows
         if not row["short_of_beyond"]
         and (row["level__code"], row["level__track__key"])
         == (row["person__level__code"], row["person__level__track__key"])
