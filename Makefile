@@ -17,12 +17,13 @@ run: install database
 	$(BIN)/python manage.py runserver $(HOST_PORT)
 
 # ruff check and ruff format --check run inside the suite (tests/test_guards.py).
+# One worker per core (pytest-xdist), each with a test database of its own.
 test: install database browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # Everything but the browser tests: no Chromium needed, a few minutes faster.
 test-fast: install database
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -n auto -m "not browser"
 
 install: $(VENV)/.installed .env
 

@@ -217,7 +217,21 @@ def build():
     return {"cycle": open_cycle, "queue": queue, "hr": hr, "manager": people[2], "leaf": leaves[0]}
 
 
-def measure(world, runs):
+def existing_world():
+    """The world ``build`` made, found again in the database it left (``--reuse``)."""
+    from people.models import CalibrationCycle, Person
+
+    cycle = CalibrationCycle.objects.get(status="open")
+    return {
+        "cycle": cycle,
+        "queue": list(cycle.proposals.filter(state="in_calibration").order_by("pk")),
+        "hr": Person.objects.get(name="Person 00001"),
+        "manager": Person.objects.get(name="Person 00002"),
+        "leaf": Person.objects.filter(reports__isnull=True).order_by("name").first(),
+    }
+
+
+def measure(world, runs, only=""):
     """Each page timed ``runs`` times, interleaved with the floor (floor, page, floor,
     page...), so that each page's ratio is taken under the load of its own moment."""
     from django.contrib.auth import get_user_model
@@ -263,8 +277,10 @@ def measure(world, runs):
         return lambda: client.get(url, params, headers=headers)
 
     results = []
-    for page in pages:
+    for page in [pages[0], *(p for p in pages[1:] if only.lower() in p[0].lower())]:
         results.append((page[0], *time_interleaved(call(floor), call(page), runs)))
+    if only.lower() not in "htmx decision on the queue (post)":
+        return results
     # An htmx decision on the queue: each run approves another proposal inline.
     decisions = iter(world["queue"][1 : 2 * runs + 6])
 
@@ -428,8 +444,11 @@ def write_report(built_seconds, pages, load, runs, *, write=True):
         f"Data: {PEOPLE:,} people in a reporting tree {FAN_OUT} wide, three ladders "
         f"(one of 3 tracks x 12 levels x 20 competencies), {HISTORY:,} decided proposals with "
         f"{HISTORY * 5:,} events across {PAST_CYCLES} past cycles, an open cycle of "
-        f"{OPEN_QUEUE:,}, and a year of quarterly agreed check-ins for everyone (the demo's). "
-        f"Building it took {built_seconds:.0f} s.",
+        f"{OPEN_QUEUE:,}, and a year of quarterly agreed check-ins for everyone (the demo's). "(
+            f"Building it took {built_seconds:.0f} s."
+            if built_seconds is not None
+            else "It was built by an earlier run (--reuse)."
+        ),
         "",
         "Latency in-process through Django's whole stack (middleware, sessions, templates). "
         f"Each page is timed {runs} times after 3 warm-ups, each time right after the floor "
@@ -479,23 +498,43 @@ def main():
     parser.add_argument(
         "--print-only", action="store_true", help="print the tables; leave docs/ alone"
     )
+    parser.add_argument(
+        "--only", default="", help="measure only the pages whose name holds this (and the admin)"
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the database the last run built (after a code change), not a new one",
+    )
     args = parser.parse_args()
     HISTORY = HISTORY * args.people // PEOPLE
     OPEN_QUEUE = min(OPEN_QUEUE, args.people // 2)
     PEOPLE = args.people
-    recreate_database()
+    if not args.reuse:
+        recreate_database()
     import django
 
     django.setup()
     start = time.perf_counter()
-    world = build()
-    built = time.perf_counter() - start
-    print(f"Built in {built:.0f} s")
+    if args.reuse:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        world = existing_world()
+    else:
+        world = build()
+    built = None if args.reuse else time.perf_counter() - start
+    if built is not None:
+        print(f"Built in {built:.0f} s")
     # Production settings serve hashed static files: collect them as a deployment would.
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
-    pages = measure(world, args.runs)
+    pages = measure(world, args.runs, args.only)
+    if args.only:
+        for label, median_ms, _, queries, _, ratio, low, high in pages:
+            print(f"{label}: {median_ms:.1f} ms, {queries} queries, {ratio:.1f}x", (low, high))
+        return
     load = throughput(world)
     write_report(built, pages, load, args.runs, write=not args.print_only)
 

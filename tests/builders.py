@@ -211,9 +211,13 @@ class World:
     extra: dict = field(default_factory=dict)
 
 
-def give_level(person, version, code):
-    person_set_level(person=person, level=version.levels.get(code=code), by=None, source="hr")
+def give_level(person, version, code, *, at=None):
+    """HR sets ``person`` at ``code`` of ``version``, now or ``at`` a past moment."""
+    person_set_level(
+        person=person, level=version.levels.get(code=code), by=None, source="hr", at=at
+    )
     person.refresh_from_db()
+    return person
 
 
 def a_manager(name, email, boss):

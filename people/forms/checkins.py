@@ -125,6 +125,7 @@ class CadenceForm(forms.Form):
         ).with_name(),
         to_field_name="slug",
         error_messages={"invalid_choice": "That ladder is not published: reload the page."},
+        widget=forms.HiddenInput,
     )
     months = forms.TypedChoiceField(
         label="Check-in cadence",
@@ -133,6 +134,22 @@ class CadenceForm(forms.Form):
         empty_value=None,
         required=False,
     )
+    # The change the page showed (empty: never set), so that a change made by someone
+    # else after the page was loaded is not overwritten unseen.
+    seen = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    @classmethod
+    def showing(cls, row):
+        """The form of one ladder's row (a ``LadderCadence``), set as it is now."""
+        newest = row.newest
+        return cls(
+            initial={
+                "ladder": row.ladder.slug,
+                "months": newest.months if newest else None,
+                "seen": newest.pk if newest else None,
+            },
+            auto_id=f"cadence-{row.ladder.slug}-%s",
+        )
 
 
 class CheckInInsightsForm(FilterForm):

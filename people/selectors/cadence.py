@@ -111,6 +111,20 @@ class TeamCheckIns:
     open: int  # with one open now
     due: int  # due by their ladder's cadence, none open
 
+    NO_MANAGER = "No manager (with HR)"
+
+    @property
+    def name(self) -> str:
+        return self.manager.name if self.manager else self.NO_MANAGER
+
+
+TOTALLED = ("people", "agreed", "open", "due")
+
+
+def company_totals(teams: list[TeamCheckIns]) -> dict[str, int]:
+    """The teams' counts added up: the whole company's (no one is in two teams)."""
+    return {name: sum(getattr(team, name) for team in teams) for name in TOTALLED}
+
 
 def check_ins_by_team(*, within_months: int, now=None) -> list[TeamCheckIns]:
     """Runs two queries, whatever the company's size. Each team (a manager's direct
@@ -153,6 +167,12 @@ def check_ins_by_team(*, within_months: int, now=None) -> list[TeamCheckIns]:
     return sorted(teams, key=order)
 
 
+def is_overdue(due_at: datetime | None) -> bool:
+    """Whether a check-in due at ``due_at`` (None: none asked) should have been held by
+    now; whether one is open already is for the caller to rule out."""
+    return due_at is not None and due_at <= timezone.now()
+
+
 @dataclass
 class NextCheckIn:
     due_at: datetime
@@ -160,7 +180,7 @@ class NextCheckIn:
 
     @property
     def overdue(self) -> bool:
-        return self.due_at <= timezone.now()
+        return is_overdue(self.due_at)
 
 
 def next_check_in(person: Person) -> NextCheckIn | None:

@@ -5,12 +5,11 @@ from datetime import datetime
 
 from django.db.models import Count, Max, Q
 from django.forms import BoundField
-from django.utils import timezone
 
 from ladders.models import Competency, Expectation, Level
 from people.models import CheckIn, CheckInRating, Person
 from people.models.checkins import Rating
-from people.selectors.cadence import with_due
+from people.selectors.cadence import is_overdue, with_due
 from people.selectors.standing import team_queryset
 
 
@@ -202,7 +201,7 @@ class TeamRow:
     @property
     def overdue(self) -> bool:
         """Due by now, and none open."""
-        return self.open_one is None and self.due_at is not None and self.due_at <= timezone.now()
+        return self.open_one is None and is_overdue(self.due_at)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from people.models import CheckIn, CheckInEvent, OutgoingEmail, Person
+from people.permissions.checkins import whose_turn
 from people.selectors.cadence import due, every_words
 from people.services.checkins import manager_side, manager_side_of
 from people.services.notifications import mails_queue
@@ -125,7 +126,8 @@ def _stalled(now):
 
 
 def _whose_turn(check_in: CheckIn, hr) -> list[Person]:
-    if check_in.state == CheckIn.State.PERSON:
+    """The people the next step falls to (``whose_turn`` says which side)."""
+    if whose_turn(check_in) == "person":
         return [check_in.person]
     return manager_side(check_in, hr=hr)
 

@@ -14,9 +14,8 @@ from config.access import hr_required
 from config.htmx import wants_fragment
 from config.spreadsheets import safe_row
 from people.forms.checkins import CadenceForm, CheckInInsightsForm
-from people.models import CheckInCadence
-from people.selectors.cadence import check_ins_by_team, ladder_cadences
-from people.services.cadence import check_in_cadence_set
+from people.selectors.cadence import check_ins_by_team, company_totals, ladder_cadences
+from people.services.cadence import StaleCadence, check_in_cadence_set
 
 TEAMS_PER_PAGE = 50
 
@@ -27,27 +26,33 @@ def _csv(teams, within):
     writer = csv.writer(response)
     writer.writerow(["Team", "People", f"Agreed in {within} months", "Open now", "Due"])
     for team in teams:
-        name = team.manager.name if team.manager else "No manager (with HR)"
-        writer.writerow(safe_row([name, team.people, team.agreed, team.open, team.due]))
+        writer.writerow(safe_row([team.name, team.people, team.agreed, team.open, team.due]))
     return response
+
+
+def _cadence_rows(refused):
+    """Each published ladder's cadence with its form: the form refused on its own row,
+    with what was sent and why it was refused."""
+    rows = []
+    for row in ladder_cadences():
+        form = CadenceForm.showing(row)
+        if refused is not None and refused.data.get("ladder") == row.ladder.slug:
+            refused.auto_id, form = form.auto_id, refused
+        rows.append((row, form))
+    return rows
 
 
 def _page(request, *, refused=None, status=200, fragment=True):
     form = CheckInInsightsForm(request.GET, auto_id="f-%s")
     within = form.months()
     teams = check_ins_by_team(within_months=within)
-    totals = {
-        name: sum(getattr(team, name) for team in teams)
-        for name in ("people", "agreed", "open", "due")
-    }
     context = {
         "form": form,
         "within": within,
-        "cadences": ladder_cadences(),
-        "every": CheckInCadence.Every.choices,
+        "cadences": _cadence_rows(refused),
         "refused": refused,
         "page": Paginator(teams, TEAMS_PER_PAGE).get_page(request.GET.get("page")),
-        "totals": totals,
+        "totals": company_totals(teams),
         "query": form.query_string(),
     }
     if request.GET.get("download") == "teams":
@@ -69,11 +74,27 @@ def check_in_insights(request):
 def set_cadence(request):
     form = CadenceForm(request.POST)
     if not form.is_valid():
-        # The whole page, whoever asked: the message is at the top, not in the teams.
+        # The whole page, whoever asked: the message is on the ladder's row (at the
+        # top for a ladder that has none), not in the teams.
         return _page(request, refused=form, status=422, fragment=False)
     ladder, months = form.cleaned_data["ladder"], form.cleaned_data["months"]
-    changed = check_in_cadence_set(ladder=ladder, months=months, by=request.person)
-    label = dict(form.fields["months"].choices)[months or ""]
+    labels = dict(form.fields["months"].choices)
+    label = labels[months or ""]
+    # The page's form always sends what it showed (empty: never set); a post without
+    # it is not checked for changes made in between.
+    seen = form.cleaned_data["seen"] if "seen" in request.POST else ...
+    try:
+        changed = check_in_cadence_set(ladder=ladder, months=months, by=request.person, seen=seen)
+    except StaleCadence as stale:
+        theirs = stale.newest
+        messages.warning(
+            request,
+            f"{theirs.set_by.name} set check-ins on {ladder} to "
+            f"{labels[theirs.months or ''].lower()} after you opened this page, so yours "
+            f"({label.lower()}) was not saved. The page shows theirs now: save yours again "
+            "if it should still change.",
+        )
+        return redirect("people:check_in_insights")
     if changed:
         messages.success(request, f"Check-ins on {ladder}: {label.lower()}.")
     else:

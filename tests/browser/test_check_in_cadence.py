@@ -11,8 +11,7 @@ from playwright.sync_api import expect
 
 from people.models import Person
 from people.selectors.cadence import next_check_in
-from people.services.levels import person_set_level
-from tests.builders import ladder_data, level, publish
+from tests.builders import give_level, ladder_data, publish
 
 pytestmark = pytest.mark.browser
 
@@ -21,15 +20,9 @@ pytestmark = pytest.mark.browser
 def overdue_report(transactional_db, report):
     """Riya Report, IC1 of Engineering for 200 days, reporting to Max Manager, with no
     check-in agreed: overdue once Engineering asks for one every quarter."""
-    engineering = publish(ladder_data())
-    person_set_level(
-        person=report,
-        level=level(engineering, "IC1"),
-        by=None,
-        source="hr",
-        at=timezone.now() - timedelta(days=200),
+    return give_level(
+        report, publish(ladder_data()), "IC1", at=timezone.now() - timedelta(days=200)
     )
-    return report
 
 
 def status(page):
@@ -54,6 +47,15 @@ def test_hr_asks_for_quarterly_check_ins_and_a_manager_sees_a_report_overdue(
     expect(engineering).to_contain_text(f"{today:%-d %b %Y} by Hana People")
     # Riya is due: HR's table says so for Max's team.
     expect(page.get_by_role("row").filter(has_text="Max Manager's team")).to_contain_text("1 due")
+    # Over a year instead of a quarter: the teams change in place, the figures are read out.
+    page.evaluate("window.notReloaded = true")
+    page.get_by_label("Agreed within the last").select_option(label="12 months")
+    expect(page).to_have_url(re.compile(r"[?&]within=12(&|$)"))
+    expect(page.get_by_role("status").filter(has_text="people agreed")).to_have_text(
+        re.compile(r"^0 of 1 people agreed a check-in in the last 12 months; .* 1 is due one")
+    )
+    expect(page.get_by_role("columnheader", name="Agreed in 12 months")).to_be_visible()
+    assert page.evaluate("window.notReloaded") is True
 
     due_on = timezone.localdate(next_check_in(Person.objects.get(pk=overdue_report.pk)).due_at)
     boss = sign_in_on_a_phone(manager)

@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import expect
 
-from people.services.levels import person_set_level
-from tests.builders import ladder_data, level, publish
+from tests.builders import give_level, ladder_data, publish
 
 pytestmark = pytest.mark.browser
 
@@ -16,15 +15,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def engineer(transactional_db, report):
     """Riya Report, IC1 of Engineering since 1 January 2025, reporting to Max Manager."""
-    engineering = publish(ladder_data())
-    person_set_level(
-        person=report,
-        level=level(engineering, "IC1"),
-        by=None,
-        source="hr",
-        at=datetime(2025, 1, 1, 9, tzinfo=UTC),
-    )
-    return report
+    return give_level(report, publish(ladder_data()), "IC1", at=datetime(2025, 1, 1, 9, tzinfo=UTC))
 
 
 def test_a_manager_nominates_a_report_from_the_team_list_on_home(

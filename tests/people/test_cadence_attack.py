@@ -4,6 +4,7 @@ who left or have no level, per-person queries, CSV formulas and who sees what.""
 
 import csv
 import io
+import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -111,7 +112,13 @@ def test_an_htmx_request_gets_only_the_teams_region_and_varies_on_it(client_for,
     assert response.status_code == 200
     assert fragment.lstrip().startswith('<div id="teams">')
     assert "<h1>" not in fragment
-    assert "in the last 12 months" in fragment
+    assert "Agreed in 12 months" in fragment
+    # The figures go to the live region above the teams, out of band: read out.
+    assert re.search(
+        r'<p id="teams-headline" hx-swap-oob="innerHTML">0 of 1 people agreed a check-in '
+        r"in the last 12 months;",
+        fragment,
+    )
     assert "HX-Request" in response["Vary"]
     # A history restore needs the whole page.
     restore = client_for(hr).get(

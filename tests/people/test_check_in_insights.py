@@ -1,6 +1,7 @@
 """HR's check-ins page: the cadence asked on each ladder (each change kept, who and
 when), and per team how many agreed a check-in lately, have one open, or are due."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -68,6 +69,50 @@ def test_a_refused_cadence_says_why(client_for, engineering, hr, data, message):
     assert response.status_code == 422
     assert message in body(response)
     assert not CheckInCadence.objects.exists()
+
+
+def seen_on(page, slug):
+    """The change a ladder's form on the page says it showed ("" for never set)."""
+    found = re.search(rf'name="seen"(?: value="(\d+)")? id="cadence-{slug}-seen"', page)
+    assert found, f"no form for {slug}"
+    return found.group(1) or ""
+
+
+def test_a_change_made_by_another_hr_person_after_the_page_loaded_is_not_overwritten(
+    client_for, engineering, hr
+):
+    other = PersonFactory(name="Olu Other", email="olu@example.com", is_hr=True)
+    mine = client_for(hr)
+    seen = seen_on(body(mine.get(PAGE)), "engineering")
+    assert seen == ""
+    check_in_cadence_set(ladder=engineering.ladder, months=1, by=other)
+    # Sent from the page as it was before Olu's change.
+    response = mine.post(SET, {"ladder": "engineering", "months": "12", "seen": seen}, follow=True)
+    page = body(response)
+    assert (
+        "Olu Other set check-ins on Engineering to every month after you opened this page, "
+        "so yours (every year) was not saved."
+    ) in page
+    assert '<option value="1" selected>Every month</option>' in page
+    assert [c.months for c in CheckInCadence.objects.order_by("pk")] == [1]
+    # Sent again from the page that shows Olu's change: saved.
+    again = mine.post(
+        SET, {"ladder": "engineering", "months": "12", "seen": seen_on(page, "engineering")}
+    )
+    assert again.status_code == 302
+    assert [c.months for c in CheckInCadence.objects.order_by("pk")] == [1, 12]
+
+
+def test_a_refused_cadence_is_told_on_its_own_ladders_row(client_for, engineering, hr):
+    publish(ladder_data(slug="design", name="Design"))
+    response = client_for(hr).post(SET, {"ladder": "design", "months": "7", "seen": ""})
+    assert response.status_code == 422
+    rows = re.findall(r"<tr>.*?</tr>", body(response), flags=re.S)
+    design = next(row for row in rows if ">Design</a></th>" in row)
+    engineering_row = next(row for row in rows if ">Engineering</a></th>" in row)
+    assert 'role="alert">Select a valid choice.' in design
+    assert 'aria-invalid="true"' in design
+    assert "alert" not in engineering_row
 
 
 def test_only_hr_sees_or_sets_it(client_for, engineering, manager, report):
