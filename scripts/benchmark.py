@@ -245,8 +245,10 @@ def measure(world, runs, only=""):
     hr_client = client_of(world["hr"].user)
     calibrator = client_of(world["manager"].user)
     engineer = client_of(world["leaf"].user)
+    admin_user = get_user_model().objects.filter(username="admin@example.com").first()
     admin = client_of(
-        get_user_model().objects.create_superuser("admin@example.com", "admin@example.com", "x")
+        admin_user
+        or get_user_model().objects.create_superuser("admin@example.com", "admin@example.com", "x")
     )
     cycle, proposal, leaf = world["cycle"], world["queue"][0], world["leaf"]
     queue = f"/cycles/{cycle.uid}/"
@@ -444,7 +446,8 @@ def write_report(built_seconds, pages, load, runs, *, write=True):
         f"Data: {PEOPLE:,} people in a reporting tree {FAN_OUT} wide, three ladders "
         f"(one of 3 tracks x 12 levels x 20 competencies), {HISTORY:,} decided proposals with "
         f"{HISTORY * 5:,} events across {PAST_CYCLES} past cycles, an open cycle of "
-        f"{OPEN_QUEUE:,}, and a year of quarterly agreed check-ins for everyone (the demo's). "(
+        f"{OPEN_QUEUE:,}, and a year of quarterly agreed check-ins for everyone (the demo's). "
+        + (
             f"Building it took {built_seconds:.0f} s."
             if built_seconds is not None
             else "It was built by an earlier run (--reuse)."

@@ -4,7 +4,7 @@ evidence, and what waits for a person."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.formats import date_format
 
 from ladders.models import Expectation
@@ -177,40 +177,54 @@ def calibrator_names(cycle) -> str:
     return " and ".join([", ".join(people[:-1]), people[-1]]) if len(people) > 1 else people[0]
 
 
+# What each of Home's lists shows: the compact table of people and their move, or
+# for one's own proposals, who holds each (``who_holds``; their cycles and deciders
+# are fetched apart, as few have them).
+IN_TABLE = ("person", "current_level__track", "target_level__track")
+HELD_BY = ("person__manager", "author", "target_level")
+
+
 def waiting_for(person):
-    """Runs up to four queries, and a fifth for the calibrators when one of the person's
-    own proposals went to a cycle: none for proposals to review unless they manage
-    someone or are HR, none for decisions unless they calibrate (``person`` from
-    ``current_person`` knows both). What this person must act on, for their home page:
-    the first few of each list (one more is fetched to know whether to point to the
-    rest), with what ``who_holds`` reads."""
-    proposals = Proposal.objects.select_related(
-        "person__manager",
-        "author",
-        "target_level__track",
-        "current_level__track",
-        "cycle",
-        "decided_by",
-    )
+    """Runs one query per list shown, a second for a list with proposals in it, and up
+    to three more for the cycles, calibrators and deciders of one's own: no list of
+    proposals to review unless they manage someone or are HR, none of decisions unless
+    they calibrate (``person`` from ``current_person`` knows both). What this person
+    must act on, for their home page: the first few of each list (one more is fetched
+    to know whether to point to the rest), with what ``who_holds`` reads."""
+    proposals = Proposal.objects.all()
     reviews = person.is_hr or person.is_manager
     # At company size each of these reads a large table (10 ms and more): skipped for
     # the many who can have nothing in them.
     lists = {
-        "to_review": proposals.to_review_by(person).order_by("submitted_at")
-        if reviews
-        else proposals.none(),
-        "to_decide": proposals.to_decide_by(person).order_by("submitted_at")
-        if getattr(person, "calibrates", True)
-        else proposals.none(),
-        "to_act": proposals.to_write_by(person).order_by("-created_at"),
-        "mine": proposals.about_or_by(person).prefetch_related(CALIBRATORS).order_by("-created_at"),
+        "to_review": (proposals.to_review_by(person) if reviews else None, ["submitted_at"]),
+        "to_decide": (
+            proposals.to_decide_by(person) if getattr(person, "calibrates", True) else None,
+            ["submitted_at"],
+        ),
+        "to_act": (proposals.to_write_by(person), ["-created_at"]),
+        "mine": (proposals.about_or_by(person), ["-created_at"]),
     }
     context = {}
-    for name, queryset in lists.items():
-        items = list(queryset[: WAITING_SHOWN + 1])
+    for name, (queryset, ordering) in lists.items():
+        items = _first(queryset, ordering, HELD_BY if name == "mine" else IN_TABLE)
         context[name] = items[:WAITING_SHOWN]
         context[f"{name}_more"] = len(items) > WAITING_SHOWN
+    prefetch_related_objects(context["mine"], "decided_by", CALIBRATORS)
     return context
+
+
+def _first(queryset, ordering, related) -> list[Proposal]:
+    """The first ``WAITING_SHOWN`` + 1 proposals of ``queryset`` in ``ordering``, with
+    their ``related`` rows: picked from the proposals alone, then read by key. Asked in
+    one query, the planner joins every row that matches (a whole open cycle's queue)
+    before it sorts and keeps a few, and spends longer planning the joins than it
+    reads; by key it plans a join of a few known rows."""
+    if queryset is None:
+        return []
+    pks = list(queryset.order_by(*ordering).values_list("pk", flat=True)[: WAITING_SHOWN + 1])
+    if not pks:
+        return []
+    return list(Proposal.objects.filter(pk__in=pks).select_related(*related).order_by(*ordering))
 
 
 def who_holds(proposal: Proposal, viewer: Person) -> str:

@@ -1225,10 +1225,11 @@ def test_the_home_page_queries_do_not_grow_with_reports_proposals(
         promotion(person, engineering, state="submitted")
     client = client_for(manager)
     # Their own manager; their direct reports (with levels and time in level) and the
-    # size of their tree; "your move", "to review" and "your proposals" ("to decide"
-    # needs no query: they calibrate nothing); the check-ins waiting (7). With no level,
-    # "where you stand" reads nothing (tests/people/test_home.py counts it).
-    with django_assert_num_queries(SIGNED_IN + 7):
+    # size of their tree; "your move", "to review" (which ones, then them) and "your
+    # proposals" ("to decide" needs no query: they calibrate nothing); the check-ins
+    # waiting (8). With no level, "where you stand" reads nothing
+    # (tests/people/test_home.py counts it).
+    with django_assert_num_queries(SIGNED_IN + 8):
         response = client.get(url("home"))
     review = section(body(response), "To review")
     # The first ten, and a link to the rest when there are more.
