@@ -240,14 +240,16 @@ class CycleFilterForm(FilterForm):
             choices = [(track.key, track.name) for track in tracks]
         elif name == "grade":
             grades = cycle.proposals.values_list("target_level__grade", flat=True)
-            choices = [(grade, grade) for grade in sorted(set(grades))]
+            choices = [
+                (grade, grade) for grade in grades.order_by("target_level__grade").distinct()
+            ]
         elif name == "manager":
-            managers = (
-                Person.objects.filter(reports__proposals__cycle=cycle)
-                .distinct()
-                .order_by(Lower("name"))
-            )
-            choices = [(str(manager.uid), manager.name) for manager in managers]
+            # Who manages someone proposed: a semi-join, not every proposal's row joined.
+            managers = Person.objects.filter(pk__in=cycle.proposals.values("person__manager_id"))
+            choices = [
+                (str(uid), name)
+                for uid, name in managers.order_by(Lower("name")).values_list("uid", "name")
+            ]
         elif name == "state":
             choices = list(Proposal.State.choices)
         else:

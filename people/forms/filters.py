@@ -4,6 +4,8 @@ from urllib.parse import urlencode
 
 from django import forms
 
+from config.widgets import QuickSelect
+
 
 class FilterForm(forms.Form):
     """Filters arrive in links people share and keep: an old link names a manager who
@@ -14,6 +16,11 @@ class FilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        # Filters offer long lists (every manager of a cycle): rendered in Python.
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget = QuickSelect(attrs=field.widget.attrs, choices=field.widget.choices)
+                field.widget.is_required = field.required
 
     def full_clean(self):
         super().full_clean()

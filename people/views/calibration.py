@@ -2,7 +2,6 @@
 work through the queue, filtering it and deciding proposals in place."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -23,10 +22,9 @@ from people.permissions.calibration import (
 from people.permissions.proposals import (
     decidable_in_queue,
 )
-from people.selectors.queue import queue_counters, queue_for
+from people.selectors.queue import queue_counters, queue_page
 from people.services.workflow import WorkflowError, cycle_close, cycle_open
 
-QUEUE_PAGE_SIZE = 50
 QUEUE_FILTERS = ("q", "track", "grade", "manager", "state", "sort")
 
 
@@ -78,8 +76,7 @@ def cycle_new(request):
 def cycle_queue(request, uid):
     cycle = get_cycle_for(request.person, uid)
     form = CycleFilterForm(request.GET, cycle=cycle, fields=QUEUE_FILTERS, auto_id="queue-%s")
-    proposals = queue_for(cycle, **form.values(), sort=form.chosen_sort)
-    page = Paginator(proposals, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = queue_page(cycle, request.GET.get("page"), **form.values(), sort=form.chosen_sort)
     context = {
         "cycle": cycle,
         "page": page,

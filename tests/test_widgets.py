@@ -1,0 +1,43 @@
+"""QuickSelect writes what Django's Select writes, without a template per option."""
+
+import re
+
+import pytest
+from django import forms
+
+from config.widgets import QuickSelect
+from people.forms.checkins import CheckInInsightsForm
+
+CHOICES = [
+    ("", "Any manager"),
+    ("3", "Ada <script>alert(1)</script> & Co"),
+    ('x" onclick="y', "A value with quotes"),
+    ("Engineering", [("IC2", "IC2 · Engineer"), ("M1", "M1 · Manager")]),
+]
+ATTRS = [
+    {},
+    {"id": "queue-manager", "aria-describedby": "help", "required": True, "disabled": False},
+    {"data-x": 'a "quoted" <value>'},
+]
+
+
+def tight(html):
+    """Django's template puts a newline and spaces between options; browsers ignore them."""
+    return re.sub(r">\s+<", "><", str(html)).strip()
+
+
+@pytest.mark.parametrize("value", ["", "3", 'x" onclick="y', "M1", None, "no-such-choice"])
+@pytest.mark.parametrize("attrs", ATTRS)
+def test_quickselect_renders_as_djangos_select(value, attrs):
+    django_select = forms.Select(attrs=attrs, choices=CHOICES)
+    quick = QuickSelect(attrs=attrs, choices=CHOICES)
+    expected = tight(django_select.render("manager", value))
+    assert tight(quick.render("manager", value)) == expected
+    assert "<script>" not in expected  # the labels are escaped in both
+
+
+def test_a_filter_forms_selects_are_quick_and_keep_their_choices():
+    form = CheckInInsightsForm({"within": "6"})
+    widget = form.fields["within"].widget
+    assert type(widget) is QuickSelect
+    assert '<option value="6" selected>6 months</option>' in str(form["within"])
