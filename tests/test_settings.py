@@ -4,6 +4,7 @@ import re
 import environ
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 from config.env import (
     check_allowed_hosts,
@@ -144,6 +145,13 @@ def test_database_timeouts_come_from_the_environment():
     result = run_python(code, env)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == [4, 7000, 20, 2, 2]
+
+
+def test_the_database_compiles_no_query_to_machine_code(db):
+    """JIT costs a company-wide report 40 ms and more before it starts (see settings)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
 
 
 def test_a_connect_timeout_under_libpqs_floor_refuses_to_start():

@@ -153,7 +153,20 @@ class CheckIn(models.Model):
                 when=pgtrigger.Before,
                 operation=pgtrigger.Update | pgtrigger.Delete,
                 func=_KEEP_ENDED,
-            )
+            ),
+            # Person.last_agreed_at: an agreed check-in is final, so the latest is kept.
+            pgtrigger.Trigger(
+                name="check_in_agreed_dates_the_person",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                condition=pgtrigger.Q(new__state="closed"),
+                func="""
+                    UPDATE people_person
+                    SET last_agreed_at = GREATEST(last_agreed_at, NEW.ended_at)
+                    WHERE id = NEW.person_id;
+                    RETURN NULL;
+                """,
+            ),
         ]
 
     def __str__(self):

@@ -129,6 +129,9 @@ class Person(models.Model):
     # The latest entry of their level history, kept by the database as each is written
     # (a trigger on LevelChange): time in level without a subquery per person.
     level_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When their latest agreed check-in ended, kept by the database as each is agreed
+    # (a trigger on CheckIn): when the next is due, for the whole company at once.
+    last_agreed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -148,14 +151,16 @@ class Person(models.Model):
             GinIndex(OpClass(Upper("email"), name="gin_trgm_ops"), name="person_email_trgm_idx"),
         ]
         triggers = [
-            # A save of a Person read before their latest level change (an admin form,
-            # a stale object) never takes ``level_changed_at`` back: it only grows.
+            # A save of a Person read before their latest level change or agreed
+            # check-in (an admin form, a stale object) never takes the dates the
+            # database keeps back: they only grow.
             pgtrigger.Trigger(
-                name="person_level_changed_at_only_grows",
+                name="person_kept_dates_only_grow",
                 operation=pgtrigger.Update,
                 when=pgtrigger.Before,
                 func="""
                     NEW.level_changed_at := GREATEST(OLD.level_changed_at, NEW.level_changed_at);
+                    NEW.last_agreed_at := GREATEST(OLD.last_agreed_at, NEW.last_agreed_at);
                     RETURN NEW;
                 """,
             )

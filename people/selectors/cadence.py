@@ -11,8 +11,10 @@ from django.db.models import (
     Count,
     DateTimeField,
     Exists,
+    Expression,
     F,
     Func,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -20,7 +22,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from ladders.models import Ladder, LadderVersion
@@ -56,19 +58,30 @@ def cadence_of(ladder_ref) -> Subquery:
     return Subquery(newest.values("months")[:1])
 
 
-def with_due(people: PersonQuerySet) -> QuerySet:
-    """Annotate, in the same one query: ``check_in_every`` (months, or None), their
-    ``last_agreed_at`` (or None), ``level_since``, ``due_at`` (None where no cadence is
-    asked or they have no level) and ``has_open_check_in``."""
+def current_cadences() -> dict[int, int | None]:
+    """Runs one query. Each ladder's newest cadence (months, or None), by ladder pk."""
+    newest = CheckInCadence.objects.order_by("ladder_id", "-set_at", "-pk").distinct("ladder_id")
+    return dict(newest.values_list("ladder_id", "months"))
+
+
+def with_due(people: PersonQuerySet, *, cadences: dict[int, int | None] | None = None) -> QuerySet:
+    """Annotate, in the same one query: ``check_in_every`` (months, or None),
+    ``level_since``, ``due_at`` (None where no cadence is asked or they have no level)
+    and ``has_open_check_in``; ``last_agreed_at`` is a column the database keeps.
+    ``cadences`` (``current_cadences``), for many people at once: each ladder's cadence
+    written into the query instead of looked up for every person."""
     if "level_since" not in people.query.annotations:
         people = people.with_level_since()
-    agreed = CheckIn.objects.filter(person=OuterRef("pk"), state=CheckIn.State.CLOSED)
+    ladder = "level__version__ladder_id"
+    every: Expression
+    if cadences is None:
+        every = cadence_of(OuterRef(ladder))
+    else:
+        asked = [When(**{ladder: pk}, then=Value(months)) for pk, months in cadences.items()]
+        # Cast: with no ladder asking, the CASE is a bare NULL of no type.
+        every = Cast(Case(*asked, default=None), IntegerField())
     open_ones = CheckIn.objects.filter(person=OuterRef("pk"), state__in=CheckIn.OPEN_STATES)
-    return people.annotate(
-        check_in_every=cadence_of(OuterRef("level__version__ladder_id")),
-        last_agreed_at=Subquery(agreed.order_by("-ended_at").values("ended_at")[:1]),
-        has_open_check_in=Exists(open_ones),
-    ).annotate(
+    return people.annotate(check_in_every=every, has_open_check_in=Exists(open_ones)).annotate(
         due_at=PlusMonths(Coalesce(F("last_agreed_at"), F("level_since")), F("check_in_every"))
     )
 
@@ -127,7 +140,7 @@ def company_totals(teams: list[TeamCheckIns]) -> dict[str, int]:
 
 
 def check_ins_by_team(*, within_months: int, now=None) -> list[TeamCheckIns]:
-    """Runs two queries, whatever the company's size. Each team (a manager's direct
+    """Runs three queries, whatever the company's size. Each team (a manager's direct
     reports still here, with a level): how many agreed a check-in in the last
     ``within_months`` months, have one open, or are due one. The most due first."""
     now = now or timezone.now()
@@ -136,7 +149,10 @@ def check_ins_by_team(*, within_months: int, now=None) -> list[TeamCheckIns]:
     # Reports of a manager who left hold their check-ins with HR: counted there.
     team = Case(When(manager__left_at__isnull=True, then=F("manager_id")), default=None)
     counts = (
-        with_due(Person.objects.filter(left_at__isnull=True, level__isnull=False))
+        with_due(
+            Person.objects.filter(left_at__isnull=True, level__isnull=False),
+            cadences=current_cadences(),
+        )
         .order_by()
         .annotate(team=team)
         .values("team")
@@ -148,7 +164,10 @@ def check_ins_by_team(*, within_months: int, now=None) -> list[TeamCheckIns]:
         )
     )
     rows = list(counts)
-    managers = Person.objects.in_bulk([row["team"] for row in rows if row["team"]])
+    # Their names and links only: a company has thousands of managers.
+    managers = Person.objects.only("uid", "name").in_bulk(
+        [row["team"] for row in rows if row["team"]]
+    )
     teams = [
         TeamCheckIns(
             manager=managers.get(row["team"]),

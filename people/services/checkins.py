@@ -181,6 +181,11 @@ def check_in_agree(*, check_in: CheckIn, by: Person, revision: int, agreed: dict
     """The agreed rating of each competency (``agreed``: competency pk -> rating):
     the check-in is closed and kept as it was from then on."""
     with transaction.atomic():
+        # The person's row first, as a change of manager takes it before their
+        # check-ins: agreeing writes the date on it (Person.last_agreed_at). Not a key
+        # lock: the events written meanwhile (their actor) still go through.
+        people = Person.objects.select_for_update(no_key=True).filter(pk=check_in.person_id)
+        list(people.values_list("pk"))
         check_in = _locked(check_in, revision)
         if check_in.state != State.AGREEING:
             raise CheckInError(

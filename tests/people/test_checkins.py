@@ -13,7 +13,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from people.models import CheckIn, CheckInEvent, CheckInRating, Evidence
+from people.models import CheckIn, CheckInEvent, CheckInRating, Evidence, Person
 from people.services.cadence import check_in_cadence_set
 from people.services.checkins import (
     CheckInError,
@@ -679,3 +679,23 @@ def test_a_check_in_due_by_the_cadence_shows_on_home_the_list_and_the_team_view(
         # One is open: nothing is due.
         assert "due since" not in body(client_for(manager).get(team))
         assert "due since" not in body(client_for(report).get(listing))
+
+
+def test_the_person_keeps_the_date_of_their_latest_agreed_check_in(riya, manager):
+    """Person.last_agreed_at, which the database keeps: when the next is due reads it."""
+    stale = Person.objects.get(pk=riya.pk)
+    assert stale.last_agreed_at is None
+    with time_machine.travel(datetime(2026, 3, 2, 10, tzinfo=UTC), tick=False):
+        first = agreed_check_in(riya, manager, ["meets"] * 3)
+    with time_machine.travel(datetime(2026, 9, 1, 10, tzinfo=UTC), tick=False):
+        cancelled = check_in_start(person=riya, by=riya)
+        check_in_cancel(check_in=cancelled, by=riya, revision=None, reason="Out of time.")
+    riya.refresh_from_db()
+    assert riya.last_agreed_at == first.ended_at == datetime(2026, 3, 2, 10, tzinfo=UTC)
+    with time_machine.travel(datetime(2026, 10, 5, 10, tzinfo=UTC), tick=False):
+        agreed_check_in(riya, manager, ["meets"] * 3)
+    # A save of the person as read before either (an admin form left open) keeps it.
+    stale.name = "Riya R."
+    stale.save()
+    stale.refresh_from_db()
+    assert stale.last_agreed_at == datetime(2026, 10, 5, 10, tzinfo=UTC)
