@@ -11,7 +11,6 @@ from django.db.models import (
     Count,
     DateTimeField,
     Exists,
-    Expression,
     F,
     Func,
     IntegerField,
@@ -73,7 +72,7 @@ def with_due(people: PersonQuerySet, *, cadences: dict[int, int | None] | None =
     if "level_since" not in people.query.annotations:
         people = people.with_level_since()
     ladder = "level__version__ladder_id"
-    every: Expression
+    every: Subquery | Cast
     if cadences is None:
         every = cadence_of(OuterRef(ladder))
     else:
