@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from statistics import median
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from ladders.models import Level, Track
@@ -740,22 +740,19 @@ def _ready_not_proposed(ladder) -> Table:
     track kind, and how many of them have a proposal open: are ICs who look ready put
     forward as often as managers who do? Groups of fewer people than the threshold are
     not shown, so no row points at a person."""
-    # Each person's latest agreed check-in in one pass (DISTINCT ON, not a subquery per
-    # check-in), with whether any competency of it was agreed short of "beyond".
+    # Each person's latest agreed check-in, found by the date the database keeps on the
+    # person (one check-in ends at a time), with whether any competency of it was agreed
+    # short of "beyond".
     short = CheckInRating.objects.filter(check_in=OuterRef("pk")).exclude(
         agreed_rating=Rating.BEYOND
     )
-    latest = (
-        CheckIn.objects.filter(
-            state=CheckIn.State.CLOSED,
-            person__left_at__isnull=True,
-            person__level__version__ladder=ladder,
-        )
-        .annotate(short_of_beyond=Exists(short))
-        .order_by("person_id", "-ended_at", "-pk")
-        .distinct("person_id")
-    )
-    latest_rows = latest.values(
+    latest_rows = CheckIn.objects.filter(
+        state=CheckIn.State.CLOSED,
+        ended_at=F("person__last_agreed_at"),
+        person__left_at__isnull=True,
+        person__level__version__ladder=ladder,
+    ).annotate(short_of_beyond=Exists(short))
+    latest_rows = latest_rows.values(
         "short_of_beyond",
         "person_id",
         "level__code",
