@@ -746,13 +746,13 @@ def _ready_not_proposed(ladder) -> Table:
     short = CheckInRating.objects.filter(check_in=OuterRef("pk")).exclude(
         agreed_rating=Rating.BEYOND
     )
-    latest_rows = CheckIn.objects.filter(
+    latest = CheckIn.objects.filter(
         state=CheckIn.State.CLOSED,
         ended_at=F("person__last_agreed_at"),
         person__left_at__isnull=True,
         person__level__version__ladder=ladder,
-    ).annotate(short_of_beyond=Exists(short))
-    latest_rows = latest_rows.values(
+    )
+    latest_rows = latest.annotate(short_of_beyond=Exists(short)).values(
         "short_of_beyond",
         "person_id",
         "level__code",
