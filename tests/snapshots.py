@@ -1,6 +1,9 @@
 """Every model table's rows, copied out once and copied back in for each test that
 needs them: for worlds that take seconds to build (the demo organisation) and are
-wanted by tests on a live server, whose database is emptied after each test."""
+wanted by tests on a live server, whose database is emptied after each test.
+
+Restoring sets ``session_replication_role``, which takes a superuser: the test
+database's user is one (``postgres``, as `make database` sets it up)."""
 
 from django.db import connection
 
