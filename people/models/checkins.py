@@ -252,6 +252,19 @@ class CheckInEvent(models.Model):
         return f"{self.get_action_display()}: {self.from_state}→{self.to_state}"
 
 
+class CheckInCadenceQuerySet(models.QuerySet):
+    """The newest row of a ladder is its cadence: the one home of "newest"."""
+
+    NEWEST_FIRST = ("-set_at", "-pk")
+
+    def newest_first(self):
+        return self.order_by(*self.NEWEST_FIRST)
+
+    def newest_per_ladder(self):
+        """Each ladder's cadence now: its newest row alone (DISTINCT ON)."""
+        return self.order_by("ladder_id", *self.NEWEST_FIRST).distinct("ladder_id")
+
+
 class CheckInCadence(models.Model):
     """How often HR asks the people on a ladder to hold a check-in. Append-only: the
     newest row of a ladder is its cadence (``months`` None: none asked), and the rows
@@ -268,6 +281,8 @@ class CheckInCadence(models.Model):
     months = models.PositiveSmallIntegerField(choices=Every, null=True, blank=True)
     set_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     set_at = models.DateTimeField(default=timezone.now)
+
+    objects = CheckInCadenceQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["ladder", "-set_at"], name="cadence_newest")]

@@ -53,13 +53,13 @@ class PlusMonths(Func):
 def cadence_of(ladder_ref) -> Subquery:
     """The months between check-ins asked on the ladder ``ladder_ref`` points to (an
     OuterRef), or NULL where none is asked."""
-    newest = CheckInCadence.objects.filter(ladder_id=ladder_ref).order_by("-set_at", "-pk")
+    newest = CheckInCadence.objects.filter(ladder_id=ladder_ref).newest_first()
     return Subquery(newest.values("months")[:1])
 
 
 def current_cadences() -> dict[int, int | None]:
     """Runs one query. Each ladder's newest cadence (months, or None), by ladder pk."""
-    newest = CheckInCadence.objects.order_by("ladder_id", "-set_at", "-pk").distinct("ladder_id")
+    newest = CheckInCadence.objects.newest_per_ladder()
     return dict(newest.values_list("ladder_id", "months"))
 
 
@@ -109,8 +109,7 @@ def ladder_cadences() -> list[LadderCadence]:
         cadence.ladder_id: cadence
         for cadence in CheckInCadence.objects.filter(ladder__in=ladders)
         .select_related("set_by")
-        .order_by("ladder_id", "-set_at", "-pk")
-        .distinct("ladder_id")
+        .newest_per_ladder()
     }
     return [LadderCadence(ladder, newest.get(ladder.pk)) for ladder in ladders]
 

@@ -30,7 +30,12 @@ def check_in_cadence_set(
         # Under a lock of the ladder's row: two HR people setting it at once are
         # recorded one after the other, the second seeing the first's.
         Ladder.objects.select_for_update().get(pk=ladder.pk)
-        newest = CheckInCadence.objects.filter(ladder=ladder).order_by("-set_at", "-pk").first()
+        newest = (
+            CheckInCadence.objects.filter(ladder=ladder)
+            .select_related("set_by")
+            .newest_first()
+            .first()
+        )
         if (newest.months if newest else None) == months:
             return False
         if seen is not ... and newest is not None and newest.pk != seen:
