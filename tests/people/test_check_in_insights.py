@@ -110,8 +110,9 @@ def test_a_refused_cadence_is_told_on_its_own_ladders_row(client_for, engineerin
     rows = re.findall(r"<tr>.*?</tr>", body(response), flags=re.S)
     design = next(row for row in rows if ">Design</a></th>" in row)
     engineering_row = next(row for row in rows if ">Engineering</a></th>" in row)
-    assert 'role="alert">Select a valid choice.' in design
-    assert 'aria-invalid="true"' in design
+    assert 'id="cadence-design-months_error" role="alert">Select a valid choice.' in design
+    # The select says it is invalid and points at the message that says why.
+    assert 'aria-invalid="true" aria-describedby="cadence-design-months_error"' in design
     assert "alert" not in engineering_row
 
 
