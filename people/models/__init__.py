@@ -15,6 +15,7 @@ from people.models.progression import (
     Proposal,
     ProposalEvent,
 )
+from people.models.tallies import CycleTally
 
 __all__ = [
     "CalibrationCycle",
@@ -23,6 +24,7 @@ __all__ = [
     "CheckInEvent",
     "CheckInRating",
     "Comment",
+    "CycleTally",
     "Evidence",
     "LevelChange",
     "LogEntry",

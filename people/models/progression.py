@@ -36,6 +36,9 @@ class CalibrationCycle(models.Model):
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    # When its proposals were counted into ``CycleTally`` rows (never while open): until
+    # then, insights count them from the proposals themselves.
+    tallied_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [

@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from statistics import median
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from ladders.models import Level, Track
@@ -24,6 +24,7 @@ from people.models import (
     Proposal,
 )
 from people.models.checkins import Rating
+from people.selectors.tallies import tallies
 
 DECIDED = Q(state__in=Proposal.DECIDED_STATES)
 APPROVED = Q(state=Proposal.State.APPROVED)
@@ -431,28 +432,35 @@ def _distribution(cycle, *, track="", grade="", manager="") -> Table:
         changes = changes.filter(person__manager__uid=manager)
     start = timezone.make_aware(datetime.combine(cycle.effective_on, time()))
 
-    def counts(moment, inclusive):
-        at = (
-            changes.filter(changed_at__lte=moment)
-            if inclusive
-            else changes.filter(changed_at__lt=moment)
+    def counts(moment):
+        """Runs one query: the people at each level just before ``moment``, counted in
+        PostgreSQL (one row per level, not one per person)."""
+        latest = (
+            changes.filter(changed_at__lt=moment)
+            .order_by("person_id", "-changed_at", "-pk")
+            .distinct("person_id")
+            .values("pk")
         )
-        latest = at.order_by("person_id", "-changed_at", "-pk").distinct("person_id")
         tally: dict[tuple, int] = {}
         # The track filter applies to where each person stands at ``moment``: someone
         # who left the track is no longer on it.
-        for g, t, key, kind in latest.values_list(
-            "level__grade", "level__track__name", "level__track__key", "level__track__kind"
+        for g, t, key, kind, n in (
+            LevelChange.objects.filter(pk__in=latest)
+            .values_list(
+                "level__grade", "level__track__name", "level__track__key", "level__track__kind"
+            )
+            .annotate(n=Count("pk"))
+            .order_by()
         ):
             kinds[t] = kind
             if not track or key == track:
-                tally[(g, t)] = tally.get((g, t), 0) + 1
+                tally[(g, t)] = tally.get((g, t), 0) + n
         return tally
 
     kinds: dict[str, str] = {}  # track name -> kind, for the headline
 
-    before = counts(start, inclusive=False)
-    after = counts(start + timedelta(days=1), inclusive=False)
+    before = counts(start)
+    after = counts(start + timedelta(days=1))
     pending = cycle.proposals.filter(APPROVED, applied_at__isnull=True)
     if manager:
         pending = pending.filter(person__manager__uid=manager)
@@ -551,11 +559,12 @@ def parity_tables(ladder, *, attribute="") -> list[Table]:
     fast? Headcount per grade and track, time to promotion and approval rates over
     the last cycles, and lateral moves each way."""
     recent = _recent_cycles(ladder)
+    counted = tallies(ladder, cycle_id__in=[cycle["pk"] for cycle in recent])
     tables = [
         _headcount(ladder),
-        _time_to_promotion(ladder, recent),
-        _trend(ladder, recent),
-        _laterals(ladder),
+        _time_to_promotion(counted),
+        _trend(recent, counted),
+        _laterals(tallies(ladder, kind=Proposal.Kind.LATERAL, state=Proposal.State.APPROVED)),
         _ready_not_proposed(ladder),
     ]
     if attribute:
@@ -568,14 +577,15 @@ def parity_tables(ladder, *, attribute="") -> list[Table]:
 TREND_CYCLES = 6
 
 
-def _recent_cycles(ladder) -> list[int]:
-    """Runs one query. The last cycles of the ladder that had proposals."""
+def _recent_cycles(ladder):
+    """Runs one query. The last cycles of the ladder that had proposals, oldest first."""
     has_proposals = Exists(Proposal.objects.filter(cycle=OuterRef("pk")))
-    return list(
+    latest = (
         CalibrationCycle.objects.filter(has_proposals, ladder=ladder)
         .order_by("-effective_on", "-pk")
-        .values_list("pk", flat=True)[:TREND_CYCLES]
+        .values("pk", "name")[:TREND_CYCLES]
     )
+    return list(latest)[::-1]
 
 
 def _headcount(ladder) -> Table:
@@ -610,23 +620,17 @@ def _headcount(ladder) -> Table:
     )
 
 
-def _time_to_promotion(ladder, recent) -> Table:
-    """Median days in level before an approved promotion in the last cycles, per track
-    kind and target grade."""
-    promoted = Proposal.objects.filter(
-        APPROVED, ladder=ladder, kind=Proposal.Kind.PROMOTION, cycle_id__in=recent
-    ).values_list(
-        "target_level__track__kind",
-        "target_level__grade",
-        "level_since",
-        "cycle__effective_on",
-    )
+def _time_to_promotion(counted) -> Table:
+    """Median days in level before an approved promotion in the last cycles (their
+    ``tallies``), per track kind and target grade."""
     days: dict[tuple, list[int]] = {}
     by_kind: dict[str, list[int]] = {}
-    for kind, grade, since, effective in promoted:
-        held = (effective - timezone.localdate(since)).days
-        days.setdefault((grade, kind), []).append(held)
-        by_kind.setdefault(kind, []).append(held)
+    for group in counted:
+        if (group["kind"], group["state"]) != (Proposal.Kind.PROMOTION, Proposal.State.APPROVED):
+            continue
+        held = group["days_in_level"]
+        days.setdefault((group["to_grade"], group["to_kind"]), []).extend(held)
+        by_kind.setdefault(group["to_kind"], []).extend(held)
     grades = sorted({g for g, _ in days})
 
     def cell(grade, kind):
@@ -653,27 +657,26 @@ def _time_to_promotion(ladder, recent) -> Table:
     )
 
 
-def _trend(ladder, recent) -> Table:
-    """Approval rate per track kind in each of the last cycles, oldest first."""
-    grouped = (
-        Proposal.objects.filter(ladder=ladder, cycle_id__in=recent)
-        .values("cycle_id", "cycle__name", "cycle__effective_on", "target_level__track__kind")
-        .annotate(decided=Count("pk", filter=DECIDED), approved=Count("pk", filter=APPROVED))
-        .order_by("cycle__effective_on", "cycle_id")
-    )
-    cycles: dict[int, dict] = {}
+def _trend(recent, counted) -> Table:
+    """Approval rate per track kind in each of the last cycles (``recent``, oldest
+    first), from their ``tallies``."""
+    counts: dict[tuple[int, str], tuple[int, int]] = {}
+    for group in counted:
+        key = (group["cycle_id"], group["to_kind"])
+        approved, decided = counts.get(key, (0, 0))
+        if group["state"] in Proposal.DECIDED_STATES:
+            decided += group["proposals"]
+            approved += group["proposals"] if group["state"] == Proposal.State.APPROVED else 0
+        counts[key] = (approved, decided)
     totals: dict[str, tuple[int, int]] = {}
-    for g in grouped:
-        entry = cycles.setdefault(g["cycle_id"], {"name": g["cycle__name"], "rates": {}})
-        kind = g["target_level__track__kind"]
-        entry["rates"][kind] = rate(g["approved"], g["decided"])
-        approved, decided = totals.get(kind, (0, 0))
-        totals[kind] = (approved + g["approved"], decided + g["decided"])
-    last = list(cycles.values())[-TREND_CYCLES:]
-    rows = [
-        [c["name"], percent(c["rates"].get(IC)), percent(c["rates"].get(MANAGEMENT))] for c in last
-    ]
+    for (_, kind), (approved, decided) in counts.items():
+        all_approved, all_decided = totals.get(kind, (0, 0))
+        totals[kind] = (all_approved + approved, all_decided + decided)
 
+    def rate_of(cycle, kind):
+        return rate(*counts[(cycle["pk"], kind)]) if (cycle["pk"], kind) in counts else None
+
+    rows = [[c["name"], percent(rate_of(c, IC)), percent(rate_of(c, MANAGEMENT))] for c in recent]
     return Table(
         key="trend",
         title=f"Approval rate by track over the last {TREND_CYCLES} cycles",
@@ -683,8 +686,8 @@ def _trend(ladder, recent) -> Table:
             "type": "line",
             "labels": [r[0] for r in rows],
             "series": {
-                "Individual contributor": [as_points(c["rates"].get(IC)) for c in last],
-                "Management": [as_points(c["rates"].get(MANAGEMENT)) for c in last],
+                "Individual contributor": [as_points(rate_of(c, IC)) for c in recent],
+                "Management": [as_points(rate_of(c, MANAGEMENT)) for c in recent],
             },
             "unit": "%",
             "axes": {"x": "Cycle", "y": "Approval rate (% of decided proposals)"},
@@ -692,21 +695,19 @@ def _trend(ladder, recent) -> Table:
         summary=_rates_sentence(
             totals,
             prefix="over the last cycle: "
-            if len(last) == 1
-            else f"over the last {len(last)} cycles: ",
+            if len(recent) == 1
+            else f"over the last {len(recent)} cycles: ",
         )
-        if last
+        if recent
         else "",
     )
 
 
-def _laterals(ladder) -> Table:
-    moves = dict(
-        Proposal.objects.filter(APPROVED, ladder=ladder, kind=Proposal.Kind.LATERAL)
-        .values_list("current_level__track__kind")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+def _laterals(approved) -> Table:
+    """Approved lateral moves each way, from their ``tallies``."""
+    moves: dict[str, int] = {}
+    for group in approved:
+        moves[group["from_kind"]] = moves.get(group["from_kind"], 0) + group["proposals"]
     rows = [
         ["Individual contributor → management", moves.get(IC, 0)],
         ["Management → individual contributor", moves.get(MANAGEMENT, 0)],
@@ -735,58 +736,42 @@ def _laterals(ladder) -> Table:
 
 
 def _ready_not_proposed(ladder) -> Table:
-    """Runs three queries. Who looks ready by their latest agreed check-in (every
+    """Runs one query. Who looks ready by their latest agreed check-in (every
     competency "beyond" their current level, below the top of their track), by grade and
     track kind, and how many of them have a proposal open: are ICs who look ready put
     forward as often as managers who do? Groups of fewer people than the threshold are
     not shown, so no row points at a person."""
     # Each person's latest agreed check-in, found by the date the database keeps on the
-    # person (one check-in ends at a time), with whether any competency of it was agreed
-    # short of "beyond".
+    # person (one check-in ends at a time), at the level they hold now (the same code on
+    # the same track: a newer version of the rubric may have been published since), with
+    # no competency agreed short of "beyond".
     short = CheckInRating.objects.filter(check_in=OuterRef("pk")).exclude(
         agreed_rating=Rating.BEYOND
     )
-    latest = CheckIn.objects.filter(
+    higher = Level.objects.filter(
+        track_id=OuterRef("person__level__track_id"), grade__gt=OuterRef("person__level__grade")
+    )
+    proposal_open = Proposal.objects.filter(
+        person_id=OuterRef("person_id"), state__in=Proposal.OPEN_STATES
+    )
+    ready = CheckIn.objects.filter(
+        ~Exists(short),
+        Exists(higher),
         state=CheckIn.State.CLOSED,
         ended_at=F("person__last_agreed_at"),
         person__left_at__isnull=True,
         person__level__version__ladder=ladder,
+        level__code=F("person__level__code"),
+        level__track__key=F("person__level__track__key"),
     )
-    latest_rows = latest.annotate(short_of_beyond=Exists(short)).values(
-        "short_of_beyond",
-        "person_id",
-        "level__code",
-        "level__track__key",
-        "person__level__code",
-        "person__level__grade",
-        "person__level__track__key",
-        "person__level__track__kind",
-        "person__level__track_id",
-    )
-    tops = dict(
-        Level.objects.filter(version__ladder=ladder)
-        .values("track_id")
-        .annotate(top=Max("grade"))
-        .values_list("track_id", "top")
-    )
-    ready = {
-        row["person_id"]: (row["person__level__grade"], row["person__level__track__kind"])
-        for row in latest_rows
-        if not row["short_of_beyond"]
-        and (row["level__code"], row["level__track__key"])
-        == (row["person__level__code"], row["person__level__track__key"])
-        and row["person__level__grade"] < tops.get(row["person__level__track_id"], 0)
+    groups = {
+        (row["grade"], row["kind"]): (row["n"], row["put_forward"])
+        for row in ready.values(
+            grade=F("person__level__grade"), kind=F("person__level__track__kind")
+        )
+        .annotate(n=Count("pk"), put_forward=Count("pk", filter=Exists(proposal_open)))
+        .order_by()
     }
-    proposed = set(
-        Proposal.objects.filter(person_id__in=list(ready), state__in=Proposal.OPEN_STATES)
-        .values_list("person_id", flat=True)
-        .distinct()
-    )
-    groups: dict[tuple[int, str], list[int]] = {}
-    for person_id, (grade, kind) in ready.items():
-        counts = groups.setdefault((grade, kind), [0, 0])
-        counts[0] += 1
-        counts[1] += person_id in proposed
     rows, hidden = [], 0
     for (grade, kind), (n, put_forward) in sorted(groups.items()):
         if n < min_group():

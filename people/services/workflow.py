@@ -33,6 +33,7 @@ from people.selectors.targets import (
 from people.services.levels import person_set_level
 from people.services.notifications import notify
 from people.services.prefill import evidence_prefill
+from people.services.tallies import cycle_tally
 
 State = Proposal.State
 Action = ProposalEvent.Action
@@ -426,8 +427,9 @@ def cycle_open(*, ladder, name, starts_on, ends_on, effective_on, calibrators, b
 
 
 def cycle_close(*, cycle: CalibrationCycle, by: Person, today: date | None = None) -> int:
-    """Close the cycle (every proposal must be decided) and apply approvals that are
-    due. Returns how many levels changed now."""
+    """Close the cycle (every proposal must be decided), count its proposals for the
+    insights (``cycle_tally``) and apply approvals that are due. Returns how many levels
+    changed now."""
     with transaction.atomic():
         _lock_ladder(cycle.ladder_id)
         cycle = CalibrationCycle.objects.select_for_update().get(pk=cycle.pk)
@@ -442,6 +444,7 @@ def cycle_close(*, cycle: CalibrationCycle, by: Person, today: date | None = Non
         cycle.status = CalibrationCycle.Status.CLOSED
         cycle.closed_by, cycle.closed_at = by, timezone.now()
         cycle.save(update_fields=["status", "closed_by", "closed_at"])
+        cycle_tally(cycle=cycle)
     return apply_due_levels(today=today)
 
 

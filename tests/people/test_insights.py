@@ -4,8 +4,10 @@ after), its filters, the parity report, the HR-only breakdowns that hide small g
 and the people import's attribute columns."""
 
 from datetime import date
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils.timesince import timesince
 
@@ -569,7 +571,8 @@ def test_an_empty_ladder_gives_empty_tables_everywhere(db, hr):
 # Parity: the approval-rate trend -------------------------------------------------
 
 
-def test_the_trend_shows_the_last_six_cycles_oldest_first(engineering, hr):
+@pytest.mark.parametrize("tallied", [False, True], ids=["from-proposals", "from-tallies"])
+def test_the_trend_shows_the_last_six_cycles_oldest_first(engineering, hr, tallied):
     ic1, ic2, m1, m2 = (level(engineering, code) for code in ("IC1", "IC2", "M1", "M2"))
     tia = person("Tia", None, engineering, "IC1")
     # (cycle, effective date, IC outcomes, management outcomes), made in no particular order.
@@ -614,6 +617,8 @@ def test_the_trend_shows_the_last_six_cycles_oldest_first(engineering, hr):
     designer = person("Dora", hr, other, "IC1")
     propose(designer, other, "IC2", "no", by=hr)
     assert other_cycle.proposals.count() == 1
+    if tallied:  # as they are once counted (closing a cycle counts it)
+        call_command("tally_cycles", stdout=StringIO())
 
     trend = {t.key: t for t in parity_tables(engineering.ladder)}["trend"]
     assert trend.headers == ["Cycle", "Individual contributor", "Management"]

@@ -1,0 +1,53 @@
+"""Proposals counted by kind, tracks, target grade and outcome, per cycle: read from
+``CycleTally`` for the cycles already counted, from the proposals for the others (an
+open cycle, or one closed before tallies were kept)."""
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Count, F, Func, IntegerField, Q
+from django.db.models.functions import TruncDate
+
+from people.models import CycleTally, Proposal
+
+GROUP = ["cycle_id", "kind", "from_kind", "to_kind", "to_grade", "state"]
+COUNTS = ["proposals", "days_in_level"]
+
+
+class DaysBetween(Func):
+    """``end - start`` of two dates in PostgreSQL: whole days, as an integer."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+
+def count_proposals(proposals):
+    """Runs one query. ``proposals`` grouped as a ``CycleTally`` row is, with each one's
+    days in level on its cycle's effective date (counted in calendar days where the
+    company is: ``TruncDate`` takes the site's time zone)."""
+    days = DaysBetween(F("cycle__effective_on"), TruncDate("level_since"))
+    return (
+        proposals.annotate(days=days)
+        .values(
+            "cycle_id",
+            "kind",
+            "state",
+            from_kind=F("current_level__track__kind"),
+            to_kind=F("target_level__track__kind"),
+            to_grade=F("target_level__grade"),
+        )
+        .annotate(
+            proposals=Count("pk"),
+            days_in_level=ArrayAgg("days", filter=Q(days__isnull=False), default=[]),
+        )
+        .order_by()
+    )
+
+
+def tallies(ladder, **where) -> list[dict]:
+    """Runs two queries. The groups of the proposals in ``ladder``'s cycles (each a
+    dict with the fields of a ``CycleTally``), narrowed by ``where`` (lookups on fields
+    the two share: ``cycle_id__in``, ``kind``, ``state``)."""
+    counted = Q(cycle__ladder=ladder, cycle__tallied_at__isnull=False)
+    stored = CycleTally.objects.filter(counted, **where).values(*GROUP, *COUNTS)
+    uncounted = Proposal.objects.filter(cycle__ladder=ladder, cycle__tallied_at__isnull=True)
+    return [*stored, *count_proposals(uncounted.filter(**where))]
