@@ -60,6 +60,23 @@ _KEEP_ENDED = """
     RETURN NEW;
 """
 
+# Person.last_agreed_beyond_all, for the people ``{where}`` picks: whether their latest
+# agreed check-in rated competencies and agreed every one "beyond" (parity's "looks
+# ready"). Written when a check-in is agreed and when ratings are added to an agreed one
+# (the demo writes the check-in first); an agreed check-in's ratings never change after.
+_RATE_LATEST_AGREED = """
+    UPDATE people_person p SET last_agreed_beyond_all = EXISTS (
+        SELECT 1 FROM people_checkin c
+        WHERE c.person_id = p.id AND c.state = 'closed' AND c.ended_at = p.last_agreed_at
+            AND EXISTS (SELECT 1 FROM people_checkinrating r WHERE r.check_in_id = c.id)
+            AND NOT EXISTS (
+                SELECT 1 FROM people_checkinrating r
+                WHERE r.check_in_id = c.id AND r.agreed_rating <> 'beyond'
+            )
+    )
+    WHERE {where};
+"""
+
 # Its ratings likewise, once it has ended; but for HR's redaction of a row's notes
 # (written about the wrong person, or holding what must not be kept): the notes
 # emptied, who, when and why recorded, nothing else touched, and once only.
@@ -154,7 +171,8 @@ class CheckIn(models.Model):
                 operation=pgtrigger.Update | pgtrigger.Delete,
                 func=_KEEP_ENDED,
             ),
-            # Person.last_agreed_at: an agreed check-in is final, so the latest is kept.
+            # Person.last_agreed_at and last_agreed_beyond_all: an agreed check-in is
+            # final, so the latest is kept, and what it says.
             pgtrigger.Trigger(
                 name="check_in_agreed_dates_the_person",
                 when=pgtrigger.After,
@@ -164,8 +182,9 @@ class CheckIn(models.Model):
                     UPDATE people_person
                     SET last_agreed_at = GREATEST(last_agreed_at, NEW.ended_at)
                     WHERE id = NEW.person_id;
-                    RETURN NULL;
-                """,
+                """  # noqa: S608 (constant SQL: no input in it)
+                + _RATE_LATEST_AGREED.format(where="p.id = NEW.person_id")
+                + "RETURN NULL;",
             ),
         ]
 
@@ -220,7 +239,19 @@ class CheckInRating(models.Model):
                 when=pgtrigger.Before,
                 operation=pgtrigger.Update | pgtrigger.Delete,
                 func=_KEEP_ENDED_RATINGS,
-            )
+            ),
+            pgtrigger.Trigger(
+                name="check_in_rating_added_rates_the_person",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert,
+                level=pgtrigger.Statement,
+                referencing=pgtrigger.Referencing(new="added"),
+                func=_RATE_LATEST_AGREED.format(  # noqa: S608 (constant SQL: no input in it)
+                    where="p.id IN (SELECT c.person_id FROM added a "
+                    "JOIN people_checkin c ON c.id = a.check_in_id WHERE c.state = 'closed')"
+                )
+                + "RETURN NULL;",
+            ),
         ]
 
     def __str__(self):

@@ -132,6 +132,9 @@ class Person(models.Model):
     # When their latest agreed check-in ended, kept by the database as each is agreed
     # (a trigger on CheckIn): when the next is due, for the whole company at once.
     last_agreed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Whether that check-in agreed every competency "beyond" their level, kept by the
+    # database likewise: who looks ready, for the whole company at once.
+    last_agreed_beyond_all = models.BooleanField(default=False, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -152,15 +155,19 @@ class Person(models.Model):
         ]
         triggers = [
             # A save of a Person read before their latest level change or agreed
-            # check-in (an admin form, a stale object) never takes the dates the
-            # database keeps back: they only grow.
+            # check-in (an admin form, a stale object) never takes what the database
+            # keeps back: the dates only grow, and only the triggers on check-ins (a
+            # trigger's update is nested: depth 2) write what the latest one agreed.
             pgtrigger.Trigger(
-                name="person_kept_dates_only_grow",
+                name="person_kept_columns",
                 operation=pgtrigger.Update,
                 when=pgtrigger.Before,
                 func="""
                     NEW.level_changed_at := GREATEST(OLD.level_changed_at, NEW.level_changed_at);
                     NEW.last_agreed_at := GREATEST(OLD.last_agreed_at, NEW.last_agreed_at);
+                    IF pg_trigger_depth() = 1 THEN
+                        NEW.last_agreed_beyond_all := OLD.last_agreed_beyond_all;
+                    END IF;
                     RETURN NEW;
                 """,
             )

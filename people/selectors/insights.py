@@ -17,13 +17,11 @@ from ladders.models import Level, Track
 from people.models import (
     CalibrationCycle,
     CheckIn,
-    CheckInRating,
     LevelChange,
     Person,
     PersonAttribute,
     Proposal,
 )
-from people.models.checkins import Rating
 from people.selectors.tallies import tallies
 
 DECIDED = Q(state__in=Proposal.DECIDED_STATES)
@@ -741,34 +739,31 @@ def _ready_not_proposed(ladder) -> Table:
     track kind, and how many of them have a proposal open: are ICs who look ready put
     forward as often as managers who do? Groups of fewer people than the threshold are
     not shown, so no row points at a person."""
-    # Each person's latest agreed check-in, found by the date the database keeps on the
-    # person (one check-in ends at a time), at the level they hold now (the same code on
-    # the same track: a newer version of the rubric may have been published since), with
-    # no competency agreed short of "beyond".
-    short = CheckInRating.objects.filter(check_in=OuterRef("pk")).exclude(
-        agreed_rating=Rating.BEYOND
+    # What each person's latest agreed check-in said is kept on the person by the
+    # database (``last_agreed_beyond_all``); that check-in must be at the level they
+    # hold now (the same code on the same track: a newer version of the rubric may have
+    # been published since).
+    at_their_level = CheckIn.objects.filter(
+        person=OuterRef("pk"),
+        state=CheckIn.State.CLOSED,
+        ended_at=OuterRef("last_agreed_at"),
+        level__code=OuterRef("level__code"),
+        level__track__key=OuterRef("level__track__key"),
     )
     higher = Level.objects.filter(
-        track_id=OuterRef("person__level__track_id"), grade__gt=OuterRef("person__level__grade")
+        track_id=OuterRef("level__track_id"), grade__gt=OuterRef("level__grade")
     )
-    proposal_open = Proposal.objects.filter(
-        person_id=OuterRef("person_id"), state__in=Proposal.OPEN_STATES
-    )
-    ready = CheckIn.objects.filter(
-        ~Exists(short),
+    proposal_open = Proposal.objects.filter(person=OuterRef("pk"), state__in=Proposal.OPEN_STATES)
+    ready = Person.objects.filter(
+        Exists(at_their_level),
         Exists(higher),
-        state=CheckIn.State.CLOSED,
-        ended_at=F("person__last_agreed_at"),
-        person__left_at__isnull=True,
-        person__level__version__ladder=ladder,
-        level__code=F("person__level__code"),
-        level__track__key=F("person__level__track__key"),
+        last_agreed_beyond_all=True,
+        left_at__isnull=True,
+        level__version__ladder=ladder,
     )
     groups = {
         (row["grade"], row["kind"]): (row["n"], row["put_forward"])
-        for row in ready.values(
-            grade=F("person__level__grade"), kind=F("person__level__track__kind")
-        )
+        for row in ready.values(grade=F("level__grade"), kind=F("level__track__kind"))
         .annotate(n=Count("pk"), put_forward=Count("pk", filter=Exists(proposal_open)))
         .order_by()
     }

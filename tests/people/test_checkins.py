@@ -699,3 +699,55 @@ def test_the_person_keeps_the_date_of_their_latest_agreed_check_in(riya, manager
     stale.save()
     stale.refresh_from_db()
     assert stale.last_agreed_at == datetime(2026, 10, 5, 10, tzinfo=UTC)
+
+
+def beyond_all(person) -> bool:
+    return Person.objects.values_list("last_agreed_beyond_all", flat=True).get(pk=person.pk)
+
+
+def test_the_person_keeps_whether_their_latest_agreed_check_in_was_beyond_throughout(riya, manager):
+    """Person.last_agreed_beyond_all, which the database keeps: parity's "looks ready"
+    reads it for the whole company at once."""
+    stale = Person.objects.get(pk=riya.pk)
+    assert not beyond_all(riya)
+    with time_machine.travel(datetime(2026, 3, 2, 10, tzinfo=UTC), tick=False):
+        agreed_check_in(riya, manager, ["beyond"] * 3)
+    assert beyond_all(riya)
+    # A save of the person as read before (an admin form left open) keeps it.
+    stale.name = "Riya R."
+    stale.save()
+    assert beyond_all(riya)
+    # A cancelled check-in says nothing; the next agreed one, short on one, clears it.
+    with time_machine.travel(datetime(2026, 6, 1, 10, tzinfo=UTC), tick=False):
+        cancelled = check_in_start(person=riya, by=riya)
+        check_in_cancel(check_in=cancelled, by=riya, revision=None, reason="Out of time.")
+    assert beyond_all(riya)
+    with time_machine.travel(datetime(2026, 9, 1, 10, tzinfo=UTC), tick=False):
+        agreed_check_in(riya, manager, ["beyond", "meets", "beyond"])
+    assert not beyond_all(riya)
+    # Nor can a save set it: only the database, from the check-ins, writes it.
+    Person.objects.filter(pk=riya.pk).update(last_agreed_beyond_all=True)
+    assert not beyond_all(riya)
+
+
+def test_ratings_written_after_their_agreed_check_in_count_too(riya, manager):
+    """The demo (and any import) writes agreed check-ins first and their ratings after:
+    the person is rated from the ratings once they are there."""
+    ended = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    check_in = CheckIn.objects.create(
+        person=riya,
+        manager=manager,
+        level=riya.level,
+        version=riya.level.version,
+        state=CheckIn.State.CLOSED,
+        started_at=ended,
+        started_by=riya,
+        ended_at=ended,
+        ended_by=manager,
+    )
+    assert not beyond_all(riya)  # no rating yet: nothing to be beyond in
+    competencies = riya.level.version.competencies.all()
+    CheckInRating.objects.bulk_create(
+        CheckInRating(check_in=check_in, competency=c, agreed_rating="beyond") for c in competencies
+    )
+    assert beyond_all(riya)
