@@ -57,11 +57,6 @@ class Table:
         return self.rows if self.on_page is None else self.on_page
 
     @property
-    def shown_cells(self) -> list[list[tuple[str, object]]]:
-        """The shown rows with each cell's column header, for phones' card layout."""
-        return [list(zip(self.headers, row, strict=False)) for row in self.shown]
-
-    @property
     def drawable(self) -> bool:
         """Whether the chart has a bar or point to draw: a rate of 0% is one, a count
         of 0 is none."""
