@@ -416,59 +416,103 @@ def _time_in_level(proposals) -> Table:
     )
 
 
+def _standing_before(changes, moment):
+    """Runs one query. Where everyone stood just before ``moment`` by their latest of
+    ``changes``: (grade, track name, track key, track kind, people) per level, counted
+    in PostgreSQL (a row per level, not one per person)."""
+    latest = (
+        changes.filter(changed_at__lt=moment)
+        .order_by("person_id", "-changed_at", "-pk")
+        .distinct("person_id")
+        .values("pk")
+    )
+    return (
+        LevelChange.objects.filter(pk__in=latest)
+        .values_list(
+            "level__grade", "level__track__name", "level__track__key", "level__track__kind"
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def _changed_on(changes, day_start):
+    """Runs one query. Each person whose level changed on the day from ``day_start``:
+    from their level before it (grade, track name, key and kind; all None if they had
+    none) to their last of the day."""
+    earlier = changes.filter(person=OuterRef("person_id"), changed_at__lt=day_start).order_by(
+        "-changed_at", "-pk"
+    )
+
+    def was(field):
+        return Subquery(earlier.values(field)[:1])
+
+    return (
+        changes.filter(changed_at__gte=day_start, changed_at__lt=day_start + timedelta(days=1))
+        .order_by("person_id", "-changed_at", "-pk")
+        .distinct("person_id")
+        .annotate(
+            old_grade=was("level__grade"),
+            old_track=was("level__track__name"),
+            old_key=was("level__track__key"),
+            old_kind=was("level__track__kind"),
+        )
+        .values_list(
+            "old_grade",
+            "old_track",
+            "old_key",
+            "old_kind",
+            "level__grade",
+            "level__track__name",
+            "level__track__key",
+            "level__track__kind",
+        )
+    )
+
+
 def _distribution(cycle, *, track="", grade="", manager="") -> Table:
-    """People of the cycle's ladder by grade and track, the day before its effective
-    date and on it, read from the level history; approvals not applied yet are counted
-    where they will land."""
+    """Runs three queries. People of the cycle's ladder by grade and track, the day
+    before its effective date and on it, read from the level history; approvals not
+    applied yet are counted where they will land."""
     changes = LevelChange.objects.filter(level__version__ladder=cycle.ladder)
     if manager:
         changes = changes.filter(person__manager__uid=manager)
     start = timezone.make_aware(datetime.combine(cycle.effective_on, time()))
-
-    def counts(moment):
-        """Runs one query: the people at each level just before ``moment``, counted in
-        PostgreSQL (one row per level, not one per person)."""
-        latest = (
-            changes.filter(changed_at__lt=moment)
-            .order_by("person_id", "-changed_at", "-pk")
-            .distinct("person_id")
-            .values("pk")
-        )
-        tally: dict[tuple, int] = {}
-        # The track filter applies to where each person stands at ``moment``: someone
-        # who left the track is no longer on it.
-        for g, t, key, kind, n in (
-            LevelChange.objects.filter(pk__in=latest)
-            .values_list(
-                "level__grade", "level__track__name", "level__track__key", "level__track__kind"
-            )
-            .annotate(n=Count("pk"))
-            .order_by()
-        ):
-            kinds[t] = kind
-            if not track or key == track:
-                tally[(g, t)] = tally.get((g, t), 0) + n
-        return tally
-
     kinds: dict[str, str] = {}  # track name -> kind, for the headline
 
-    before = counts(start)
-    after = counts(start + timedelta(days=1))
+    # The track filter applies to where each person stands: someone who left the
+    # track is no longer on it.
+    before: dict[tuple, int] = {}
+    for g, t, key, kind, n in _standing_before(changes, start):
+        kinds[t] = kind
+        if not track or key == track:
+            before[(g, t)] = before.get((g, t), 0) + n
+
+    # On the day, from there: those whose level changed that day, and the approvals
+    # still to apply, from their current level to their target.
     pending = cycle.proposals.filter(APPROVED, applied_at__isnull=True)
     if manager:
         pending = pending.filter(person__manager__uid=manager)
-    for old_g, old_t, old_key, new_g, new_t, new_key, new_kind in pending.values_list(
+    pending_moves = pending.values_list(
         "current_level__grade",
         "current_level__track__name",
         "current_level__track__key",
+        "current_level__track__kind",
         "target_level__grade",
         "target_level__track__name",
         "track_key",
         "target_level__track__kind",
-    ):
+    )
+    after = dict(before)
+    for old_g, old_t, old_key, old_kind, new_g, new_t, new_key, new_kind in [
+        *_changed_on(changes, start),
+        *pending_moves,
+    ]:
+        if old_t is not None:
+            kinds[old_t] = old_kind
+            if not track or old_key == track:
+                after[(old_g, old_t)] = after.get((old_g, old_t), 0) - 1
         kinds[new_t] = new_kind
-        if not track or old_key == track:
-            after[(old_g, old_t)] = after.get((old_g, old_t), 0) - 1
         if not track or new_key == track:
             after[(new_g, new_t)] = after.get((new_g, new_t), 0) + 1
     # IC tracks first, as on every other chart, so each track keeps its colour.

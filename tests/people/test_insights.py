@@ -411,6 +411,31 @@ def test_the_distribution_counts_approvals_where_they_land_applied_or_not(moves)
     assert distribution.chart["series"][f"{M} (after)"] == [0, 1, 1]
 
 
+def test_changes_on_the_effective_date_count_after_from_where_each_person_stood(
+    engineering, director, hr
+):
+    """Gil joins on the day at IC2 (nowhere before); Hedy, at M1, is set to IC1 in the
+    morning and to IC3 in the afternoon: she counts once, where she ended the day.
+    Ivo's change the day after counts on neither side."""
+    cycle = open_cycle(engineering, hr)
+    team = person("Mia Alpha", director)
+    person("Gil", team, engineering, "IC2", since=EFFECTIVE)
+    hedy = person("Hedy", team, engineering, "M1")
+    for code, hour in (("IC1", 9), ("IC3", 15)):
+        person_set_level(
+            person=hedy,
+            level=level(engineering, code),
+            by=None,
+            source="hr",
+            at=moment(EFFECTIVE).replace(hour=hour),
+        )
+    person("Ivo", team, engineering, "IC1", since=date(2026, 3, 2))
+    assert tables(cycle)["distribution"].rows == [
+        ["Grade 2", 0, 1, 1, 0],  # Gil arrives on IC; Hedy leaves M1
+        ["Grade 3", 0, 1, 0, 0],  # Hedy ends the day at IC3
+    ]
+
+
 def test_people_who_changed_track_count_on_their_new_track_and_as_laterals(moves):
     dashboard = tables(moves)
     # Lateral moves count for their target track and grade, and are no promotions.
