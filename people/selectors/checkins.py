@@ -148,25 +148,33 @@ def standing_by_competency(person) -> Standing:
     latest = agreed[0]
     by_check_in = {check_in.pk: check_in for check_in in agreed}
     moves: dict[str, list[Move]] = {}
+    # Values, not models: a year of check-ins is some eighty ratings, each with its
+    # competency, and building those objects cost more than reading them.
     ratings = (
         CheckInRating.objects.filter(check_in__in=agreed)
-        .select_related("competency")
         .order_by("check_in__ended_at", "check_in_id")
+        .values_list(
+            "check_in_id",
+            "agreed_rating",
+            "competency__key",
+            "competency__position",
+            "competency__name",
+        )
     )
+    labels = dict(Rating.choices)
     names = {}
-    for rating in ratings:
-        check_in = by_check_in[rating.check_in_id]
-        key = rating.competency.key
+    for check_in_id, rating, key, position, name in ratings:
+        check_in = by_check_in[check_in_id]
         moves.setdefault(key, []).append(
             Move(
                 on=check_in.ended_at,
                 level_code=check_in.level.code,
-                rating=rating.agreed_rating,
-                label=rating.get_agreed_rating_display(),
+                rating=rating,
+                label=labels.get(rating, rating),
             )
         )
         if check_in.pk == latest.pk:
-            names[key] = (rating.competency.position, rating.competency.name)
+            names[key] = (position, name)
     following = (
         Level.objects.filter(track=latest.level.track, grade__gt=latest.level.grade)
         .order_by("grade")
@@ -229,13 +237,11 @@ def team_growth(manager: Person) -> list[TeamLadder]:
         .distinct("person_id")
     }
     ratings: dict[int, dict] = {}
-    for rating in CheckInRating.objects.filter(check_in__in=latest.values()).select_related(
-        "competency"
-    ):
-        ratings.setdefault(rating.check_in_id, {})[rating.competency.key] = (
-            rating.agreed_rating,
-            rating.get_agreed_rating_display(),
-        )
+    labels = dict(Rating.choices)
+    for check_in_id, key, rating in CheckInRating.objects.filter(
+        check_in__in=latest.values()
+    ).values_list("check_in_id", "competency__key", "agreed_rating"):
+        ratings.setdefault(check_in_id, {})[key] = (rating, labels.get(rating, rating))
     open_ones = {
         check_in.person_id: check_in
         for check_in in CheckIn.objects.filter(person__in=reports, state__in=CheckIn.OPEN_STATES)
