@@ -157,7 +157,8 @@ class Person(models.Model):
             # A save of a Person read before their latest level change or agreed
             # check-in (an admin form, a stale object) never takes what the database
             # keeps back: the dates only grow, and only the triggers on check-ins (a
-            # trigger's update is nested: depth 2) write what the latest one agreed.
+            # trigger's update is nested: depth 2) write what the latest one agreed
+            # (a repair would run its UPDATE under pgtrigger.ignore of this trigger).
             pgtrigger.Trigger(
                 name="person_kept_columns",
                 operation=pgtrigger.Update,

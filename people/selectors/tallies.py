@@ -8,8 +8,12 @@ from django.db.models.functions import TruncDate
 
 from people.models import CycleTally, Proposal
 
-GROUP = ["cycle_id", "kind", "from_kind", "to_kind", "to_grade", "state"]
-COUNTS = ["proposals", "days_in_level"]
+# A tally's columns, in the order ``count_proposals`` selects them (a UNION matches
+# columns by position): its fields first, then what it computes.
+COLUMNS = (
+    *("cycle_id", "kind", "state", "from_kind", "to_kind", "to_grade"),
+    *("proposals", "days_in_level"),
+)
 
 
 class DaysBetween(Func):
@@ -44,10 +48,11 @@ def count_proposals(proposals):
 
 
 def tallies(ladder, **where) -> list[dict]:
-    """Runs two queries. The groups of the proposals in ``ladder``'s cycles (each a
-    dict with the fields of a ``CycleTally``), narrowed by ``where`` (lookups on fields
-    the two share: ``cycle_id__in``, ``kind``, ``state``)."""
+    """Runs one query. The groups of the proposals in ``ladder``'s cycles (each a dict
+    with the fields of a ``CycleTally``), narrowed by ``where`` (lookups on fields the
+    two share: ``cycle_id__in``, ``kind``, ``state``). The stored and the counted are
+    one query (UNION ALL), so one snapshot: a cycle closing meanwhile is counted once."""
     counted = Q(cycle__ladder=ladder, cycle__tallied_at__isnull=False)
-    stored = CycleTally.objects.filter(counted, **where).values(*GROUP, *COUNTS)
+    stored = CycleTally.objects.filter(counted, **where).values(*COLUMNS).order_by()
     uncounted = Proposal.objects.filter(cycle__ladder=ladder, cycle__tallied_at__isnull=True)
-    return [*stored, *count_proposals(uncounted.filter(**where))]
+    return list(stored.union(count_proposals(uncounted.filter(**where)), all=True))
