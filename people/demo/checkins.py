@@ -18,7 +18,7 @@ from people.models import CheckIn, CheckInCadence, CheckInEvent, CheckInRating, 
 from people.models.checkins import Rating
 from people.selectors.checkins import rated_competencies
 from people.selectors.targets import current_level_of
-from people.services.checkins import check_in_rate, check_in_start
+from people.services.checkins import check_in_rate, check_in_start, check_ins_rate_people
 
 # Days ago each agreed check-in closed, oldest first: a year at a quarterly cadence.
 AGREED_DAYS_AGO = (330, 240, 150, 60)
@@ -100,6 +100,8 @@ def seed_check_ins(*, today, engineer_email: str) -> int:
     for check_in, rating in rated:
         rating.check_in = check_in
     CheckInRating.objects.bulk_create(rating for _, rating in rated)
+    # Agreed before their ratings were written: who looks ready is read from them now.
+    check_ins_rate_people()
     events = []
     for check_in in check_ins:
         steps = (

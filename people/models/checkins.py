@@ -62,9 +62,9 @@ _KEEP_ENDED = """
 
 # Person.last_agreed_beyond_all, for the people ``{where}`` picks: whether their latest
 # agreed check-in rated competencies and agreed every one "beyond" (parity's "looks
-# ready"). Written when a check-in is agreed and when ratings are added to an agreed one
-# (the demo writes the check-in first); an agreed check-in's ratings never change after.
-_RATE_LATEST_AGREED = """
+# ready"). Written when a check-in is agreed (its ratings are agreed just before), and
+# by ``check_ins_rate_people`` for check-ins written with their ratings after them.
+RATE_LATEST_AGREED = """
     UPDATE people_person p SET last_agreed_beyond_all = EXISTS (
         SELECT 1 FROM people_checkin c
         WHERE c.person_id = p.id AND c.state = 'closed' AND c.ended_at = p.last_agreed_at
@@ -183,7 +183,7 @@ class CheckIn(models.Model):
                     SET last_agreed_at = GREATEST(last_agreed_at, NEW.ended_at)
                     WHERE id = NEW.person_id;
                 """  # noqa: S608 (constant SQL: no input in it)
-                + _RATE_LATEST_AGREED.format(where="p.id = NEW.person_id")
+                + RATE_LATEST_AGREED.format(where="p.id = NEW.person_id")
                 + "RETURN NULL;",
             ),
         ]
@@ -239,18 +239,6 @@ class CheckInRating(models.Model):
                 when=pgtrigger.Before,
                 operation=pgtrigger.Update | pgtrigger.Delete,
                 func=_KEEP_ENDED_RATINGS,
-            ),
-            pgtrigger.Trigger(
-                name="check_in_rating_added_rates_the_person",
-                when=pgtrigger.After,
-                operation=pgtrigger.Insert,
-                level=pgtrigger.Statement,
-                referencing=pgtrigger.Referencing(new="added"),
-                func=_RATE_LATEST_AGREED.format(  # noqa: S608 (constant SQL: no input in it)
-                    where="p.id IN (SELECT c.person_id FROM added a "
-                    "JOIN people_checkin c ON c.id = a.check_in_id WHERE c.state = 'closed')"
-                )
-                + "RETURN NULL;",
             ),
         ]
 

@@ -1,13 +1,14 @@
 """Check-ins: starting one, the person's ratings, the manager's, the agreed ones that
 close it, cancelling; and cancelling those a new manager or level has outdated."""
 
-from django.db import IntegrityError, transaction
+import pgtrigger
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from config.text import has_control_characters
 from people.models import CheckIn, CheckInEvent, CheckInRating, LogEntry, Person
-from people.models.checkins import Rating
+from people.models.checkins import RATE_LATEST_AGREED, Rating
 from people.selectors.checkins import rated_competencies
 from people.selectors.targets import current_level_of
 from people.services.evidence_log import log_entries_freeze
@@ -298,3 +299,20 @@ def check_in_notes_redact(*, rating: CheckInRating, by: Person, reason: str) -> 
         )
         _event(check_in, by, Action.REDACTED, check_in.state, reason)
     return rating
+
+
+def check_ins_rate_people() -> None:
+    """Write each person's ``last_agreed_beyond_all`` again from their latest agreed
+    check-in, by the rule agreeing one applies: for check-ins written outside the
+    workflow with their ratings after them (the demo's year of history), or a repair.
+    Only the database's triggers write that column; this steps past the one that
+    keeps saves of a stale Person from changing it."""
+    with (
+        transaction.atomic(),
+        pgtrigger.ignore("people.Person:person_kept_columns"),
+        connection.cursor() as cursor,
+    ):
+        # Statistics first: ratings written in bulk a moment ago may still look like an
+        # empty table to the planner, which would then read them all for each person.
+        cursor.execute("ANALYZE people_checkinrating")
+        cursor.execute(RATE_LATEST_AGREED.format(where="p.last_agreed_at IS NOT NULL"))

@@ -22,6 +22,7 @@ from people.services.checkins import (
     check_in_notes_redact,
     check_in_rate,
     check_in_start,
+    check_ins_rate_people,
 )
 from people.services.departures import person_deactivate
 from people.services.evidence_log import log_entry_add
@@ -730,9 +731,10 @@ def test_the_person_keeps_whether_their_latest_agreed_check_in_was_beyond_throug
     assert not beyond_all(riya)
 
 
-def test_ratings_written_after_their_agreed_check_in_count_too(riya, manager):
-    """The demo (and any import) writes agreed check-ins first and their ratings after:
-    the person is rated from the ratings once they are there."""
+def test_check_ins_written_before_their_ratings_are_rated_by_a_recount(riya, manager, hr):
+    """The demo writes a year of agreed check-ins first and their ratings after: the
+    recount reads each person's latest from its ratings, as agreeing one does, and
+    touches nobody else (Max, agreed short of "beyond", stays as he was)."""
     ended = datetime(2026, 3, 2, 10, tzinfo=UTC)
     check_in = CheckIn.objects.create(
         person=riya,
@@ -746,8 +748,11 @@ def test_ratings_written_after_their_agreed_check_in_count_too(riya, manager):
         ended_by=manager,
     )
     assert not beyond_all(riya)  # no rating yet: nothing to be beyond in
-    competencies = riya.level.version.competencies.all()
     CheckInRating.objects.bulk_create(
-        CheckInRating(check_in=check_in, competency=c, agreed_rating="beyond") for c in competencies
+        CheckInRating(check_in=check_in, competency=c, agreed_rating="beyond")
+        for c in riya.level.version.competencies.all()
     )
+    assert not beyond_all(riya)
+    check_ins_rate_people()
     assert beyond_all(riya)
+    assert not beyond_all(manager)
