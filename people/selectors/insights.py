@@ -22,7 +22,7 @@ from people.models import (
     PersonAttribute,
     Proposal,
 )
-from people.selectors.tallies import tallies
+from people.selectors.tallies import days_in_level, tallies
 
 DECIDED = Q(state__in=Proposal.DECIDED_STATES)
 APPROVED = Q(state=Proposal.State.APPROVED)
@@ -385,16 +385,14 @@ def _managers(cycle, proposals, *, only="") -> Table:
 
 def _time_in_level(proposals) -> Table:
     """Days people had been at their level when promoted, per target track."""
-    approved = proposals.filter(APPROVED, kind=Proposal.Kind.PROMOTION).values_list(
-        "target_level__track__name",
-        "target_level__track__kind",
-        "level_since",
-        "cycle__effective_on",
+    approved = (
+        proposals.filter(APPROVED, kind=Proposal.Kind.PROMOTION, level_since__isnull=False)
+        .annotate(held=days_in_level())
+        .values_list("target_level__track__name", "target_level__track__kind", "held")
     )
     days: dict[str, list[int]] = {}
     by_kind: dict[str, list[int]] = {}
-    for track, kind, since, effective in approved:
-        held = (effective - timezone.localdate(since)).days
+    for track, kind, held in approved:
         days.setdefault(track, []).append(held)
         by_kind.setdefault(kind, []).append(held)
     rows = [

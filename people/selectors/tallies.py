@@ -24,13 +24,18 @@ class DaysBetween(Func):
     output_field = IntegerField()
 
 
+def days_in_level() -> DaysBetween:
+    """A proposal's days in its level on its cycle's effective date, the one rule every
+    "time in level at promotion" reads: calendar days where the company is
+    (``TruncDate`` takes the site's time zone); NULL without a ``level_since``."""
+    return DaysBetween(F("cycle__effective_on"), TruncDate("level_since"))
+
+
 def count_proposals(proposals):
     """Runs one query. ``proposals`` grouped as a ``CycleTally`` row is, with each one's
-    days in level on its cycle's effective date (counted in calendar days where the
-    company is: ``TruncDate`` takes the site's time zone)."""
-    days = DaysBetween(F("cycle__effective_on"), TruncDate("level_since"))
+    ``days_in_level``."""
     return (
-        proposals.annotate(days=days)
+        proposals.annotate(days=days_in_level())
         .values(
             "cycle_id",
             "kind",
