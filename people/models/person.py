@@ -158,7 +158,7 @@ class Person(models.Model):
             # check-in (an admin form, a stale object) never takes what the database
             # keeps back: the dates only grow, and only the triggers on check-ins (a
             # trigger's update is nested: depth 2) write what the latest one agreed
-            # (a repair would run its UPDATE under pgtrigger.ignore of this trigger).
+            # (``check_ins_rate_people`` steps past this trigger to write it afresh).
             pgtrigger.Trigger(
                 name="person_kept_columns",
                 operation=pgtrigger.Update,

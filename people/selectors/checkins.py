@@ -12,6 +12,9 @@ from people.models.checkins import Rating
 from people.selectors.cadence import is_overdue, with_due
 from people.selectors.standing import team_queryset
 
+# Each rating's words, for ratings read as values (a blank one stays blank).
+RATING_LABELS = dict(Rating.choices)
+
 
 def rated_competencies(level: Level) -> list[Competency]:
     """Runs one query. The competencies ``level`` states an expectation for, in the
@@ -161,7 +164,6 @@ def standing_by_competency(person) -> Standing:
             "competency__name",
         )
     )
-    labels = dict(Rating.choices)
     names = {}
     for check_in_id, rating, key, position, name in ratings:
         check_in = by_check_in[check_in_id]
@@ -170,7 +172,7 @@ def standing_by_competency(person) -> Standing:
                 on=check_in.ended_at,
                 level_code=check_in.level.code,
                 rating=rating,
-                label=labels.get(rating, rating),
+                label=RATING_LABELS.get(rating, rating),
             )
         )
         if check_in.pk == latest.pk:
@@ -237,11 +239,10 @@ def team_growth(manager: Person) -> list[TeamLadder]:
         .distinct("person_id")
     }
     ratings: dict[int, dict] = {}
-    labels = dict(Rating.choices)
     for check_in_id, key, rating in CheckInRating.objects.filter(
         check_in__in=latest.values()
     ).values_list("check_in_id", "competency__key", "agreed_rating"):
-        ratings.setdefault(check_in_id, {})[key] = (rating, labels.get(rating, rating))
+        ratings.setdefault(check_in_id, {})[key] = (rating, RATING_LABELS.get(rating, rating))
     open_ones = {
         check_in.person_id: check_in
         for check_in in CheckIn.objects.filter(person__in=reports, state__in=CheckIn.OPEN_STATES)
