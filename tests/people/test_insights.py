@@ -27,6 +27,7 @@ from people.services.people_import import ImportSummary, PeopleImportError, Prob
 from people.services.workflow import (
     cycle_close,
 )
+from people.templatetags.insights import table_rows
 from tests.builders import (
     EFFECTIVE,
     ladder_data,
@@ -238,6 +239,24 @@ def test_a_table_within_the_limit_is_shown_whole(fairness):
     managers = tables(fairness)["by-manager"]
     assert managers.on_page is None
     assert managers.shown == managers.rows
+
+
+def test_table_rows_escape_every_cell_and_badge_only_what_is_flagged():
+    """Cells hold people's names and HR's attribute values: user text, escaped; the
+    badged column is flagged only where it says something."""
+    table = Table(
+        key="k",
+        title="T",
+        headers=["Manager", "A & B", "Flag"],
+        rows=[["<b>Ann</b>", 3, "far off"], ["Bo", 0, ""]],
+        badge="Flag",
+    )
+    assert table_rows(table) == (
+        '<tr><th scope="row">&lt;b&gt;Ann&lt;/b&gt;</th><td data-label="A &amp; B">3</td>'
+        '<td data-label="Flag"><span class="badge badge-flag">Flagged</span> far off</td></tr>'
+        '<tr><th scope="row">Bo</th><td data-label="A &amp; B">0</td>'
+        '<td data-label="Flag"></td></tr>'
+    )
 
 
 def test_rate_and_percent():
