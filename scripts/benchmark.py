@@ -524,12 +524,17 @@ def main():
     # each one's proposals for the insights: count them as `tally_cycles` does after an
     # upgrade (a database built before tallies existed gets them here too).
     call_command("tally_cycles")
-    # A database that has lived with this data has statistics (autovacuum gathers
-    # them); without them the planner guesses a quarter of the rows.
+    # A database that has lived with this data has been vacuumed and has statistics:
+    # autovacuum does both as rows change (without statistics the planner guesses a
+    # quarter of the rows). The build rewrites each person several times in a row (a
+    # check-in's agreement, its ratings), with no autovacuum between, which leaves the
+    # people table ten times its size, its dead rows read by every scan; and this
+    # machine's PostgreSQL runs without autovacuum. So the build's leftovers are
+    # cleared here, as they would have been in time.
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM (FULL, ANALYZE)")
     built = None if args.reuse else time.perf_counter() - start
     if built is not None:
         print(f"Built in {built:.0f} s")
