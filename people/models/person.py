@@ -2,6 +2,7 @@ import uuid
 
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,16 +11,9 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower, Upper
 from django.utils import timezone
 
-# Reporting lines are walked with recursive CTEs. UNION (not UNION ALL) and the
-# depth guard keep a corrupt, cyclic line from looping forever.
-_TREE_SQL = """
-    WITH RECURSIVE tree(id) AS (
-        SELECT id FROM people_person WHERE manager_id = %s
-        UNION
-        SELECT p.id FROM people_person p JOIN tree t ON p.manager_id = t.id
-    )
-    SELECT id FROM tree
-"""
+# A management chain is walked upwards with a recursive CTE (as deep as the
+# organisation, never as wide). UNION ALL with the depth guard keeps a corrupt,
+# cyclic line from looping forever.
 _CHAIN_SQL = """
     WITH RECURSIVE chain(id, manager_id, depth) AS (
         SELECT id, manager_id, 0 FROM people_person WHERE id = %s
@@ -32,11 +26,7 @@ _CHAIN_SQL = """
 """
 
 
-# Both are constant SQL with the id bound as a parameter: nothing user-typed is spliced in.
-def _ids_below(pk) -> RawSQL:
-    return RawSQL(_TREE_SQL, [pk])  # noqa: S611
-
-
+# Constant SQL with the id bound as a parameter: nothing user-typed is spliced in.
 def _ids_above(pk) -> RawSQL:
     return RawSQL(_CHAIN_SQL, [pk])  # noqa: S611
 
@@ -62,8 +52,9 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(left_at__isnull=True, manager__left_at__isnull=False)
 
     def reporting_tree_of(self, person):
-        """Everyone below ``person``, directly or through other managers."""
-        return self.filter(pk__in=_ids_below(person.pk))
+        """Everyone below ``person``, directly or through other managers: those whose
+        kept line of managers holds them (an index lookup, however deep the tree)."""
+        return self.filter(ancestors__contains=[person.pk])
 
     def management_chain_of(self, person):
         """Everyone above ``person``: their manager, that manager's manager, and so on."""
@@ -75,7 +66,7 @@ class PersonQuerySet(models.QuerySet):
         if viewer.is_hr:
             return self.all()
         return self.filter(
-            Q(pk=viewer.pk) | Q(pk__in=_ids_above(viewer.pk)) | Q(pk__in=_ids_below(viewer.pk))
+            Q(pk=viewer.pk) | Q(pk__in=_ids_above(viewer.pk)) | Q(ancestors__contains=[viewer.pk])
         )
 
     def search(self, text):
@@ -135,6 +126,10 @@ class Person(models.Model):
     # Whether that check-in agreed every competency "beyond" their level, kept by the
     # database likewise: who looks ready, for the whole company at once.
     last_agreed_beyond_all = models.BooleanField(default=False, editable=False)
+    # Their managers' ids, from the top of the organisation down to their own manager,
+    # kept by the database as reporting lines change (``person_keeps_its_line``):
+    # "everyone below a manager" is an index lookup, not a walk down the tree.
+    ancestors = ArrayField(models.BigIntegerField(), default=list, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -152,6 +147,7 @@ class Person(models.Model):
             # PostgreSQL runs as UPPER(...) LIKE '%...%'): trigram indexes serve them.
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="person_name_trgm_idx"),
             GinIndex(OpClass(Upper("email"), name="gin_trgm_ops"), name="person_email_trgm_idx"),
+            GinIndex(fields=["ancestors"], name="person_ancestors_idx"),
         ]
         triggers = [
             # A save of a Person read before their latest level change or agreed
@@ -171,7 +167,65 @@ class Person(models.Model):
                     END IF;
                     RETURN NEW;
                 """,
-            )
+            ),
+            # A person's line is their manager's line and that manager, whatever the
+            # row written says: a new person, a new manager, or a stale object saved
+            # (an update by the app: depth 1). Nested updates (depth 2: the move of a
+            # whole subtree below, other triggers) keep what they write, unless they
+            # change the manager.
+            pgtrigger.Trigger(
+                name="person_keeps_its_line",
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                when=pgtrigger.Before,
+                func="""
+                    IF TG_OP = 'INSERT' OR pg_trigger_depth() = 1
+                            OR NEW.manager_id IS DISTINCT FROM OLD.manager_id THEN
+                        NEW.ancestors := COALESCE(
+                            (SELECT m.ancestors || m.id FROM people_person m
+                             WHERE m.id = NEW.manager_id),
+                            '{}'
+                        );
+                    END IF;
+                    RETURN NEW;
+                """,
+            ),
+            # When a person's line or manager changes, so do the lines of everyone
+            # below them: walked down the reporting lines from the person, each line
+            # is written afresh from their manager's. When many lines change in one
+            # statement (an import), a manager read before their own move gives a
+            # wrong line for a moment; the walk from the highest person moved, whenever
+            # it runs, writes every line below it from lines that hold. The walk stops
+            # where a corrupt, cyclic line would come back on itself.
+            pgtrigger.Trigger(
+                name="person_line_moves_its_tree",
+                operation=pgtrigger.Update,
+                when=pgtrigger.After,
+                condition=(
+                    pgtrigger.Q(old__ancestors__df=pgtrigger.F("new__ancestors"))
+                    | pgtrigger.Q(old__manager_id__df=pgtrigger.F("new__manager_id"))
+                ),
+                func="""
+                    IF pg_trigger_depth() = 1 OR NEW.manager_id IS DISTINCT FROM OLD.manager_id THEN
+                        WITH RECURSIVE walk(id, line) AS (
+                            SELECT p.id, COALESCE(
+                                (SELECT m.ancestors || m.id FROM people_person m
+                                 WHERE m.id = p.manager_id),
+                                '{}'
+                            )
+                            FROM people_person p WHERE p.id = NEW.id
+                            UNION ALL
+                            SELECT below.id, walk.line || walk.id
+                            FROM people_person below JOIN walk ON below.manager_id = walk.id
+                            WHERE NOT below.id = ANY(walk.line || walk.id)
+                        )
+                        UPDATE people_person SET ancestors = walk.line
+                        FROM walk
+                        WHERE people_person.id = walk.id
+                            AND people_person.ancestors IS DISTINCT FROM walk.line;
+                    END IF;
+                    RETURN NULL;
+                """,
+            ),
         ]
 
     def __str__(self):

@@ -3,6 +3,8 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from people.models import Person
 from people.services.reporting_lines import ReportingLineError, person_set_manager
@@ -96,3 +98,94 @@ def test_two_simultaneous_changes_cannot_build_a_loop_together():
     a.refresh_from_db()
     b.refresh_from_db()
     assert (a.manager_id is None) != (b.manager_id is None)
+
+
+# Each person's line of managers, which the database keeps (``Person.ancestors``)
+
+
+def line_of(person) -> list[str]:
+    """The names on ``person``'s kept line, from the top down."""
+    ancestors = Person.objects.values_list("ancestors", flat=True).get(pk=person.pk)
+    names = dict(Person.objects.filter(pk__in=ancestors).values_list("pk", "name"))
+    return [names[pk] for pk in ancestors]
+
+
+def test_a_line_runs_from_the_top_down_to_the_persons_manager(top, director, report):
+    assert line_of(report) == ["Ada Top", "Dana Director", "Max Manager"]
+    assert line_of(top) == []
+
+
+def test_moving_a_manager_moves_everyone_below_them(top, director, manager, report, outsider):
+    person_set_manager(person=manager, manager=outsider)
+
+    assert line_of(manager) == ["Ada Top", "Otto Elsewhere", "Olga Outsider"]
+    assert line_of(report) == ["Ada Top", "Otto Elsewhere", "Olga Outsider", "Max Manager"]
+    assert not Person.objects.reporting_tree_of(director).exists()
+    assert {p.name for p in Person.objects.reporting_tree_of(outsider)} == {
+        "Max Manager",
+        "Riya Report",
+    }
+
+
+def test_a_stale_save_cannot_put_an_old_line_back(top, director, manager, report):
+    stale = Person.objects.get(pk=report.pk)
+    person_set_manager(person=manager, manager=top)
+
+    stale.name = "Riya Renamed"
+    stale.save()
+
+    assert line_of(stale) == ["Ada Top", "Max Manager"]
+    assert Person.objects.reporting_tree_of(director).count() == 0
+
+
+def test_a_line_cannot_be_written_by_hand(top, director, report):
+    Person.objects.filter(pk=report.pk).update(ancestors=[top.pk])
+    assert line_of(report) == ["Ada Top", "Dana Director", "Max Manager"]
+
+
+# Reporting lines changed many at a time, in one statement (as an import does), in
+# whatever order the rows lie: a report may be written before its new manager is.
+SIZE = 9
+RESHUFFLES = st.lists(
+    st.lists(
+        st.tuples(st.integers(0, SIZE - 1), st.one_of(st.none(), st.integers(0, SIZE - 1))),
+        min_size=1,
+        max_size=SIZE,
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(reshuffles=RESHUFFLES)
+def test_every_line_and_tree_holds_after_many_lines_change_at_once(each_example, reshuffles):
+    with each_example():
+        people = [PersonFactory(name=f"P{i}") for i in range(SIZE)]
+        managers: dict[int, int | None] = dict.fromkeys(range(SIZE))
+        for moves in reshuffles:
+            for child, parent in moves:
+                # A move that would close a loop is left out, as the app refuses it.
+                above, loop = parent, False
+                while above is not None:
+                    loop = loop or above == child
+                    above = managers[above]
+                if not loop:
+                    managers[child] = parent
+            for i, person in enumerate(people):
+                person.manager = None if managers[i] is None else people[managers[i]]
+            Person.objects.bulk_update(people, ["manager"])
+
+            chains = {}
+            for i in range(SIZE):
+                chain, above = [], managers[i]
+                while above is not None:
+                    chain.insert(0, f"P{above}")
+                    above = managers[above]
+                chains[f"P{i}"] = chain
+            for person in people:
+                assert line_of(person) == chains[person.name]
+                tree = Person.objects.reporting_tree_of(person).values_list("name", flat=True)
+                assert set(tree) == {name for name, chain in chains.items() if person.name in chain}
