@@ -236,6 +236,12 @@ class Person(models.Model):
         return self.left_at is not None
 
     @property
+    def held_level_since(self):
+        """No query: since when they have held their level, now, from the columns the
+        database keeps; ``with_level_since()`` counts it likewise in SQL."""
+        return self.level_changed_at or self.created_at
+
+    @property
     def reviewing_manager(self) -> "Person | None":
         """Runs a query unless ``manager`` was selected. Who endorses or returns this
         person's requests: their manager, unless that manager has left (then nobody,

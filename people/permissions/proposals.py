@@ -106,22 +106,22 @@ def roles_for(viewer: Person, proposal: Proposal) -> Roles:
 
 def get_proposal_for(viewer: Person, uid) -> tuple[Proposal, Roles]:
     """The proposal and the viewer's roles; 404 if they may not see it."""
-    proposal = (
-        Proposal.objects.select_related(
-            "person__manager",
-            "person__level",
-            "author",
-            "ladder",
-            "cycle",
-            "current_level__track",
-            "target_level__track",
-            "target_level__version",
-            "pinned_version",
-            "decided_by",
-        )
-        .filter(uid=uid)
-        .first()
-    )
+    # The uid is unique, so the query asks for no order and no limit: with either,
+    # PostgreSQL weighs plans for this 11-table join that stop early (7 ms of
+    # planning at 10,000 people, 2.7 ms without).
+    found = Proposal.objects.select_related(
+        "person__manager",
+        "person__level",
+        "author",
+        "ladder",
+        "cycle",
+        "current_level__track",
+        "target_level__track",
+        "target_level__version",
+        "pinned_version",
+        "decided_by",
+    ).filter(uid=uid)
+    proposal = next(iter(found), None)
     if proposal is None:
         raise Http404("No such proposal.")
     roles = roles_for(viewer, proposal)

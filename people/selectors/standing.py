@@ -5,14 +5,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models.functions import Lower
-from django.utils import timezone
 
 from ladders.models import Level
 from people.models import Person
 from people.selectors.targets import (
     current_level_of,
     lateral_targets,
-    level_since,
     promotion_targets,
 )
 
@@ -28,16 +26,16 @@ class Standing:
 
 
 def standing_of(person: Person) -> Standing | None:
-    """Runs four queries (five when the person's level is of an older version): the
-    ladder's newest version, since when, the next level and the equivalents. None for
-    someone with no level yet."""
+    """Runs three queries (four when the person's level is of an older version): the
+    ladder's newest version, the next level and the equivalents. None for someone with
+    no level yet."""
     level = current_level_of(person)
     if level is None:
         return None
     above = promotion_targets(level)
     return Standing(
         level=level,
-        since=level_since(person, at=timezone.now()),
+        since=person.held_level_since,
         next=above[0][0] if above else None,
         equivalents=lateral_targets(level),
     )
