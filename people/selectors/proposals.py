@@ -3,8 +3,9 @@ evidence, and what waits for a person."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, Value, prefetch_related_objects
 from django.utils.formats import date_format
 
 from ladders.models import Expectation
@@ -177,54 +178,74 @@ def calibrator_names(cycle) -> str:
     return " and ".join([", ".join(people[:-1]), people[-1]]) if len(people) > 1 else people[0]
 
 
-# What each of Home's lists shows: the compact table of people and their move, or
-# for one's own proposals, who holds each (``who_holds``; their cycles and deciders
-# are fetched apart, as few have them).
-IN_TABLE = ("person", "current_level__track", "target_level__track")
-HELD_BY = ("person__manager", "author", "target_level")
+# What Home's lists show: the compact table of people and their move, or for one's own
+# proposals, who holds each (``who_holds``; their cycles and deciders are fetched
+# apart, as few have them). Read together: a few joins more for the tables' rows cost
+# less than a query of their own.
+RELATED = ("person__manager", "author", "current_level__track", "target_level__track")
 
 
 def waiting_for(person):
-    """Runs one query per list shown, a second for a list with proposals in it, and up
-    to three more for the cycles, calibrators and deciders of one's own: no list of
-    proposals to review unless they manage someone or are HR, none of decisions unless
-    they calibrate (``person`` from ``current_person`` knows both). What this person
-    must act on, for their home page: the first few of each list (one more is fetched
-    to know whether to point to the rest), with what ``who_holds`` reads."""
+    """Runs one query for every list's first proposals, a second for those proposals when
+    there are any, and up to three more for the cycles, calibrators and deciders of
+    one's own: no list of proposals to review unless they manage someone or are HR,
+    none of decisions unless they calibrate (``person`` from ``current_person`` knows
+    both). What this person must act on, for their home page: the first few of each
+    list (one more is fetched to know whether to point to the rest), with what
+    ``who_holds`` reads."""
     proposals = Proposal.objects.all()
     reviews = person.is_hr or person.is_manager
     # At company size each of these reads a large table (10 ms and more): skipped for
     # the many who can have nothing in them.
     lists = {
-        "to_review": (proposals.to_review_by(person) if reviews else None, ["submitted_at"]),
+        "to_review": (proposals.to_review_by(person) if reviews else None, "submitted_at"),
         "to_decide": (
             proposals.to_decide_by(person) if getattr(person, "calibrates", True) else None,
-            ["submitted_at"],
+            "submitted_at",
         ),
-        "to_act": (proposals.to_write_by(person), ["-created_at"]),
-        "mine": (proposals.about_or_by(person), ["-created_at"]),
+        "to_act": (proposals.to_write_by(person), "-created_at"),
+        "mine": (proposals.about_or_by(person), "-created_at"),
     }
+    firsts = _firsts({name: lists[name] for name in lists if lists[name][0] is not None})
     context = {}
-    for name, (queryset, ordering) in lists.items():
-        items = _first(queryset, ordering, HELD_BY if name == "mine" else IN_TABLE)
+    for name in lists:
+        items = firsts.get(name, [])
         context[name] = items[:WAITING_SHOWN]
         context[f"{name}_more"] = len(items) > WAITING_SHOWN
     prefetch_related_objects(context["mine"], "decided_by", CALIBRATORS)
     return context
 
 
-def _first(queryset, ordering, related) -> list[Proposal]:
-    """The first ``WAITING_SHOWN`` + 1 proposals of ``queryset`` in ``ordering``, with
-    their ``related`` rows: picked from the proposals alone, then read by key. Asked in
-    one query, the planner joins every row that matches (a whole open cycle's queue)
-    before it sorts and keeps a few, and spends longer planning the joins than it
-    reads; by key it plans a join of a few known rows."""
-    if queryset is None:
-        return []
-    pks = list(queryset.order_by(*ordering).values_list("pk", flat=True)[: WAITING_SHOWN + 1])
-    if not pks:
-        return []
-    return list(Proposal.objects.filter(pk__in=pks).select_related(*related).order_by(*ordering))
+def _firsts(lists: dict) -> dict[str, list[Proposal]]:
+    """Runs two queries (none without lists, one when all are empty). The first
+    ``WAITING_SHOWN`` + 1 proposals of each of ``lists`` (name: (queryset, ordering)),
+    in that ordering, with their ``RELATED`` rows: every list's keys picked from the
+    proposals alone in one UNION ALL, then read by key. Asked with their joins, the
+    planner joins every row that matches (a whole open cycle's queue) before it sorts
+    and keeps a few, and spends longer planning the joins than it reads; by key it
+    plans a join of a few known rows."""
+    if not lists:
+        return {}
+    heads = [
+        queryset.order_by(ordering)
+        .annotate(list=Value(name))
+        .values_list("list", "pk")[: WAITING_SHOWN + 1]
+        for name, (queryset, ordering) in lists.items()
+    ]
+    picked = list(heads[0].union(*heads[1:], all=True))
+    if not picked:
+        return {}
+    found = Proposal.objects.select_related(*RELATED).in_bulk({pk for _, pk in picked})
+    firsts: dict[str, list[Proposal]] = {}
+    for name, pk in picked:
+        firsts.setdefault(name, []).append(found[pk])
+    # A UNION ALL promises no order: each list is put back in its own, an empty date
+    # where PostgreSQL puts it (last going up, first going down).
+    for name, items in firsts.items():
+        ordering = lists[name][1]
+        value = attrgetter(ordering.lstrip("-"))
+        items.sort(key=lambda p: (value(p) is None, value(p)), reverse=ordering.startswith("-"))
+    return firsts
 
 
 def who_holds(proposal: Proposal, viewer: Person) -> str:

@@ -1226,16 +1226,52 @@ def test_the_home_page_queries_do_not_grow_with_reports_proposals(
         promotion(person, engineering, state="submitted")
     client = client_for(manager)
     # Their own manager; their direct reports (with levels and time in level) and the
-    # size of their tree; "your move", "to review" (which ones, then them) and "your
-    # proposals" ("to decide" needs no query: they calibrate nothing); the check-ins
-    # waiting (8). With no level, "where you stand" reads nothing
+    # size of their tree; "your move", "to review" and "your proposals" ("to decide"
+    # needs no query: they calibrate nothing): which ones, in one query, then them; the
+    # check-ins waiting (6). With no level, "where you stand" reads nothing
     # (tests/people/test_home.py counts it).
-    with django_assert_num_queries(SIGNED_IN + 8):
+    with django_assert_num_queries(SIGNED_IN + 6):
         response = client.get(url("home"))
     review = section(body(response), "To review")
     # The first ten, and a link to the rest when there are more.
     assert review.count("Team Member") == min(reports, 10)
     assert ("See every proposal waiting for review" in review) == (reports > 10)
+
+
+def test_home_lists_the_longest_waiting_to_review_first_and_ones_own_newest_first(
+    client_for, manager, engineering
+):
+    # Submitted in an order other than the one they were written in.
+    submitted = [
+        datetime(2026, 3, day, tzinfo=UTC) for day in (9, 2, 12, 5, 1, 11, 3, 8, 4, 10, 7, 6)
+    ]
+    for i, when in enumerate(submitted):
+        person = PersonFactory(name=f"Team Member {i:02}", manager=manager)
+        give_level(person, engineering, "IC1")
+        p = promotion(person, engineering, state="submitted")
+        Proposal.objects.filter(pk=p.pk).update(submitted_at=when)
+    own = [
+        promotion(
+            give_level(PersonFactory(manager=manager), engineering, "IC1"),
+            engineering,
+            author=manager,
+        )
+        for _ in range(3)
+    ]
+    for days, p in zip((5, 1, 3), own, strict=True):
+        Proposal.objects.filter(pk=p.pk).update(created_at=datetime(2026, 2, days, tzinfo=UTC))
+
+    html = body(client_for(manager).get(url("home")))
+
+    by_day = sorted(range(len(submitted)), key=lambda i: submitted[i])
+    review = section(html, "To review")
+    shown = re.findall(r"Team Member \d\d", review)
+    assert shown == [f"Team Member {i:02}" for i in by_day[:10]]
+    assert "See every proposal waiting for review" in review
+    move = section(html, "Your move")
+    newest_first = [own[0], own[2], own[1]]  # written on 5, 3 and 1 February
+    positions = [move.index(str(p.uid)) for p in newest_first]
+    assert positions == sorted(positions)
 
 
 @pytest.mark.parametrize("reports", [2, 12])
