@@ -137,7 +137,8 @@ class Person(models.Model):
     # database likewise: who looks ready, for the whole company at once.
     last_agreed_beyond_all = models.BooleanField(default=False, editable=False)
     # Their managers' ids, from the top of the organisation down to their own manager,
-    # kept by the database as reporting lines change (``person_keeps_its_line``):
+    # kept by the database as people arrive and reporting lines change (the triggers
+    # ``person_starts_its_line``, ``person_keeps_its_line``, ``person_line_moves_its_tree``):
     # "everyone below a manager" is an index lookup, not a walk down the tree.
     ancestors = ArrayField(models.BigIntegerField(), default=list, editable=False)
 
@@ -184,7 +185,9 @@ class Person(models.Model):
             # Updates made by triggers (the walk below, a check-in dating its person)
             # keep what they write unless they change the manager, and do not even
             # call the function: a call on each of them doubled the cost of writing
-            # check-ins in bulk.
+            # check-ins in bulk. A person is written after their manager (the import
+            # writes people first, then their managers): one written in the same
+            # statement as a manager not yet there would start with no line.
             pgtrigger.Trigger(
                 name="person_starts_its_line",
                 operation=pgtrigger.Insert,

@@ -206,7 +206,7 @@ def waiting_for(person):
         "to_act": (proposals.to_write_by(person), "-created_at"),
         "mine": (proposals.about_or_by(person), "-created_at"),
     }
-    firsts = _firsts({name: lists[name] for name in lists if lists[name][0] is not None})
+    firsts = _firsts({name: entry for name, entry in lists.items() if entry[0] is not None})
     context = {}
     for name in lists:
         items = firsts.get(name, [])
