@@ -57,6 +57,11 @@ class PersonQuerySet(models.QuerySet):
         latest = changes.order_by("-changed_at", "-pk").values("changed_at")[:1]
         return self.annotate(level_since=Coalesce(Subquery(latest), F("created_at")))
 
+    def still_here(self):
+        """People who have not left the company: those the organisation counts now
+        (someone who left keeps their level and history, but no longer counts)."""
+        return self.filter(left_at__isnull=True)
+
     def whose_manager_left(self):
         """People still here whose manager has left: HR must give each a new one."""
         return self.filter(left_at__isnull=True, manager__left_at__isnull=False)

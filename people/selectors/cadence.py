@@ -148,7 +148,7 @@ def check_ins_by_team(*, within_months: int, now=None) -> list[TeamCheckIns]:
     team = Case(When(manager__left_at__isnull=True, then=F("manager_id")), default=None)
     counts = (
         with_due(
-            Person.objects.filter(left_at__isnull=True, level__isnull=False),
+            Person.objects.still_here().filter(level__isnull=False),
             cadences=current_cadences(),
         )
         .order_by()
@@ -204,7 +204,7 @@ def next_check_in(person: Person) -> NextCheckIn | None:
     """Runs one query. When ``person``'s next check-in is due by their ladder's
     cadence; None where none is asked, they have no level, have left or one is open."""
     row = (
-        with_due(Person.objects.filter(pk=person.pk, left_at__isnull=True))
+        with_due(Person.objects.still_here().filter(pk=person.pk))
         .values("due_at", "check_in_every", "has_open_check_in")
         .first()
     )

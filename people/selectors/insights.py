@@ -302,7 +302,8 @@ def _managers(cycle, proposals, *, only="") -> Table:
         )
     }
     teams = list(
-        Person.objects.filter(level__version__ladder=cycle.ladder, manager__isnull=False)
+        Person.objects.still_here()
+        .filter(level__version__ladder=cycle.ladder, manager__isnull=False)
         .values("manager__uid", "manager__name")
         .annotate(size=Count("pk"))
         .order_by("manager__name", "manager__uid")
@@ -479,11 +480,15 @@ def _changed_on(changes, day_start):
 def _distribution(cycle, *, track="", grade="", manager="") -> Table:
     """Runs three queries. People of the cycle's ladder by grade and track, the day
     before its effective date and on it, read from the level history; approvals not
-    applied yet are counted where they will land."""
-    changes = LevelChange.objects.filter(level__version__ladder=cycle.ladder)
+    applied yet are counted where they will land. Who had left the company by then
+    is not counted."""
+    start = timezone.make_aware(datetime.combine(cycle.effective_on, time()))
+    changes = LevelChange.objects.filter(
+        Q(person__left_at__isnull=True) | Q(person__left_at__gte=start),
+        level__version__ladder=cycle.ladder,
+    )
     if manager:
         changes = changes.filter(person__manager__uid=manager)
-    start = timezone.make_aware(datetime.combine(cycle.effective_on, time()))
     kinds: dict[str, str] = {}  # track name -> kind, for the headline
 
     # The track filter applies to where each person stands: someone who left the
@@ -633,7 +638,8 @@ def _recent_cycles(ladder):
 
 def _headcount(ladder) -> Table:
     counts = (
-        Person.objects.filter(level__version__ladder=ladder)
+        Person.objects.still_here()
+        .filter(level__version__ladder=ladder)
         .values_list("level__grade", "level__track__kind")
         .annotate(n=Count("pk"))
         .order_by()
@@ -799,11 +805,10 @@ def _ready_not_proposed(ladder) -> Table:
         track_id=OuterRef("level__track_id"), grade__gt=OuterRef("level__grade")
     )
     proposal_open = Proposal.objects.filter(person=OuterRef("pk"), state__in=Proposal.OPEN_STATES)
-    ready = Person.objects.filter(
+    ready = Person.objects.still_here().filter(
         Exists(at_their_level),
         Exists(higher),
         last_agreed_beyond_all=True,
-        left_at__isnull=True,
         level__version__ladder=ladder,
     )
     groups = {
@@ -850,7 +855,8 @@ def _headcount_by_attribute(ladder, name: str) -> Table:
     """The IC share of the senior grades per attribute value (HR only, small groups hidden)."""
     value = PersonAttribute.objects.filter(person=OuterRef("pk"), name=name).values("value")[:1]
     grouped = list(
-        Person.objects.filter(level__version__ladder=ladder)
+        Person.objects.still_here()
+        .filter(level__version__ladder=ladder)
         .annotate(group=Subquery(value))
         .values("group")
         .annotate(

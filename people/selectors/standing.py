@@ -49,7 +49,7 @@ def team_of(manager: Person) -> list[Person]:
 
 def team_queryset(manager: Person):
     return (
-        Person.objects.filter(manager=manager, left_at__isnull=True)
+        Person.objects.still_here().filter(manager=manager)
         .with_level_since()
         .select_related("level__track", "level__version__ladder")
         .order_by(Lower("name"), "pk")

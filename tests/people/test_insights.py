@@ -22,6 +22,7 @@ from people.selectors.insights import (
     percent,
     rate,
 )
+from people.services.departures import person_deactivate
 from people.services.levels import person_set_level
 from people.services.people_import import ImportSummary, PeopleImportError, Problem, people_import
 from people.services.workflow import (
@@ -488,6 +489,35 @@ def test_parity_headcount_per_grade_and_track_is_as_people_stand_now(moves):
             ["Grade 2", 2, 1, "67%"],
             ["Grade 3", 1, 1, "50%"],
         ]
+
+
+@pytest.mark.parametrize("left_on", [date(2026, 2, 1), date(2026, 4, 1)])
+def test_someone_who_left_no_longer_counts_and_counted_until_they_left(moves, hr, left_on):
+    """Fay (IC3, Ned's team, no proposal) leaves before or after the effective date:
+    from then on she is in no headcount and no team; the distribution, a picture of
+    the effective date, counts her only if she was still here on it."""
+    fay = Person.objects.get(name="Fay")
+    person_deactivate(person=fay, by=hr, reason="Moved on.", at=moment(left_on))
+    parity = {t.key: t for t in parity_tables(moves.ladder)}
+    if moves.is_open:
+        assert parity["headcount"].rows == [["Grade 1", 2, 0, "100%"], ["Grade 2", 1, 2, "33%"]]
+    else:
+        assert parity["headcount"].rows == [
+            ["Grade 1", 1, 0, "100%"],
+            ["Grade 2", 2, 1, "67%"],
+            ["Grade 3", 0, 1, "0%"],
+        ]
+    dashboard = tables(moves)
+    # Ned's team is Dee and Eve now, both put forward: 5 proposals over 5 people.
+    assert dashboard["by-manager"].rows == [
+        ["Mia Alpha", 3, 3, "100%", 3, 2, "67%", ""],
+        ["Ned Beta", 2, 2, "100%", 2, 2, "100%", ""],
+    ]
+    assert dashboard["by-manager"].note.startswith("Cycle: approval rate 80%, 100% of people")
+    still_here_on_the_day = left_on > EFFECTIVE
+    assert dashboard["distribution"].rows[-1] == (
+        ["Grade 3", 1, 1, 0, 1] if still_here_on_the_day else ["Grade 3", 0, 0, 0, 1]
+    )
 
 
 def test_the_dashboard_unfiltered(moves):
