@@ -108,6 +108,11 @@ DATABASES = {
 check_database_url(DATABASES["default"])
 DATABASES["default"]["CONN_MAX_AGE"] = read_int(env, "DATABASE_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Django reads a form's model choices through a server-side cursor: DECLARE, FETCH and
+# CLOSE, three round trips for a handful of ladders. Nothing here streams a result too
+# large to hold, so one round trip does; it also works behind a transaction-pooling
+# PgBouncer, where a cursor cannot outlive its transaction.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 # A database that stops answering without refusing (a partition) must cost a request
 # seconds, not a worker: libpq gives up connecting after connect_timeout (2 s at
 # least), and the kernel drops a kept-open connection whose sent data goes
