@@ -49,7 +49,8 @@ def team_of(manager: Person) -> list[Person]:
 
 def team_queryset(manager: Person):
     return (
-        Person.objects.still_here().filter(manager=manager)
+        Person.objects.still_here()
+        .filter(manager=manager)
         .with_level_since()
         .select_related("level__track", "level__version__ladder")
         .order_by(Lower("name"), "pk")
