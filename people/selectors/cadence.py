@@ -7,7 +7,6 @@ from datetime import datetime
 from uuid import UUID
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -28,6 +27,7 @@ from django.utils import timezone
 
 from ladders.models import Ladder, LadderVersion
 from people.models import CheckIn, CheckInCadence, Person, PersonQuerySet
+from people.selectors.wrapped import rows_around
 
 
 class PlusMonths(Func):
@@ -166,17 +166,14 @@ def check_ins_by_team(*, within_months: int, now=None) -> list[TeamCheckIns]:
     )
     # Each team's manager, joined once the people are counted (a company has
     # thousands of managers: asked for by key apart, they were a query as long as
-    # the list). Only SQL the ORM wrote and the table's own name go into it.
-    inner, params = counts.query.sql_with_params()
-    sql = f"""
+    # the list).
+    sql = """
         SELECT manager.uid, COALESCE(manager.name, ''), team.people, team.agreed, team.open,
             team.due
         FROM ({inner}) AS team
-        LEFT JOIN {Person._meta.db_table} AS manager ON manager.id = team.team
-    """  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        teams = [TeamCheckIns(*row) for row in cursor.fetchall()]
+        LEFT JOIN people_person AS manager ON manager.id = team.team
+    """
+    teams = [TeamCheckIns(*row) for row in rows_around(counts, sql)]
     # The most due first, then by name (and uid, for two managers of one name);
     # the people without a manager before any manager of theirs.
     return sorted(

@@ -10,7 +10,6 @@ from datetime import datetime, time, timedelta
 from statistics import median
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -24,6 +23,7 @@ from people.models import (
     Proposal,
 )
 from people.selectors.tallies import days_in_level, tallies
+from people.selectors.wrapped import rows_around
 
 DECIDED = Q(state__in=Proposal.DECIDED_STATES)
 APPROVED = Q(state=Proposal.State.APPROVED)
@@ -294,20 +294,32 @@ def _managers(cycle, proposals, *, only="") -> Table:
     rate, each beside the cycle's, flagged when far from it with enough behind it.
     ``only``: show just this manager's row (still measured against everyone)."""
     grouped = {
-        g["person__manager__uid"]: g
-        for g in proposals.values("person__manager__uid").annotate(
+        g["person__manager"]: g
+        for g in proposals.values("person__manager").annotate(
             total=Count("pk"),
             decided=Count("pk", filter=DECIDED),
             approved=Count("pk", filter=APPROVED),
         )
     }
-    teams = list(
+    sizes = (
         Person.objects.still_here()
         .filter(level__version__ladder=cycle.ladder, manager__isnull=False)
-        .values("manager__uid", "manager__name")
+        .values("manager")
         .annotate(size=Count("pk"))
-        .order_by("manager__name", "manager__uid")
+        .order_by()
     )
+    # Each team's manager joined once its people are counted: grouped by the
+    # manager's name, PostgreSQL sorted everyone's rows by it (7 ms to 5 ms at 10,000).
+    teams = [
+        {"manager": pk, "manager__uid": uid, "manager__name": name, "size": size}
+        for pk, uid, name, size in rows_around(
+            sizes,
+            """SELECT manager.id, manager.uid, manager.name, team.size
+            FROM ({inner}) AS team
+            JOIN people_person AS manager ON manager.id = team.manager
+            ORDER BY manager.name, manager.uid""",
+        )
+    ]
     totals = proposals.aggregate(
         decided=Count("pk", filter=DECIDED),
         approved=Count("pk", filter=APPROVED),
@@ -320,7 +332,7 @@ def _managers(cycle, proposals, *, only="") -> Table:
     for team in teams:
         if only and str(team["manager__uid"]) != str(only):
             continue
-        g = grouped.get(team["manager__uid"], empty)
+        g = grouped.get(team["manager"], empty)
         nomination = g["total"] / team["size"]
         r = rate(g["approved"], g["decided"])
         flags = []
@@ -438,14 +450,11 @@ def _standing_before(changes, moment) -> list[tuple[int, int]]:
         .distinct("person_id")
         .values("level_id")
     )
-    # Counted straight over each person's latest level: the ORM can only join the
-    # latest changes back by their keys, which doubled the work (26 ms to 14 ms at
-    # 10,000 people). Only SQL the ORM wrote goes into it.
-    inner, params = latest.query.sql_with_params()
-    sql = f"SELECT latest.level_id, COUNT(*) FROM ({inner}) AS latest GROUP BY 1"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    # Counted straight over each person's latest level: joined back by key, as the ORM
+    # would, it took twice as long (26 ms to 14 ms at 10,000 people).
+    return rows_around(
+        latest, "SELECT latest.level_id, COUNT(*) FROM ({inner}) AS latest GROUP BY 1"
+    )
 
 
 def _changed_on(changes, day_start):
