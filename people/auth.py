@@ -6,9 +6,10 @@ from django.db.models import Exists, OuterRef
 
 from people.models import CalibrationCycle, Person
 
-# What a page needs of who is asking: their level (with its track and ladder) and
-# their roles, read with the user rather than in a query of its own.
-PERSON_FIELDS = ("person__level__track", "person__level__version__ladder")
+# What a page needs of who is asking: their level (with its track and ladder), their
+# manager (Home names them) and their roles, read with the user rather than in queries
+# of their own.
+PERSON_FIELDS = ("person__level__track", "person__level__version__ladder", "person__manager")
 
 
 class PersonBackend(ModelBackend):

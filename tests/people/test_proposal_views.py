@@ -1225,12 +1225,12 @@ def test_the_home_page_queries_do_not_grow_with_reports_proposals(
         give_level(person, engineering, "IC1")
         promotion(person, engineering, state="submitted")
     client = client_for(manager)
-    # Their own manager; their direct reports (with levels and time in level) and the
-    # size of their tree; "your move", "to review" and "your proposals" ("to decide"
-    # needs no query: they calibrate nothing): which ones, in one query, then them; the
-    # check-ins waiting (6). With no level, "where you stand" reads nothing
+    # Their direct reports (with levels and time in level) and the size of their tree;
+    # "your move", "to review" and "your proposals" ("to decide" needs no query: they
+    # calibrate nothing): which ones, in one query, then them; the check-ins waiting (5;
+    # their own manager comes with them). With no level, "where you stand" reads nothing
     # (tests/people/test_home.py counts it).
-    with django_assert_num_queries(SIGNED_IN + 6):
+    with django_assert_num_queries(SIGNED_IN + 5):
         response = client.get(url("home"))
     review = section(body(response), "To review")
     # The first ten, and a link to the rest when there are more.
