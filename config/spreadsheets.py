@@ -3,7 +3,8 @@
 A spreadsheet runs a cell that starts with =, +, -, @, a tab or a carriage return as a
 formula. Such text is written with one extra ' in front (and so is text that starts
 with ' itself, so that reading removes exactly one and the round trip is exact);
-numbers stay numbers. Header rows are written as they are."""
+numbers stay numbers. A header row is made safe too where it holds names people chose
+(a track's, on the insights' downloads); fixed column names need nothing."""
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"

@@ -7,6 +7,7 @@ Python over one column."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
 from django.conf import settings
@@ -74,7 +75,13 @@ def rate(approved: int, decided: int) -> float | None:
 
 
 def percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
+    """A share as a whole percentage, a half rounded up as people do by hand (12.5%
+    is 13%; Python's own formatting rounds it to the even 12%)."""
+    if value is None:
+        return "—"
+    # Rounded first to nine places, so 0.145 (14.499999999999998 in binary) is 15%.
+    hundredths = Decimal(repr(round(value * 100, 9)))
+    return f"{hundredths.quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
 
 
 SHORT = {IC: "IC", MANAGEMENT: "management"}
@@ -288,11 +295,27 @@ def _states(proposals) -> Table:
 MANAGERS_ON_PAGE = 50
 
 
+def _effective_start(cycle) -> datetime:
+    """The start of the day the cycle's level changes take effect, where the company is."""
+    return timezone.make_aware(datetime.combine(cycle.effective_on, time()))
+
+
+def _gone_by(moment):
+    """The keys of the people who had left the company before ``moment``: few, so they
+    are ruled out by key (joining everyone's row to read who left doubled the cost of
+    the distribution's count)."""
+    return Person.objects.filter(left_at__lt=moment).values("pk")
+
+
 def _managers(cycle, proposals, *, only="") -> Table:
     """Per manager of people on the cycle's ladder, including those who put nobody
     forward: nominations (proposals per direct report on the ladder) and approval
     rate, each beside the cycle's, flagged when far from it with enough behind it.
-    ``only``: show just this manager's row (still measured against everyone)."""
+    ``only``: show just this manager's row (still measured against everyone). A team
+    is the people with the company on the cycle's effective date, and only their
+    proposals count: one who had left counts neither as a report nor a nomination."""
+    gone = _gone_by(_effective_start(cycle))
+    proposals = proposals.exclude(person__in=gone)
     grouped = {
         g["person__manager"]: g
         for g in proposals.values("person__manager").annotate(
@@ -302,7 +325,7 @@ def _managers(cycle, proposals, *, only="") -> Table:
         )
     }
     sizes = (
-        Person.objects.still_here()
+        Person.objects.exclude(pk__in=gone)
         .filter(level__version__ladder=cycle.ladder, manager__isnull=False)
         .values("manager")
         .annotate(size=Count("pk"))
@@ -345,13 +368,15 @@ def _managers(cycle, proposals, *, only="") -> Table:
             flags.append(f"approval {percent(r)} vs cycle {percent(cycle_rate)}")
         # Judged over the team, so a manager who puts forward few of many is flagged too.
         if team["size"] >= FLAG_MIN_DECIDED and abs(nomination - cycle_nomination) >= FLAG_DISTANCE:
-            flags.append(f"nominations {nomination:.0%} of team vs {cycle_nomination:.0%}")
+            flags.append(
+                f"nominations {percent(nomination)} of team vs {percent(cycle_nomination)}"
+            )
         rows.append(
             [
                 team["manager__name"],
                 team["size"],
                 g["total"],
-                f"{nomination:.0%}",
+                percent(nomination),
                 g["decided"],
                 g["approved"],
                 percent(r),
@@ -390,8 +415,8 @@ def _managers(cycle, proposals, *, only="") -> Table:
             "Flag",
         ],
         rows=rows,
-        note=f"Cycle: approval rate {percent(cycle_rate)}, {cycle_nomination:.0%} of people put "
-        f"forward. Flagged: an approval rate {FLAG_DISTANCE:.0%} or more away from the cycle's "
+        note=f"Cycle: approval rate {percent(cycle_rate)}, {percent(cycle_nomination)} of people "
+        f"put forward. Flagged: an approval rate {FLAG_DISTANCE:.0%} or more away from the cycle's "
         f"over at least {FLAG_MIN_DECIDED} decisions, or nominations as far from the cycle's "
         f"in a team of at least {FLAG_MIN_DECIDED}.{order}",
     )
@@ -478,10 +503,8 @@ def _before_and_after(cycle, *, track="", manager=""):
     day before its effective date and on it, read from the level history; approvals
     not applied yet are counted where they will land. Who had left the company by
     then is not counted. Also each track's kind, by its name."""
-    start = timezone.make_aware(datetime.combine(cycle.effective_on, time()))
-    # The few who had left, ruled out by key: joining everyone's row to read who left
-    # doubled the cost of the count.
-    gone = Person.objects.filter(left_at__lt=start).values("pk")
+    start = _effective_start(cycle)
+    gone = _gone_by(start)
     changes = LevelChange.objects.filter(level__version__ladder=cycle.ladder).exclude(
         person__in=gone
     )
@@ -508,7 +531,7 @@ def _before_and_after(cycle, *, track="", manager=""):
 
     # On the day, from there: those whose level changed that day, and the approvals
     # still to apply, from their current level to their target.
-    pending = cycle.proposals.filter(APPROVED, applied_at__isnull=True)
+    pending = cycle.proposals.filter(APPROVED, applied_at__isnull=True).exclude(person__in=gone)
     if manager:
         pending = pending.filter(person__manager__uid=manager)
     after = dict(before)

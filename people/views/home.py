@@ -34,7 +34,7 @@ def home(request: PersonRequest):
         context["next_check_in"] = next_check_in(person)
     if person.is_manager:
         context["team"] = team_of(person)
-        context["tree_size"] = Person.objects.reporting_tree_of(person).count()
+        context["tree_size"] = Person.objects.still_here().reporting_tree_of(person).count()
         # Whether I may nominate my own direct reports (no query: asked about myself).
         context["may_nominate_team"] = nomination_rights(person, person)[1]
     if sees_organisation(person):

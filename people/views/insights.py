@@ -29,7 +29,8 @@ def _csv(tables, key, filename):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}-{key}.csv"'
     writer = csv.writer(response)
-    writer.writerow(table.headers)
+    # Some headers are named after what HR names (a track): made safe like any cell.
+    writer.writerow(safe_row(table.headers))
     writer.writerows(safe_row(row) for row in table.rows)
     return response
 

@@ -177,13 +177,14 @@ def _person_page(
     """Runs a fixed number of queries: chain, reports, tree size, equivalents, history,
     and for HR the levels to choose from."""
     viewer = request.person
-    reports = person.reports.with_roles().order_by(Lower("name"), "pk")
+    # Who left is in the directory, marked so; no longer in anyone's team or tree.
+    reports = person.reports.still_here().with_roles().order_by(Lower("name"), "pk")
     level = person.level
     context = {
         "person": person,
         "chain": list(reversed(person.management_chain())),
         "reports": reports,
-        "tree_size": Person.objects.reporting_tree_of(person).count(),
+        "tree_size": Person.objects.still_here().reporting_tree_of(person).count(),
         "equivalents": [],
         "history": None,
     }

@@ -1,6 +1,8 @@
 """People who leave: HR records it on their page or through the import; they can no
 longer sign in, nothing of theirs waits for ever, and HR can bring them back."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -183,6 +185,27 @@ def test_the_page_of_a_manager_who_left_lists_whose_manager_to_replace(
     assert f'href="/people/{report.uid}/#manager-heading"' in page
     report_page = client_for(hr).get(f"/people/{report.uid}/").content.decode()
     assert "Max Manager, their manager, has left" in report_page
+
+
+def test_who_left_is_in_no_team_or_tree_any_more(world, client_for, hr, director, manager, report):
+    def tree(client, page):
+        html = client.get(page).content.decode()
+        return int(
+            re.search(r"(\d+) (?:person|people) in (?:your|the whole) reporting tree", html)[1]
+        )
+
+    directors_home = tree(client_for(director), "/")
+    managers_page = client_for(director).get(f"/people/{manager.uid}/").content.decode()
+    assert f'<a href="/people/{report.uid}/">Riya Report</a>' in managers_page
+    person_deactivate(person=report, by=hr, reason="Moved abroad.")
+
+    assert tree(client_for(director), "/") == directors_home - 1
+    managers_page = client_for(director).get(f"/people/{manager.uid}/").content.decode()
+    assert f"?person={report.uid}" not in managers_page  # nobody offers to nominate her
+    assert f'<a href="/people/{report.uid}/">Riya Report</a>' not in managers_page
+    # She is still found, marked as gone.
+    directory = client_for(director).get("/people/?q=riya").content.decode()
+    assert '<span class="badge badge-left">Left</span>' in directory
 
 
 def test_nobody_is_given_a_manager_who_left(world, client_for, hr, manager, outsider):

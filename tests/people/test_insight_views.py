@@ -16,7 +16,7 @@ from people.models import LevelChange, Person, PersonAttribute, Proposal
 from people.selectors import insights
 from people.services.levels import person_set_level
 from people.services.workflow import cycle_open
-from tests.builders import SIGNED_IN, ladder_data, level, propose, publish
+from tests.builders import SIGNED_IN, ladder_data, level, open_cycle, propose, publish
 from tests.factories import PersonFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -316,6 +316,18 @@ def test_downloads_write_what_a_spreadsheet_would_run_as_text(client_for, cycle,
     (row,) = [row for row in rows if "HYPERLINK" in row[0]]
     assert row[0] == '\'=HYPERLINK("http://evil","Max")'
     assert row[2].isdigit()  # numbers stay numbers
+
+
+def test_a_header_made_of_a_tracks_name_is_written_as_text_too(client_for, hr, report):
+    """The distribution's columns are named after the ladder's tracks, which HR names."""
+    design = ladder_data(slug="design", name="Design")
+    design.tracks[0].name = "@SUM(1+1)"
+    version = publish(design)
+    person_set_level(person=report, level=level(version, "IC1"), by=None, source="hr")
+    cycle = open_cycle(version, hr, name="Design H1", effective_on=date(2027, 3, 1))
+    response = client_for(hr).get(url("cycle_insights", cycle.uid), {"download": "distribution"})
+    header, *_ = csv_rows(response)
+    assert header[:3] == ["Grade", "'@SUM(1+1): before", "'@SUM(1+1): after"]
 
 
 def test_a_long_managers_table_shows_part_on_the_page_and_downloads_whole(

@@ -266,6 +266,10 @@ def test_rate_and_percent():
     assert percent(rate(2, 3)) == "67%"
     assert percent(0.0) == "0%"
     assert percent(None) == "—"
+    # A half is rounded up, as by hand: 6 of 48, 1 of 8, 29 of 200.
+    assert [percent(rate(*pair)) for pair in ((6, 48), (1, 8), (29, 200))] == ["13%", "13%", "15%"]
+    assert percent(rate(1, 3)) == "33%"
+    assert percent(1.0) == "100%"
 
 
 # Time in level at promotion -------------------------------------------------------
@@ -494,8 +498,8 @@ def test_parity_headcount_per_grade_and_track_is_as_people_stand_now(moves):
 @pytest.mark.parametrize("left_on", [date(2026, 2, 1), date(2026, 4, 1)])
 def test_someone_who_left_no_longer_counts_and_counted_until_they_left(moves, hr, left_on):
     """Fay (IC3, Ned's team, no proposal) leaves before or after the effective date:
-    from then on she is in no headcount and no team; the distribution, a picture of
-    the effective date, counts her only if she was still here on it."""
+    from then on she is in no headcount; the cycle's teams and distribution, a picture
+    of its effective date, count her only if she was still here on it."""
     fay = Person.objects.get(name="Fay")
     person_deactivate(person=fay, by=hr, reason="Moved on.", at=moment(left_on))
     parity = {t.key: t for t in parity_tables(moves.ladder)}
@@ -508,16 +512,31 @@ def test_someone_who_left_no_longer_counts_and_counted_until_they_left(moves, hr
             ["Grade 3", 0, 1, "0%"],
         ]
     dashboard = tables(moves)
-    # Ned's team is Dee and Eve now, both put forward: 5 proposals over 5 people.
-    assert dashboard["by-manager"].rows == [
-        ["Mia Alpha", 3, 3, "100%", 3, 2, "67%", ""],
-        ["Ned Beta", 2, 2, "100%", 2, 2, "100%", ""],
+    if left_on > EFFECTIVE:  # Still on Ned's team that day, as before she left.
+        assert dashboard["by-manager"].rows[1] == ["Ned Beta", 3, 2, "67%", 2, 2, "100%", ""]
+        assert dashboard["by-manager"].note.startswith("Cycle: approval rate 80%, 83% of")
+        assert dashboard["distribution"].rows[-1] == ["Grade 3", 1, 1, 0, 1]
+    else:  # Ned's team was Dee and Eve, both put forward: 5 proposals over 5 people.
+        assert dashboard["by-manager"].rows[1] == ["Ned Beta", 2, 2, "100%", 2, 2, "100%", ""]
+        assert dashboard["by-manager"].note.startswith("Cycle: approval rate 80%, 100% of")
+        assert dashboard["distribution"].rows[-1] == ["Grade 3", 0, 0, 0, 1]
+    assert dashboard["by-manager"].rows[0] == ["Mia Alpha", 3, 3, "100%", 3, 2, "67%", ""]
+
+
+def test_someone_approved_who_left_before_the_effective_date_counts_nowhere(moves, hr):
+    """Ana (IC1 -> IC2, approved) leaves in February: her approval stays decided, but
+    she is neither before nor after in the distribution, nor in Mia's team and its
+    nominations (Ben and Cy: 2 proposals, 1 approved of 2 decided)."""
+    ana = Person.objects.get(name="Ana")
+    person_deactivate(person=ana, by=hr, reason="Moved on.", at=moment(date(2026, 2, 1)))
+    dashboard = tables(moves)
+    assert dashboard["distribution"].rows == [
+        ["Grade 1", 1, 1, 0, 0],  # Ben, who stays
+        ["Grade 2", 1, 1, 2, 1],  # Cy to management, Dee to IC, Eve up
+        ["Grade 3", 1, 1, 0, 1],  # Fay stays; Eve arrives on management
     ]
-    assert dashboard["by-manager"].note.startswith("Cycle: approval rate 80%, 100% of people")
-    still_here_on_the_day = left_on > EFFECTIVE
-    assert dashboard["distribution"].rows[-1] == (
-        ["Grade 3", 1, 1, 0, 1] if still_here_on_the_day else ["Grade 3", 0, 0, 0, 1]
-    )
+    assert dashboard["by-manager"].rows[0] == ["Mia Alpha", 2, 2, "100%", 2, 1, "50%", ""]
+    assert dashboard["by-state"].rows == states(0, 0, 0, 0, 4, 1, 0)  # still decided
 
 
 def test_the_dashboard_unfiltered(moves):
@@ -869,7 +888,7 @@ def test_the_threshold_is_a_setting(located, settings, threshold, rows, note):
 def test_a_group_large_enough_is_shown_whole(located):
     breakdown = tables(located, attribute="department")["by-attribute"]
     assert (breakdown.rows, breakdown.note) == (
-        [["Platform", 8, 8, 5, "62%"]],
+        [["Platform", 8, 8, 5, "63%"]],  # 5 of 8: 62.5%, a half rounded up
         "Groups of fewer than 5 people are not shown.",
     )
 
