@@ -458,8 +458,8 @@ def _levels_of(ladder) -> dict[int, tuple]:
     name, track key, track kind). The history below is read as level keys and named
     here, which spares each of its queries the joins and PostgreSQL the wider rows."""
     return {
-        pk: rest
-        for pk, *rest in Level.objects.filter(version__ladder=ladder).values_list(
+        pk: (grade, name, key, kind)
+        for pk, grade, name, key, kind in Level.objects.filter(version__ladder=ladder).values_list(
             "pk", "grade", "track__name", "track__key", "track__kind"
         )
     }
