@@ -100,6 +100,16 @@ TEMPLATES = [
     },
 ]
 
+# Each process keeps what it rendered of what never changes (a published ladder
+# version's grid: the database refuses any change to it) in its own memory; nothing
+# kept can go stale, so no server needs to tell another to forget it.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
+
 DATABASES = {
     "default": env.db_url(
         "DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/career_ladders"

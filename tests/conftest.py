@@ -3,6 +3,7 @@ from contextlib import contextmanager
 
 import hypothesis
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 
 from tests.factories import PersonFactory
@@ -19,6 +20,12 @@ hypothesis.settings.load_profile("ci")
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _nothing_kept_from_another_test():
+    """Each test starts with an empty cache, as a freshly started server does."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from ladders import urls as ladder_urls
 from ladders.ladder_format import to_yaml
-from ladders.models import Expectation, Ladder, LadderVersion
+from ladders.models import Expectation, Ladder, LadderVersion, Level
 from ladders.services.editing import details_update, expectation_save, ladder_create
 from ladders.services.versions import draft_discard, draft_start, version_publish
 from ladders.services.versions import ladder_data as content_of
@@ -314,6 +314,27 @@ def test_the_ladder_page_marks_the_readers_own_level(client_for, report, publish
         r'<td [^>]*class="mine">\s*<a class="level" href="/ladders/engineering/levels/IC2/">', html
     )
     assert "What does the next level ask of me?" in html
+
+
+def test_the_kept_grid_of_a_published_version_marks_each_readers_own_level(
+    client_for, report, manager, published
+):
+    give_level(report, published, "IC2")
+    give_level(manager, published, "M1")
+    for reader, mine in ((report, "IC2"), (manager, "M1"), (report, "IC2")):
+        html = body(client_for(reader).get(url("detail", **SLUG)))
+        assert re.findall(
+            r'<td [^>]*class="mine">\s*<a class="level" href="[^"]*/(\w+)/">', html
+        ) == [mine]
+
+
+def test_a_drafts_grid_shows_an_edit_at_once(client_for, hr, draft):
+    page = url("detail", **SLUG) + f"?version={draft.number}"
+    assert "IC title 2" in body(client_for(hr).get(page))
+    Level.objects.filter(version=draft, code="IC2").update(title="Staff-ish")
+    html = body(client_for(hr).get(page))
+    assert "Staff-ish" in html
+    assert "IC title 2" not in html
 
 
 def test_a_level_page_offers_the_equivalent_level_as_a_lateral_move(client_for, report, published):
