@@ -161,6 +161,32 @@ class ComparedRow:
         return "rewritten" if self.wording.rewritten else "changed"
 
 
+class Comparison:
+    """Two levels' expectations, competency by competency, read and compared only when
+    the page asks: a published version's comparison is kept once rendered
+    (ladders/compare.html), and then neither their texts nor the word diff is needed."""
+
+    def __init__(self, rubric, a, b):
+        self.rubric, self.a, self.b = rubric, a, b
+
+    @cached_property
+    def rows(self) -> list[ComparedRow]:
+        """Runs one query: the two levels' texts."""
+        rubric = self.rubric
+        rubric.load_texts(levels=[self.a, self.b])
+
+        def text(level, competency):
+            expectation = rubric.expectation(level, competency)
+            return expectation.text if expectation else ""
+
+        return [ComparedRow(c, text(self.a, c), text(self.b, c)) for c in self.rubric.competencies]
+
+    @cached_property
+    def changed(self) -> int:
+        """How many competencies ask something different."""
+        return sum(row.status not in ("same", "none", "emphasis") for row in self.rows)
+
+
 @require_GET
 @vary_on_headers("HX-Request")
 @person_required
@@ -174,13 +200,6 @@ def compare(request, slug):
     b = rubric.level(request.GET.get("b") or default_b.code)
     if a is None or b is None:
         raise Http404("No such level.")
-    rubric.load_texts(levels=[a, b])
-
-    def text(level, competency):
-        expectation = rubric.expectation(level, competency)
-        return expectation.text if expectation else ""
-
-    rows = [ComparedRow(c, text(a, c), text(b, c)) for c in rubric.competencies]
     template = "ladders/compare.html"
     if wants_fragment(request):
         template += "#comparison"
@@ -191,9 +210,8 @@ def compare(request, slug):
         rubric=rubric,
         a=a,
         b=b,
-        rows=rows,
+        comparison=Comparison(rubric, a, b),
         move=_describe_move(a, b),
-        changed=sum(row.status not in ("same", "none", "emphasis") for row in rows),
         # One click to the same grade on another track: ``b``'s, or at a grade only one
         # track has, ``a``'s (then compared with ``a`` itself, a lateral move).
         laterals=[(a, other) for other in rubric.equivalents(b)]

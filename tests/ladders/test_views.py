@@ -406,6 +406,45 @@ def test_compare_shows_the_levels_asked_for(client_for, report, published):
     assert f"Adds {PLAIN_ADDED}IC2</ins>, {PLAIN_ADDED}2</ins>." in html
 
 
+def test_a_kept_comparison_is_the_same_page_without_reading_the_texts_again(
+    client_for, report, published, django_assert_num_queries
+):
+    client = client_for(report)
+    first = body(client.get(url("compare", **SLUG), {"a": "M3", "b": "IC2"}))
+    other = client.get(url("compare", **SLUG), {"a": "IC1", "b": "IC2"})
+    assert compared(other) == ("IC1", "IC2")
+    assert "a promotion of 1 grade" in body(other)
+    assert f"At {REMOVED}M3,</del>" in first
+    assert f"At {REMOVED}IC1,</del>" in body(other)
+    assert f"At {REMOVED}M3,</del>" not in body(other)
+    # The first time seven queries (QUERIES below); kept, the two levels' texts are not read.
+    with django_assert_num_queries(SIGNED_IN + 6):
+        again = body(client.get(url("compare", **SLUG), {"a": "M3", "b": "IC2"}))
+
+    def comparison(html):
+        return html[html.index('<section id="comparison"') : html.index("</section>")]
+
+    assert comparison(again) == comparison(first)
+
+
+def test_a_drafts_comparison_shows_an_edit_at_once(client_for, hr, draft):
+    client = client_for(hr)
+    query = {"version": draft.number, "a": "IC1", "b": "IC2"}
+    assert "3 of 3 competencies" in body(client.get(url("compare", **SLUG), query))
+    competency = draft.competencies.get(key="comp-1")
+    for code in ("IC1", "IC2"):
+        expectation_save(
+            level=draft.levels.get(code=code),
+            competency=competency,
+            text="The same words at both.",
+            seen_revision=1,
+            user=None,
+        )
+    html = body(client.get(url("compare", **SLUG), query))
+    assert "2 of 3 competencies ask something different" in html
+    assert "The same words at both." in html
+
+
 def compare_texts(published, a_text, b_text):
     """IC1's and IC2's comp-1 rewritten by hand (a draft published as version 2)."""
     draft = draft_start(ladder=published.ladder, user=None)
