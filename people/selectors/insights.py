@@ -633,7 +633,7 @@ def parity_tables(ladder, *, attribute="") -> list[Table]:
     counted = tallies(ladder, cycle_id__in=[cycle["pk"] for cycle in recent])
     tables = [
         _headcount(ladder),
-        _time_to_promotion(counted),
+        _time_to_promotion(counted, _the_last(recent)),
         _trend(recent, counted),
         _laterals(tallies(ladder, kind=Proposal.Kind.LATERAL, state=Proposal.State.APPROVED)),
         _ready_not_proposed(ladder),
@@ -692,9 +692,16 @@ def _headcount(ladder) -> Table:
     )
 
 
-def _time_to_promotion(counted) -> Table:
+def _the_last(recent) -> str:
+    """ "the last 3 cycles": as many as there are, up to ``TREND_CYCLES``."""
+    if len(recent) == 1:
+        return "the last cycle"
+    return f"the last {len(recent) or TREND_CYCLES} cycles"
+
+
+def _time_to_promotion(counted, the_last: str) -> Table:
     """Median days in level before an approved promotion in the last cycles (their
-    ``tallies``), per track kind and target grade."""
+    ``tallies``; ``the_last`` says how many), per track kind and target grade."""
     days: dict[tuple, list[int]] = {}
     by_kind: dict[str, list[int]] = {}
     for group in counted:
@@ -712,8 +719,7 @@ def _time_to_promotion(counted) -> Table:
     rows = [[f"Grade {g}", cell(g, IC), cell(g, MANAGEMENT)] for g in grades]
     return Table(
         key="time-to-promotion",
-        title=f"Median days in level before promotion, by target grade (last {TREND_CYCLES} "
-        "cycles)",
+        title=f"Median days in level before promotion, by target grade ({the_last[4:]})",
         headers=["Promoted to", "Individual contributor", "Management"],
         rows=rows,
         chart={
@@ -725,7 +731,7 @@ def _time_to_promotion(counted) -> Table:
             },
             "axes": {"x": "Promoted to", "y": "Median days in level"},
         },
-        summary=_days_sentence(by_kind, suffix=f" (last {TREND_CYCLES} cycles)", both=True),
+        summary=_days_sentence(by_kind, suffix=f" ({the_last[4:]})", both=True),
     )
 
 
@@ -751,7 +757,7 @@ def _trend(recent, counted) -> Table:
     rows = [[c["name"], percent(rate_of(c, IC)), percent(rate_of(c, MANAGEMENT))] for c in recent]
     return Table(
         key="trend",
-        title=f"Approval rate by track over the last {TREND_CYCLES} cycles",
+        title=f"Approval rate by track over {_the_last(recent)}",
         headers=["Cycle", "Individual contributor", "Management"],
         rows=rows,
         chart={
@@ -764,14 +770,7 @@ def _trend(recent, counted) -> Table:
             "unit": "%",
             "axes": {"x": "Cycle", "y": "Approval rate (% of decided proposals)"},
         },
-        summary=_rates_sentence(
-            totals,
-            prefix="over the last cycle: "
-            if len(recent) == 1
-            else f"over the last {len(recent)} cycles: ",
-        )
-        if recent
-        else "",
+        summary=_rates_sentence(totals, prefix=f"over {_the_last(recent)}: ") if recent else "",
     )
 
 

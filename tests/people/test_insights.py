@@ -354,7 +354,7 @@ def test_time_in_level_counts_calendar_days_where_the_company_is(
     assert parity.rows == [["Grade 2", 425, "—"], ["Grade 3", 365, "—"]]
     # Cy's 425 and 365 days; nobody promoted on the management track.
     assert parity.summary == (
-        "Median time in level before promotion: IC 395 days (last 6 cycles); "
+        "Median time in level before promotion: IC 395 days (last 2 cycles); "
         "no management promotion."
     )
 
@@ -769,7 +769,9 @@ def test_the_headline_gives_the_median_days_in_level_per_track_kind(promotions, 
     expected = "Median time in level before promotion: IC 365 days, management 392"
     assert tables(promotions)["time-in-level"].summary == expected + "."
     parity = {t.key: t for t in parity_tables(engineering.ladder)}
-    assert parity["time-to-promotion"].summary == expected + " (last 6 cycles)."
+    assert parity["time-to-promotion"].summary == expected + " (last cycle)."
+    assert parity["time-to-promotion"].title.endswith("by target grade (last cycle)")
+    assert parity["trend"].title == "Approval rate by track over the last cycle"
 
 
 def test_the_headline_names_the_grades_with_managers_and_no_ic(engineering, director):
