@@ -1,18 +1,15 @@
 """HR's check-ins page: the cadence asked on each ladder, and check-ins done, open and
 due per team."""
 
-import csv
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from config.access import hr_required
 from config.htmx import wants_fragment
-from config.spreadsheets import safe_row
+from config.spreadsheets import csv_download
 from people.forms.checkins import CadenceForm, CheckInInsightsForm
 from people.selectors.cadence import check_ins_by_team, company_totals, ladder_cadences
 from people.services.cadence import StaleCadence, check_in_cadence_set
@@ -21,13 +18,11 @@ TEAMS_PER_PAGE = 50
 
 
 def _csv(teams, within):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="check-ins-by-team.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["Team", "People", f"Agreed in {within} months", "Open now", "Due"])
-    for team in teams:
-        writer.writerow(safe_row([team.name, team.people, team.agreed, team.open, team.due]))
-    return response
+    return csv_download(
+        "check-ins-by-team.csv",
+        ["Team", "People", f"Agreed in {within} months", "Open now", "Due"],
+        ([team.name, team.people, team.agreed, team.open, team.due] for team in teams),
+    )
 
 
 def _cadence_rows(refused):

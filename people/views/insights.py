@@ -1,9 +1,7 @@
 """Insights: a cycle's calibration dashboard (HR and its calibrators), the parity
 report (HR), and a person's growth page. Every table downloads as CSV."""
 
-import csv
-
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
@@ -11,7 +9,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from config.access import hr_required, person_required
 from config.htmx import wants_fragment
-from config.spreadsheets import safe_row
+from config.spreadsheets import csv_download
 from people.forms.calibration import CycleFilterForm
 from people.forms.insights import ParityFilterForm
 from people.models import PersonAttribute
@@ -26,13 +24,7 @@ def _csv(tables, key, filename):
     table = next((t for t in tables if t.key == key), None)
     if table is None:
         raise Http404("No such table.")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{key}.csv"'
-    writer = csv.writer(response)
-    # Some headers are named after what HR names (a track): made safe like any cell.
-    writer.writerow(safe_row(table.headers))
-    writer.writerows(safe_row(row) for row in table.rows)
-    return response
+    return csv_download(f"{filename}-{key}.csv", table.headers, table.rows)
 
 
 def _attribute_names():

@@ -174,7 +174,8 @@ def test_the_teams_download_as_safe_csv(client_for, teams, hr, manager):
     manager.save()
     with time_machine.travel(NOW, tick=False):
         response = client_for(hr).get(PAGE, {"download": "teams", "within": "6"})
-    lines = response.content.decode().splitlines()
+    assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8, said so to Excel
+    lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "Team,People,Agreed in 6 months,Open now,Due"
     assert lines[1] == "'=HYPERLINK(1),3,1,1,1"
 

@@ -35,7 +35,9 @@ def url(name, *args):
 
 
 def csv_rows(response):
-    return list(csv.reader(io.StringIO(body(response))))
+    """The rows of a download, which starts with UTF-8's byte-order mark for Excel."""
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 @pytest.fixture
