@@ -5,9 +5,9 @@ table beneath it and the CSV download. Counting happens in PostgreSQL with a
 fixed number of queries whatever the organisation's size; medians are taken in
 Python over one column."""
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
 from django.conf import settings
@@ -80,8 +80,8 @@ def percent(value: float | None) -> str:
     if value is None:
         return "—"
     # Rounded first to nine places, so 0.145 (14.499999999999998 in binary) is 15%.
-    hundredths = Decimal(repr(round(value * 100, 9)))
-    return f"{hundredths.quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
+    # Plain floats: the managers' table calls this thousands of times (Decimal took 3x).
+    return f"{math.floor(round(value * 100, 9) + 0.5)}%"
 
 
 SHORT = {IC: "IC", MANAGEMENT: "management"}
