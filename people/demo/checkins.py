@@ -47,7 +47,8 @@ def seed_check_ins(*, today, engineer_email: str) -> int:
     if CheckIn.objects.exists():
         return 0
     people = list(
-        Person.objects.filter(level__isnull=False, left_at__isnull=True)
+        Person.objects.still_here()
+        .filter(level__isnull=False)
         .select_related("manager", "level__track", "level__version__ladder")
         .order_by("pk")
     )
@@ -149,7 +150,8 @@ def _open_ones(engineer_email: str) -> int:
     engineer = Person.objects.select_related("manager").get(email=engineer_email)
     check_in_start(person=engineer, by=engineer.manager or engineer)
     teammate = (
-        Person.objects.filter(manager=engineer.manager, level__isnull=False, left_at__isnull=True)
+        Person.objects.still_here()
+        .filter(manager=engineer.manager, level__isnull=False)
         .exclude(pk=engineer.pk)
         .order_by("name")
         .first()

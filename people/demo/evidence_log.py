@@ -47,7 +47,8 @@ def seed_log(*, today) -> int:
     if LogEntry.objects.exists():
         return 0
     people = (
-        Person.objects.filter(level__isnull=False, left_at__isnull=True)
+        Person.objects.still_here()
+        .filter(level__isnull=False)
         .select_related("manager")
         .order_by("pk")
     )

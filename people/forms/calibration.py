@@ -100,9 +100,7 @@ class CycleForm(forms.Form):
 
     @staticmethod
     def eligible():
-        return Person.objects.with_roles().filter(
-            Q(is_hr=True) | Q(has_reports=True), left_at__isnull=True
-        )
+        return Person.objects.still_here().with_roles().filter(Q(is_hr=True) | Q(has_reports=True))
 
     @classmethod
     def keeping(cls, data) -> "CycleForm":

@@ -64,7 +64,7 @@ class PersonQuerySet(models.QuerySet):
 
     def whose_manager_left(self):
         """People still here whose manager has left: HR must give each a new one."""
-        return self.filter(left_at__isnull=True, manager__left_at__isnull=False)
+        return self.still_here().filter(manager__left_at__isnull=False)
 
     def reporting_tree_of(self, person):
         """Everyone below ``person``, directly or through other managers: those whose

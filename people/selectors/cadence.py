@@ -89,9 +89,8 @@ def with_due(people: PersonQuerySet, *, cadences: dict[int, int | None] | None =
 
 def due(people: PersonQuerySet, *, now=None) -> QuerySet:
     """Those of ``people`` still here whose check-in is due by ``now``, with none open."""
-    return with_due(people).filter(
+    return with_due(people.still_here()).filter(
         Q(due_at__lte=now or timezone.now()),
-        left_at__isnull=True,
         level__isnull=False,
         has_open_check_in=False,
     )

@@ -55,3 +55,9 @@ def team_queryset(manager: Person):
         .select_related("level__track", "level__version__ladder")
         .order_by(Lower("name"), "pk")
     )
+
+
+def tree_size_of(manager: Person) -> int:
+    """Runs one query. How many people still here are below ``manager``, directly or
+    through other managers: the number Home and their page give."""
+    return Person.objects.still_here().reporting_tree_of(manager).count()

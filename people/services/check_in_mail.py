@@ -142,7 +142,7 @@ def _due(now):
 
 
 def _digests(now) -> dict[int, Digest]:
-    hr = list(Person.objects.filter(is_hr=True, left_at__isnull=True))
+    hr = list(Person.objects.still_here().filter(is_hr=True))
     digests: dict[int, Digest] = {}
     _news(digests, hr, now)
     for check_in in _stalled(now).select_for_update(of=("self",), skip_locked=True):

@@ -60,7 +60,7 @@ def _holders(manager: Person | None, person_id: int, hr) -> list[Person]:
     if manager is not None:
         return [manager]
     if hr is None:
-        hr = Person.objects.filter(is_hr=True, left_at__isnull=True)
+        hr = Person.objects.still_here().filter(is_hr=True)
     return [someone for someone in hr if someone.pk != person_id]
 
 

@@ -14,7 +14,7 @@ from people.permissions.people import (
 from people.selectors.cadence import next_check_in
 from people.selectors.checkins import check_ins_waiting_for, standing_by_competency
 from people.selectors.proposals import WAITING_SHOWN, waiting_for, who_holds
-from people.selectors.standing import standing_of, team_of
+from people.selectors.standing import standing_of, team_of, tree_size_of
 
 
 @require_GET
@@ -34,7 +34,7 @@ def home(request: PersonRequest):
         context["next_check_in"] = next_check_in(person)
     if person.is_manager:
         context["team"] = team_of(person)
-        context["tree_size"] = Person.objects.still_here().reporting_tree_of(person).count()
+        context["tree_size"] = tree_size_of(person)
         # Whether I may nominate my own direct reports (no query: asked about myself).
         context["may_nominate_team"] = nomination_rights(person, person)[1]
     if sees_organisation(person):

@@ -21,7 +21,7 @@ from people.forms.people import (
     ManagerChangeForm,
     PeopleImportForm,
 )
-from people.models import LevelChange, Person
+from people.models import LevelChange
 from people.permissions.people import (
     PersonRequest,
     decides_about,
@@ -33,6 +33,7 @@ from people.permissions.people import (
     sees_growth_of,
 )
 from people.selectors.levels import current_levels
+from people.selectors.standing import tree_size_of
 from people.services.departures import DepartureError, person_deactivate, person_reactivate
 from people.services.levels import person_set_level
 from people.services.people_import import (
@@ -184,7 +185,7 @@ def _person_page(
         "person": person,
         "chain": list(reversed(person.management_chain())),
         "reports": reports,
-        "tree_size": Person.objects.still_here().reporting_tree_of(person).count(),
+        "tree_size": tree_size_of(person),
         "equivalents": [],
         "history": None,
     }

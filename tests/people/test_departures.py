@@ -195,11 +195,13 @@ def test_who_left_is_in_no_team_or_tree_any_more(world, client_for, hr, director
         )
 
     directors_home = tree(client_for(director), "/")
+    directors_page = tree(client_for(hr), f"/people/{director.uid}/")
     managers_page = client_for(director).get(f"/people/{manager.uid}/").content.decode()
     assert f'<a href="/people/{report.uid}/">Riya Report</a>' in managers_page
     person_deactivate(person=report, by=hr, reason="Moved abroad.")
 
     assert tree(client_for(director), "/") == directors_home - 1
+    assert tree(client_for(hr), f"/people/{director.uid}/") == directors_page - 1
     managers_page = client_for(director).get(f"/people/{manager.uid}/").content.decode()
     assert f"?person={report.uid}" not in managers_page  # nobody offers to nominate her
     assert f'<a href="/people/{report.uid}/">Riya Report</a>' not in managers_page
