@@ -13,17 +13,33 @@ class QuickSelect(forms.Select):
     options than the page on its rows."""
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{_escape(widget["name"])}"{_attributes(widget["attrs"])}>']
-        for group, options, _ in widget["optgroups"]:
-            if group:
-                parts.append(f'<optgroup label="{_escape(group)}">')
-            parts += (
-                f'<option value="{_escape(option["value"])}"{_attributes(option["attrs"])}>'
-                f"{_escape(option['label'])}</option>"
-                for option in options
+        # What Widget.get_context and ChoiceWidget.optgroups work out, without a dict per
+        # option: a <select>'s options carry no attributes but "selected".
+        attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            attrs["multiple"] = True
+        chosen = self.format_value(value)
+        parts = [f'<select name="{_escape(name)}"{_attributes(attrs)}>']
+        has_selected = False
+        for group_value, group_label in self.choices:
+            grouped = isinstance(group_label, (list, tuple))
+            if grouped:
+                parts.append(f'<optgroup label="{_escape(group_value)}">')
+            options = (
+                group_label
+                if grouped
+                else [("" if group_value is None else group_value, group_label)]
             )
-            if group:
+            for option_value, label in options:
+                selected = (not has_selected or self.allow_multiple_selected) and str(
+                    option_value
+                ) in chosen
+                has_selected |= selected
+                parts.append(
+                    f'<option value="{_escape(option_value)}"{" selected" if selected else ""}>'
+                    f"{_escape(label)}</option>"
+                )
+            if grouped:
                 parts.append("</optgroup>")
         parts.append("</select>")
         return mark_safe("".join(parts))  # noqa: S308 (every value escaped by _escape)

@@ -13,6 +13,9 @@ CHOICES = [
     ("3", "Ada <script>alert(1)</script> & Co"),
     ('x" onclick="y', "A value with quotes"),
     ("Engineering", [("IC2", "IC2 · Engineer"), ("M1", "M1 · Manager")]),
+    (None, "No value"),
+    ("3", "Three again: only the first of a value is selected"),
+    (4, "A number"),
 ]
 ATTRS = [
     {},
@@ -26,7 +29,7 @@ def tight(html):
     return re.sub(r">\s+<", "><", str(html)).strip()
 
 
-@pytest.mark.parametrize("value", ["", "3", 'x" onclick="y', "M1", None, "no-such-choice"])
+@pytest.mark.parametrize("value", ["", "3", 'x" onclick="y', "M1", None, "no-such-choice", 4])
 @pytest.mark.parametrize("attrs", ATTRS)
 def test_quickselect_renders_as_djangos_select(value, attrs):
     django_select = forms.Select(attrs=attrs, choices=CHOICES)

@@ -1,6 +1,8 @@
+from functools import lru_cache
+
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from ladders.markdown import render_markdown
 from ladders.models import Track
@@ -32,16 +34,20 @@ SHAPES = {
 @register.simple_tag
 def level_chip(level):
     """A level's code in its track kind's chip."""
-    return _chip(level.track.kind, level.code)
+    return _chip(level.track.kind, conditional_escape(level.code))
 
 
 @register.simple_tag
 def track_chip(track):
     """A track's own name in its kind's chip (a ladder may have several of one kind)."""
-    return _chip(track.kind, track.name)
+    return _chip(track.kind, conditional_escape(track.name))
 
 
-def _chip(kind, text):
+@lru_cache(maxsize=1024)
+def _chip(kind: Track.Kind, text: SafeString):
+    # A page shows the same few chips over and over (a queue's hundred are a handful of
+    # levels): each is written once per process. ``text`` comes escaped: text and HTML
+    # that read alike ("<b>" and <b>) are equal keys, so the cache must only see one.
     return format_html(
         '<span class="chip chip-{}"><svg viewBox="0 0 16 16" aria-hidden="true" '
         'focusable="false">{}</svg>{}</span>',

@@ -42,14 +42,18 @@ def queue_for(cycle, *, q="", track="", grade="", manager="", state="", sort="na
     return proposals.order_by(*SORTS[sort])
 
 
-def queue_page(cycle, number, **filters) -> Page:
-    """Runs three queries. Page ``number`` of the queue (``queue_for``'s filters and
-    sort), each proposal with what its row shows. The page's proposals are picked from
-    the proposals alone, then read by key: asked in one query, the planner joins the
-    whole queue's rows (thousands) before it sorts them and keeps fifty, and spends
-    longer planning the joins than reading."""
+def queue_page(cycle, number, *, total=None, **filters) -> Page:
+    """Runs three queries (two given ``total``, the number of proposals the filters
+    keep, which an unfiltered queue's counters know). Page ``number`` of the queue
+    (``queue_for``'s filters and sort), each proposal with what its row shows. The
+    page's proposals are picked from the proposals alone, then read by key: asked in
+    one query, the planner joins the whole queue's rows (thousands) before it sorts
+    them and keeps fifty, and spends longer planning the joins than reading."""
     pks = queue_for(cycle, **filters).values_list("pk", flat=True)
-    page = Paginator(pks, PAGE_SIZE).get_page(number)
+    paginator = Paginator(pks, PAGE_SIZE)
+    if total is not None:
+        paginator.count = total
+    page = paginator.get_page(number)
     shown = list(page.object_list)
     rows = Proposal.objects.select_related(*ROW).only(*ROW_FIELDS).in_bulk(shown)
     page.object_list = [rows[pk] for pk in shown]

@@ -76,12 +76,19 @@ def cycle_new(request):
 def cycle_queue(request, uid):
     cycle = get_cycle_for(request.person, uid)
     form = CycleFilterForm(request.GET, cycle=cycle, fields=QUEUE_FILTERS, auto_id="queue-%s")
-    page = queue_page(cycle, request.GET.get("page"), **form.values(), sort=form.chosen_sort)
+    counters = queue_counters(cycle)
+    page = queue_page(
+        cycle,
+        request.GET.get("page"),
+        **form.values(),
+        sort=form.chosen_sort,
+        total=None if form.is_filtered else counters["total"],
+    )
     context = {
         "cycle": cycle,
         "page": page,
         "form": form,
-        "counters": queue_counters(cycle),
+        "counters": counters,
         "decidable": decidable_in_queue(request.person, cycle, page.object_list),
         "query": form.query_string(),
     }

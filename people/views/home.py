@@ -38,7 +38,7 @@ def home(request: PersonRequest):
         # Whether I may nominate my own direct reports (no query: asked about myself).
         context["may_nominate_team"] = nomination_rights(person, person)[1]
     if sees_organisation(person):
-        context["organisation_size"] = Person.objects.count()
+        context["organisation_size"] = Person.objects.still_here().count()
     waiting = waiting_for(person)
     context.update(waiting)
     context["mine"] = [(p, who_holds(p, person)) for p in waiting["mine"]]

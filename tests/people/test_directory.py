@@ -1,7 +1,9 @@
 import uuid
 
 import pytest
+from django.utils import timezone
 
+from people.models import Person
 from tests.builders import SIGNED_IN
 from tests.factories import PersonFactory
 
@@ -217,6 +219,11 @@ def test_home_greets_a_manager_with_their_team_size(client_for, director, report
 def test_home_shows_hr_the_organisation_and_the_import(client_for, hr, report):
     body = client_for(hr).get("/").content.decode()
     assert "5 people in the app." in body
+    assert 'href="/people/import/"' in body
+    # Who left is not counted (README, "Who is counted").
+    Person.objects.filter(pk=report.pk).update(left_at=timezone.now())
+    body = client_for(hr).get("/").content.decode()
+    assert "4 people in the app." in body
     assert 'href="/people/import/"' in body
 
 

@@ -1076,21 +1076,31 @@ def test_the_queue_shows_50_proposals_a_page(client_for, calibrator, big_queue):
     assert "60 shown." in second
 
 
-# The cycle; the page's count, which 50 proposals it shows, and those 50 (with person,
-# manager, levels, track and decider joined in); the counters; "may decide" (6). The
+# The cycle; the counters (whose total is the unfiltered page's count); which 50
+# proposals it shows, and those 50 (with person, manager, levels, track and decider
+# joined in); "may decide" (5). A filtered queue counts what its filters keep (6). The
 # whole page also names the calibrators and fills the track, target grade and manager
 # filters (4 more); the htmx swap of the results renders neither and reads none of
 # their choices.
-@pytest.mark.parametrize(("htmx", "queries"), [(False, 10), (True, 6)], ids=["page", "htmx"])
+@pytest.mark.parametrize(
+    ("htmx", "filters", "queries"),
+    [(False, {}, 9), (True, {}, 5), (False, {"state": "in_calibration"}, 10)],
+    ids=["page", "htmx", "filtered"],
+)
 @pytest.mark.parametrize("size", [60, 2000])
 def test_the_queue_runs_a_fixed_number_of_queries(
-    client_for, calibrator, big_queue, django_assert_num_queries, size, htmx, queries
+    client_for, calibrator, big_queue, django_assert_num_queries, size, htmx, filters, queries
 ):
     cycle = big_queue(size)
     client = client_for(calibrator)
     with django_assert_num_queries(SIGNED_IN + queries):
-        response = client.get(url("cycle", cycle.uid), {"sort": "time"}, **(HTMX if htmx else {}))
-    assert len(queue_names(body(response))) == 50
+        response = client.get(
+            url("cycle", cycle.uid), {"sort": "time", **filters}, **(HTMX if htmx else {})
+        )
+    # A third of the queue (every third proposal built) is approved already.
+    shown = {60: 40, 2000: 1333}[size] if filters else size
+    assert f"{shown} shown." in body(response)
+    assert len(queue_names(body(response))) == min(shown, 50)
 
 
 # Closing a cycle -----------------------------------------------------------------
