@@ -183,11 +183,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
-# The app speaks British English only. With translation on, Django asks for the active
-# language on every link it reverses (three times), every "time since" and every
-# message: a queue page of fifty rows spent about a tenth of its time there. Dates
-# keep en-gb's formats either way.
-USE_I18N = False
+USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
