@@ -164,6 +164,11 @@ class Person(models.Model):
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="person_name_trgm_idx"),
             GinIndex(OpClass(Upper("email"), name="gin_trgm_ops"), name="person_email_trgm_idx"),
             GinIndex(fields=["ancestors"], name="person_ancestors_idx"),
+            # Who left, by when: few, ruled out by key from teams and counts (insights'
+            # ``_gone_by``), which read every person's row to find them without it.
+            models.Index(
+                fields=["left_at"], condition=Q(left_at__isnull=False), name="person_left_idx"
+            ),
         ]
         triggers = [
             # A save of a Person read before their latest level change or agreed

@@ -498,18 +498,21 @@ def _changed_on(changes, day_start):
     )
 
 
-def _before_and_after(cycle, *, track="", manager=""):
-    """Runs four queries. People of the cycle's ladder per (grade, track name), the
-    day before its effective date and on it, read from the level history; approvals
-    not applied yet are counted where they will land. Who had left the company by
-    then is not counted. Also each track's kind, by its name."""
-    start = _effective_start(cycle)
-    gone = _gone_by(start)
-    changes = LevelChange.objects.filter(level__version__ladder=cycle.ladder).exclude(
-        person__in=gone
-    )
+def _standing_now(levels, moment, manager) -> list[tuple[int, int]]:
+    """Runs one query. Where everyone who will still be here at ``moment`` stands now,
+    on one of ``levels``: (level key, people) per level, from each person's own level."""
+    people = Person.objects.filter(level_id__in=list(levels)).exclude(left_at__lt=moment)
     if manager:
-        changes = changes.filter(person__manager__uid=manager)
+        people = people.filter(manager__uid=manager)
+    return list(people.values_list("level_id").annotate(n=Count("pk")).order_by())
+
+
+def _before_and_after(cycle, *, track="", manager=""):
+    """Runs three or four queries. People of the cycle's ladder per (grade, track
+    name), the day before its effective date and on it; approvals not applied yet are
+    counted where they will land. Who had left the company by then is not counted.
+    Also each track's kind, by its name."""
+    start = _effective_start(cycle)
     levels = _levels_of(cycle.ladder)
     kinds: dict[str, str] = {}  # track name -> kind, for the headline
 
@@ -522,10 +525,23 @@ def _before_and_after(cycle, *, track="", manager=""):
         kinds[t] = kind
         return (g, t) if not track or key == track else None
 
+    gone = _gone_by(start)
+    if start > timezone.now():
+        # The day is ahead (an open cycle's, as a rule): no level change is dated
+        # after the moment it is made, so the day before stands as today, and each
+        # person's level says where (one pass over everyone, not their history).
+        standing, changed_on_the_day = _standing_now(levels, start, manager), []
+    else:
+        # Read over every ladder: someone who moved to another ladder has left this one.
+        changes = LevelChange.objects.exclude(person__in=gone)
+        if manager:
+            changes = changes.filter(person__manager__uid=manager)
+        standing, changed_on_the_day = _standing_before(changes, start), _changed_on(changes, start)
+
     # The track filter applies to where each person stands: someone who left the
     # track is no longer on it.
     before: dict[tuple, int] = {}
-    for level_id, n in _standing_before(changes, start):
+    for level_id, n in standing:
         if (where := counted(level_id)) is not None:
             before[where] = before.get(where, 0) + n
 
@@ -536,7 +552,7 @@ def _before_and_after(cycle, *, track="", manager=""):
         pending = pending.filter(person__manager__uid=manager)
     after = dict(before)
     for old, new in [
-        *_changed_on(changes, start),
+        *changed_on_the_day,
         *pending.values_list("current_level_id", "target_level_id"),
     ]:
         if (where := counted(old)) is not None:
@@ -547,7 +563,7 @@ def _before_and_after(cycle, *, track="", manager=""):
 
 
 def _distribution(cycle, *, track="", grade="", manager="") -> Table:
-    """Runs four queries (``_before_and_after``): the distribution as a table."""
+    """Runs three or four queries (``_before_and_after``): the distribution as a table."""
     before, after, kinds = _before_and_after(cycle, track=track, manager=manager)
     # IC tracks first, as on every other chart, so each track keeps its colour.
     tracks = sorted(

@@ -6,11 +6,12 @@ organisation grows."""
 import csv
 import io
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from people.models import LevelChange, Person, PersonAttribute, Proposal
 from people.selectors import insights
@@ -492,28 +493,43 @@ def growing(cycle, engineering, director, calibrator):
 
 # The cycle (1); the six tables: states, track, grade (3), managers with their team
 # sizes and the cycle's totals (3), time in level (1), the distribution: the ladder's
-# levels, before, on the day and the approvals still to apply (4); then the page's
-# filters: the ladder's current track list, the target grades, the managers (3).
+# levels, before, on the day and the approvals still to apply (4; 3 when the day is
+# still ahead: before is everyone's own level, and nothing has changed on the day);
+# then the page's filters: the ladder's current track list, the target grades, the
+# managers (3).
 DASHBOARD = 1 + 3 + 3 + 1 + 4 + 3
 
 
 @pytest.mark.parametrize(
-    ("viewer", "query", "htmx", "queries"),
+    ("viewer", "query", "htmx", "ahead", "queries"),
     [
-        ("hr", {}, False, DASHBOARD + 1),  # + the attribute names for the HR-only select
-        ("hr", {"attribute": "location"}, False, DASHBOARD + 2),  # + the breakdown
-        ("calibrator", {"attribute": "location"}, False, DASHBOARD),  # attribute ignored
+        ("hr", {}, False, False, DASHBOARD + 1),  # + the attribute names for the HR select
+        ("hr", {"attribute": "location"}, False, False, DASHBOARD + 2),  # + the breakdown
+        ("calibrator", {"attribute": "location"}, False, False, DASHBOARD),  # ignored
+        ("calibrator", {}, False, True, DASHBOARD - 1),
         # The fragment renders no filter: it reads the track and grade choices only to
         # check the values given, and never the managers'.
-        ("hr", {"track": "ic", "grade": "2"}, True, DASHBOARD + 1 - 1),
+        ("hr", {"track": "ic", "grade": "2"}, True, False, DASHBOARD + 1 - 1),
     ],
-    ids=["hr", "hr-attribute", "calibrator", "htmx"],
+    ids=["hr", "hr-attribute", "calibrator", "day-ahead", "htmx"],
 )
 @pytest.mark.parametrize("size", [10, 60])
 def test_the_dashboard_runs_a_fixed_number_of_queries(
-    request, client_for, growing, django_assert_num_queries, size, viewer, query, htmx, queries
+    request,
+    client_for,
+    growing,
+    django_assert_num_queries,
+    size,
+    viewer,
+    query,
+    htmx,
+    ahead,
+    queries,
 ):
     cycle = growing(size)
+    if ahead:
+        cycle.effective_on = timezone.localdate() + timedelta(days=40)
+        cycle.save(update_fields=["effective_on"])
     client = client_for(request.getfixturevalue(viewer))
     with django_assert_num_queries(SIGNED_IN + queries):
         response = client.get(url("cycle_insights", cycle.uid), query, **(HTMX if htmx else {}))

@@ -3,12 +3,13 @@ approval rates, managers and their flags, time in level, the distribution before
 after), its filters, the parity report, the HR-only breakdowns that hide small groups,
 and the people import's attribute columns."""
 
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.timesince import timesince
 
 from people.models import CalibrationCycle, Person, PersonAttribute, Proposal
@@ -458,6 +459,60 @@ def test_changes_on_the_effective_date_count_after_from_where_each_person_stood(
         ["Grade 2", 0, 1, 1, 0],  # Gil arrives on IC; Hedy leaves M1
         ["Grade 3", 0, 1, 0, 0],  # Hedy ends the day at IC3
     ]
+
+
+def test_a_day_still_ahead_counts_everyone_where_they_stand_today(moves):
+    """The effective date moved past today: every change so far came before it, so the
+    day before is today (each person's own level), and only approvals still to apply
+    move anyone. Pending, as on 1 March; applied on 1 March, they stand where they
+    landed, and nothing moves on the day."""
+    ahead = timezone.localdate() + timedelta(days=40)
+    CalibrationCycle.objects.filter(pk=moves.pk).update(effective_on=ahead)
+    moves.refresh_from_db()
+    distribution = tables(moves)["distribution"]
+    assert distribution.title == f"People by grade and track, before and after {ahead:%d %b %Y}"
+    if moves.is_open:
+        assert distribution.rows == [
+            ["Grade 1", 2, 1, 0, 0],  # Ana leaves grade 1; Ben stays
+            ["Grade 2", 1, 2, 2, 1],  # Cy to management, Dee to IC, Eve up, Ana in
+            ["Grade 3", 1, 1, 0, 1],  # Fay stays; Eve arrives on management
+        ]
+    else:
+        assert distribution.rows == [
+            ["Grade 1", 1, 1, 0, 0],  # Ben
+            ["Grade 2", 2, 2, 1, 1],  # Ana and Dee on IC, Cy on management
+            ["Grade 3", 1, 1, 1, 1],  # Fay, and Eve on management
+        ]
+    # Ned's team only: Dee, Eve and Fay.
+    ned = Person.objects.get(name="Ned Beta")
+    mine = tables(moves, manager=str(ned.uid))["distribution"].rows
+    assert mine == (
+        [["Grade 2", 0, 1, 2, 0], ["Grade 3", 1, 1, 0, 1]]
+        if moves.is_open
+        else [["Grade 2", 1, 1, 0, 0], ["Grade 3", 1, 1, 1, 1]]
+    )
+
+
+@pytest.mark.parametrize("ahead", [False, True], ids=["day-passed", "day-ahead"])
+def test_someone_who_moved_to_another_ladder_counts_on_it_not_on_their_old_one(
+    engineering, director, hr, ahead
+):
+    """Gus was IC2 on Engineering, then moved to Design in February: on Engineering's
+    1 March (or a day still ahead) he counts nowhere; Hal, who stayed, counts."""
+    design = publish(ladder_data(slug="design"))
+    cycle = open_cycle(engineering, hr)
+    team = person("Mia Alpha", director)
+    gus = person("Gus", team, engineering, "IC2", since=date(2025, 6, 1))
+    person_set_level(
+        person=gus, level=level(design, "IC3"), by=None, source="hr", at=moment(date(2026, 2, 1))
+    )
+    person("Hal", team, engineering, "IC2", since=date(2025, 6, 1))
+    if ahead:
+        CalibrationCycle.objects.filter(pk=cycle.pk).update(
+            effective_on=timezone.localdate() + timedelta(days=40)
+        )
+        cycle.refresh_from_db()
+    assert tables(cycle)["distribution"].rows == [["Grade 2", 1, 1]]
 
 
 def test_people_who_changed_track_count_on_their_new_track_and_as_laterals(moves):
