@@ -198,11 +198,13 @@ def standing_by_competency(person) -> Standing:
 
 @dataclass
 class TeamRow:
-    """One report in their manager's team view: their latest agreed ratings by
-    competency key, when it was agreed, and any check-in open now."""
+    """One report in their manager's team view: their latest agreed ratings in the
+    order of the table's columns, when they were agreed, and any check-in open now."""
 
     person: Person
-    ratings: dict  # competency key -> (rating value, label)
+    # (competency name, (rating value, label) or None) for each column: the page
+    # writes each cell once, without looking for its rating among all of them.
+    cells: list[tuple[str, tuple | None]]
     agreed_on: object  # a datetime, or None
     open_one: CheckIn | None
     ready: bool
@@ -278,7 +280,7 @@ def team_growth(manager: Person) -> list[TeamLadder]:
         table.rows.append(
             TeamRow(
                 person=person,
-                ratings=rated,
+                cells=[(name, rated.get(key)) for key, name in table.competencies],
                 agreed_on=check_in.ended_at if check_in else None,
                 open_one=open_ones.get(person.pk),
                 ready=bool(rated)

@@ -8,11 +8,7 @@ from django.db.models.functions import Lower
 
 from ladders.models import Level
 from people.models import Person
-from people.selectors.targets import (
-    current_level_of,
-    lateral_targets,
-    promotion_targets,
-)
+from people.selectors.targets import current_level_of, moves_from
 
 
 @dataclass
@@ -26,18 +22,18 @@ class Standing:
 
 
 def standing_of(person: Person) -> Standing | None:
-    """Runs three queries (four when the person's level is of an older version): the
-    ladder's newest version, the next level and the equivalents. None for someone with
-    no level yet."""
+    """Runs two queries (three when the person's level is of an older version): the
+    ladder's newest version, and the levels above and beside theirs. None for someone
+    with no level yet."""
     level = current_level_of(person)
     if level is None:
         return None
-    above = promotion_targets(level)
+    above, laterals = moves_from(level)
     return Standing(
         level=level,
         since=person.held_level_since,
         next=above[0][0] if above else None,
-        equivalents=lateral_targets(level),
+        equivalents=laterals,
     )
 
 

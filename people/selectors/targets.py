@@ -22,29 +22,32 @@ def newest_equivalent(level: Level) -> Level:
     ) or level
 
 
-def promotion_targets(level: Level) -> list[tuple[Level, bool]]:
-    """Runs one query. (level, is_big_jump) for each level above on the same track:
-    the next one, and higher ones only where HR allows bigger jumps."""
-    above = list(
-        Level.objects.select_related("track")
-        .filter(track=level.track, grade__gt=level.grade)
-        .order_by("grade")
+def moves_from(level: Level) -> tuple[list[tuple[Level, bool]], list[Level]]:
+    """Runs one query. Where ``level`` leads: (level, is_big_jump) for each level above
+    on its track (the next one, and higher ones only where HR allows bigger jumps),
+    and the levels of the same grade on the version's other tracks, in their order."""
+    nearby = Level.objects.select_related("track").filter(
+        version=level.version_id, grade__gte=level.grade
     )
-    if not above:
-        return []
+    above, laterals = [], []
+    for other in nearby.exclude(pk=level.pk).order_by("grade", "track__position"):
+        if other.track_id == level.track_id:
+            above.append(other)
+        elif other.grade == level.grade:
+            laterals.append(other)
     if not level.version.ladder.allow_multi_level_jumps:
         above = above[:1]
-    return [(target, i > 0) for i, target in enumerate(above)]
+    return [(target, i > 0) for i, target in enumerate(above)], laterals
+
+
+def promotion_targets(level: Level) -> list[tuple[Level, bool]]:
+    """Runs one query: ``moves_from``'s promotions."""
+    return moves_from(level)[0]
 
 
 def lateral_targets(level: Level) -> list[Level]:
-    """Runs one query. Levels of the same grade on other tracks."""
-    return list(
-        Level.objects.select_related("track")
-        .filter(version=level.version, grade=level.grade)
-        .exclude(track=level.track)
-        .order_by("track__position")
-    )
+    """Runs one query: ``moves_from``'s lateral moves."""
+    return moves_from(level)[1]
 
 
 def targets_for(person):
@@ -52,6 +55,7 @@ def targets_for(person):
     level = current_level_of(person)
     if level is None:
         return None, []
+    promotions, laterals = moves_from(level)
     targets = [
         (
             target,
@@ -59,7 +63,7 @@ def targets_for(person):
             f"Promotion to {target.code} · {target.title} (grade {target.grade})"
             + (": more than one level up, flagged for calibrators" if big else ""),
         )
-        for target, big in promotion_targets(level)
+        for target, big in promotions
     ]
     targets += [
         (
@@ -68,7 +72,7 @@ def targets_for(person):
             f"Lateral move to {target.code} · {target.title} on {target.track.name} "
             f"(same grade {target.grade})",
         )
-        for target in lateral_targets(level)
+        for target in laterals
     ]
     return level, targets
 

@@ -17,7 +17,7 @@ from people.permissions.calibration import get_cycle_for, sees_breakdowns
 from people.permissions.people import get_growth_person_for
 from people.selectors.checkins import standing_by_competency
 from people.selectors.insights import cycle_tables, parity_tables
-from people.selectors.targets import current_level_of, lateral_targets, promotion_targets
+from people.selectors.targets import current_level_of, moves_from
 
 
 def _csv(tables, key, filename):
@@ -93,8 +93,8 @@ def growth(request, uid):
         )
     )
     level = current_level_of(person)
-    nexts = [target for target, _ in promotion_targets(level)[:1]] if level else []
-    laterals = lateral_targets(level) if level else []
+    promotions, laterals = moves_from(level) if level else ([], [])
+    nexts = [target for target, _ in promotions[:1]]
     for target in [*nexts, *laterals]:
         # All of the same version as ``level``, whose ladder is loaded: the compare links
         # need no two queries per target.
