@@ -15,11 +15,22 @@ class LevelError(Exception):
     """A level that cannot be given, with the reason."""
 
 
+def change_dated(at=None):
+    """When a level change is recorded as made: ``at``, by default now, never later
+    than now. The insights count on it: on a day still ahead everyone stands where
+    their level says today (``_before_and_after``)."""
+    now = timezone.now()
+    if at is not None and at > now:
+        raise LevelError("A level change cannot be dated in the future.")
+    return at or now
+
+
 def person_set_level(*, person: Person, level: Level, by, source, note: str = "", at=None) -> bool:
     """Give ``person`` the level and record it in their history (dated ``at``, by
-    default now). False if they had it already."""
+    default now; never later). False if they had it already."""
     if level.version.status != LadderVersion.Status.PUBLISHED:
         raise LevelError("Only a level of a published ladder version can be given.")
+    changed_at = change_dated(at)
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         if person.level_id == level.pk:
@@ -31,7 +42,7 @@ def person_set_level(*, person: Person, level: Level, by, source, note: str = ""
             source=source,
             note=note,
             changed_by=by,
-            changed_at=at or timezone.now(),
+            changed_at=changed_at,
         )
         person.level = level
         person.save(update_fields=["level", "updated_at"])

@@ -26,6 +26,7 @@ from people.models import LevelChange, Person, PersonAttribute
 from people.permissions.people import decides_about, own_decision_refusal
 from people.services.checkins import check_ins_cancel_outdated
 from people.services.departures import person_deactivate, person_reactivate
+from people.services.levels import change_dated
 from people.services.reporting_lines import lock_reporting_lines
 
 MAX_BYTES = MAX_UPLOAD_BYTES
@@ -112,7 +113,8 @@ def people_import(*, data: bytes, by=None, at=None, confirmed: bool = False) -> 
     """Apply a people CSV, or raise PeopleImportError listing every problem, or
     PeopleImportNeedsConfirmation unless ``confirmed``. ``by`` (the importing user;
     None from the command line) and ``at`` (by default now) are recorded in the level
-    history for the levels the file changes."""
+    history for the levels the file changes (never later than now)."""
+    changed_at = change_dated(at)
     parsed = parse_people_csv(data)
     with transaction.atomic():
         lock_reporting_lines()
@@ -131,7 +133,7 @@ def people_import(*, data: bytes, by=None, at=None, confirmed: bool = False) -> 
         warnings = _hr_warnings(parsed, existing, importer)
         if warnings and not confirmed:
             raise PeopleImportNeedsConfirmation(warnings)
-        return _apply(parsed.rows, existing, levels, by, importer, at or timezone.now())
+        return _apply(parsed.rows, existing, levels, by, importer, changed_at)
 
 
 def _current_levels_by_ref() -> dict[tuple[str, str], Level]:

@@ -1,10 +1,13 @@
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from ladders.models import Ladder, LadderVersion
 from people.models import LevelChange, Person
+from people.services.levels import LevelError, person_set_level
 from people.services.people_import import PeopleImportError, people_import
 from tests.builders import ladder_data, level, publish
 
@@ -167,3 +170,25 @@ def test_the_import_refuses_the_importers_own_level_change(engineering, hr):
     people_import(data=unchanged.replace(b"IC1", b"IC3"))
     hr.refresh_from_db()
     assert hr.level.code == "IC3"
+
+
+def test_a_level_change_is_never_dated_ahead(engineering, report):
+    """On a day still to come everyone stands where their level says today (the
+    dashboard counts on it): a change dated after the moment it is made is refused,
+    one dated before it is kept as dated, and nothing is written for the refused."""
+    tomorrow = timezone.now() + timedelta(days=1)
+    with pytest.raises(LevelError, match="cannot be dated in the future"):
+        person_set_level(
+            person=report, level=level(engineering, "IC2"), by=None, source="hr", at=tomorrow
+        )
+    with pytest.raises(LevelError, match="cannot be dated in the future"):
+        people_import(
+            data=b"email,name,ladder,level_code\nriya@example.com,Riya Report,engineering,IC3\n",
+            at=tomorrow,
+        )
+    assert not LevelChange.objects.filter(person=report).exists()
+    yesterday = timezone.now() - timedelta(days=1)
+    person_set_level(
+        person=report, level=level(engineering, "IC2"), by=None, source="hr", at=yesterday
+    )
+    assert LevelChange.objects.get(person=report).changed_at == yesterday
