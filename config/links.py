@@ -19,6 +19,7 @@ STAND_IN = UUID(int=0)
 
 @cache
 def _route(name: str, prefix: str) -> str:
+    # ``prefix`` is only the cache's key: reverse reads the script prefix itself.
     return reverse(name, args=[STAND_IN])
 
 

@@ -649,7 +649,7 @@ def parity_tables(ladder, *, attribute="") -> list[Table]:
     counted = tallies(ladder, cycle_id__in=[cycle["pk"] for cycle in recent])
     tables = [
         _headcount(ladder),
-        _time_to_promotion(counted, _the_last(recent)),
+        _time_to_promotion(counted, _last_cycles(recent)),
         _trend(recent, counted),
         _laterals(tallies(ladder, kind=Proposal.Kind.LATERAL, state=Proposal.State.APPROVED)),
         _ready_not_proposed(ladder),
@@ -708,16 +708,16 @@ def _headcount(ladder) -> Table:
     )
 
 
-def _the_last(recent) -> str:
-    """ "the last 3 cycles": as many as there are, up to ``TREND_CYCLES``."""
+def _last_cycles(recent) -> str:
+    """ "last 3 cycles": as many as there are, up to ``TREND_CYCLES``."""
     if len(recent) == 1:
-        return "the last cycle"
-    return f"the last {len(recent) or TREND_CYCLES} cycles"
+        return "last cycle"
+    return f"last {len(recent) or TREND_CYCLES} cycles"
 
 
-def _time_to_promotion(counted, the_last: str) -> Table:
+def _time_to_promotion(counted, last_cycles: str) -> Table:
     """Median days in level before an approved promotion in the last cycles (their
-    ``tallies``; ``the_last`` says how many), per track kind and target grade."""
+    ``tallies``; ``last_cycles`` says how many), per track kind and target grade."""
     days: dict[tuple, list[int]] = {}
     by_kind: dict[str, list[int]] = {}
     for group in counted:
@@ -735,7 +735,7 @@ def _time_to_promotion(counted, the_last: str) -> Table:
     rows = [[f"Grade {g}", cell(g, IC), cell(g, MANAGEMENT)] for g in grades]
     return Table(
         key="time-to-promotion",
-        title=f"Median days in level before promotion, by target grade ({the_last[4:]})",
+        title=f"Median days in level before promotion, by target grade ({last_cycles})",
         headers=["Promoted to", "Individual contributor", "Management"],
         rows=rows,
         chart={
@@ -747,7 +747,7 @@ def _time_to_promotion(counted, the_last: str) -> Table:
             },
             "axes": {"x": "Promoted to", "y": "Median days in level"},
         },
-        summary=_days_sentence(by_kind, suffix=f" ({the_last[4:]})", both=True),
+        summary=_days_sentence(by_kind, suffix=f" ({last_cycles})", both=True),
     )
 
 
@@ -773,7 +773,7 @@ def _trend(recent, counted) -> Table:
     rows = [[c["name"], percent(rate_of(c, IC)), percent(rate_of(c, MANAGEMENT))] for c in recent]
     return Table(
         key="trend",
-        title=f"Approval rate by track over {_the_last(recent)}",
+        title=f"Approval rate by track over the {_last_cycles(recent)}",
         headers=["Cycle", "Individual contributor", "Management"],
         rows=rows,
         chart={
@@ -786,7 +786,9 @@ def _trend(recent, counted) -> Table:
             "unit": "%",
             "axes": {"x": "Cycle", "y": "Approval rate (% of decided proposals)"},
         },
-        summary=_rates_sentence(totals, prefix=f"over {_the_last(recent)}: ") if recent else "",
+        summary=_rates_sentence(totals, prefix=f"over the {_last_cycles(recent)}: ")
+        if recent
+        else "",
     )
 
 
