@@ -3,7 +3,7 @@ evidence, review, comments, decisions, the home page's "Waiting for you", the
 calibration queue and closing a cycle; and a fixed number of queries per page."""
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -1150,9 +1150,11 @@ def test_closing_before_the_effective_date_applies_it_on_the_day(
     assert f"Level changes applied now: 0. 1 more on {effective:%d %b %Y}." in body(response)
     on_ic1.refresh_from_db()
     assert on_ic1.level.code == "IC1"
-    assert apply_due_levels(today=effective - timedelta(days=1)) == 0
-    assert apply_due_levels(today=effective) == 1
-    assert apply_due_levels(today=effective + timedelta(days=1)) == 0
+    # The job runs on each day in turn (a level change is never dated ahead of it).
+    for day, applied in ((-1, 0), (0, 1), (1, 0)):
+        today = effective + timedelta(days=day)
+        with time_machine.travel(datetime.combine(today, time(6), tzinfo=UTC), tick=False):
+            assert apply_due_levels(today=today) == applied
     on_ic1.refresh_from_db()
     assert on_ic1.level.code == "IC2"
     assert LevelChange.objects.filter(person=on_ic1, source="promotion").count() == 1
