@@ -169,6 +169,14 @@ class Person(models.Model):
             models.Index(
                 fields=["left_at"], condition=Q(left_at__isnull=False), name="person_left_idx"
             ),
+            # Who may look ready (parity's "ready, and proposed or not"): everyone still
+            # here whose latest agreed check-in said "beyond" throughout, by level: a
+            # tenth of the people, read without every other person's row at their level.
+            models.Index(
+                fields=["level"],
+                condition=Q(last_agreed_beyond_all=True, left_at__isnull=True),
+                name="person_ready_idx",
+            ),
         ]
         triggers = [
             # A save of a Person read before their latest level change or agreed

@@ -646,12 +646,18 @@ def parity_tables(ladder, *, attribute="") -> list[Table]:
     fast? Headcount per grade and track, time to promotion and approval rates over
     the last cycles, and lateral moves each way."""
     recent = _recent_cycles(ladder)
-    counted = tallies(ladder, cycle_id__in=[cycle["pk"] for cycle in recent])
+    in_recent = {cycle["pk"] for cycle in recent}
+    lateral = (Proposal.Kind.LATERAL, Proposal.State.APPROVED)
+    # The recent cycles' groups and every approved lateral move's, in one pass (each
+    # pass counts the open cycle's proposals anew), then told apart.
+    groups = tallies(ladder, Q(cycle_id__in=in_recent) | Q(kind=lateral[0], state=lateral[1]))
+    counted = [group for group in groups if group["cycle_id"] in in_recent]
+    laterals = [group for group in groups if (group["kind"], group["state"]) == lateral]
     tables = [
         _headcount(ladder),
         _time_to_promotion(counted, _last_cycles(recent)),
         _trend(recent, counted),
-        _laterals(tallies(ladder, kind=Proposal.Kind.LATERAL, state=Proposal.State.APPROVED)),
+        _laterals(laterals),
         _ready_not_proposed(ladder),
     ]
     if attribute:

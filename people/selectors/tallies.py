@@ -52,12 +52,12 @@ def count_proposals(proposals):
     )
 
 
-def tallies(ladder, **where) -> list[dict]:
+def tallies(ladder, where: Q) -> list[dict]:
     """Runs one query. The groups of the proposals in ``ladder``'s cycles (each a dict
     with the fields of a ``CycleTally``), narrowed by ``where`` (lookups on fields the
-    two share: ``cycle_id__in``, ``kind``, ``state``). The stored and the counted are
-    one query (UNION ALL), so one snapshot: a cycle closing meanwhile is counted once."""
+    two share: ``cycle_id``, ``kind``, ``state``). The stored and the counted are one
+    query (UNION ALL), so one snapshot: a cycle closing meanwhile is counted once."""
     counted = Q(cycle__ladder=ladder, cycle__tallied_at__isnull=False)
-    stored = CycleTally.objects.filter(counted, **where).values(*COLUMNS).order_by()
+    stored = CycleTally.objects.filter(counted, where).values(*COLUMNS).order_by()
     uncounted = Proposal.objects.filter(cycle__ladder=ladder, cycle__tallied_at__isnull=True)
-    return list(stored.union(count_proposals(uncounted.filter(**where)), all=True))
+    return list(stored.union(count_proposals(uncounted.filter(where)), all=True))

@@ -538,12 +538,12 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
 
 
 # The ladder asked for, or else the first published one (1); the last cycles and the
-# headcount (2); the last cycles' proposals counted, for the time to promotion and the
-# trend, and the approved lateral moves (1 each: the closed cycles' tallies and the
+# headcount (2); the last cycles' proposals and the approved lateral moves counted, for
+# the time to promotion, the trend and the moves (1: the closed cycles' tallies and the
 # others' proposals counted, in one UNION); who looks ready by their last check-in, counted
 # with those of them proposed (1); the attribute names for the select (1); then the
 # page's ladder select counts and lists the published ladders (2).
-PARITY = 1 + 2 + 2 + 1 + 1 + 2
+PARITY = 1 + 2 + 1 + 1 + 1 + 2
 
 
 @pytest.mark.parametrize(

@@ -788,6 +788,54 @@ def test_the_trend_shows_the_last_six_cycles_oldest_first(engineering, hr, talli
     assert trend.summary == "Over the last 6 cycles: IC approval rate 64%, management 50%."
 
 
+@pytest.mark.parametrize("tallied", [False, True], ids=["from-proposals", "from-tallies"])
+def test_lateral_moves_count_from_every_cycle_the_trend_from_the_last_six(engineering, hr, tallied):
+    ic1, m1 = level(engineering, "IC1"), level(engineering, "M1")
+    tia = person("Tia", None, engineering, "IC1")
+
+    def lateral(cycle, current, target, state):
+        Proposal.objects.create(
+            person=tia,
+            author=tia,
+            kind="lateral",
+            ladder=engineering.ladder,
+            track_key=target.track.key,
+            current_level=current,
+            target_level=target,
+            state=state,
+            decided_at=moment(cycle.effective_on),
+            cycle=cycle,
+        )
+
+    # Seven closed cycles, 2020 to 2026: the oldest is beyond the trend's last six.
+    cycles = [
+        CalibrationCycle.objects.create(
+            ladder=engineering.ladder,
+            name=f"{year}",
+            starts_on=date(year, 3, 1),
+            ends_on=date(year, 3, 1),
+            effective_on=date(year, 3, 1),
+            status="closed",
+        )
+        for year in range(2020, 2027)
+    ]
+    lateral(cycles[0], ic1, m1, "approved")  # IC to management, before the last six
+    for cycle in cycles[1:]:
+        lateral(cycle, m1, ic1, "not_approved")  # counted by the trend, never a move
+    lateral(cycles[-1], m1, ic1, "approved")  # management to IC, in the newest
+    if tallied:
+        call_command("tally_cycles", stdout=StringIO())
+
+    parity = {t.key: t for t in parity_tables(engineering.ladder)}
+    assert parity["laterals"].rows == [
+        ["Individual contributor → management", 1],
+        ["Management → individual contributor", 1],
+    ]
+    # The trend: 2021 to 2026, each a lateral to IC not approved, and 2026's approved one.
+    assert [row[0] for row in parity["trend"].rows] == [str(y) for y in range(2021, 2027)]
+    assert [row[1] for row in parity["trend"].rows] == ["0%"] * 5 + ["50%"]
+
+
 # The headline: each table's number that matters, in a sentence ---------------------
 
 
