@@ -202,9 +202,10 @@ class TeamRow:
     order of the table's columns, when they were agreed, and any check-in open now."""
 
     person: Person
-    # (competency name, (rating value, label) or None) for each column: the page
-    # writes each cell once, without looking for its rating among all of them.
-    cells: list[tuple[str, tuple | None]]
+    # (competency name, rating value, its label; both "" where not rated) for each
+    # column: the page writes each cell once, without looking for its rating among all
+    # of them, and unpacks it (``rating.0`` in a template costs two exceptions a cell).
+    cells: list[tuple[str, str, str]]
     agreed_on: object  # a datetime, or None
     open_one: CheckIn | None
     ready: bool
@@ -280,7 +281,7 @@ def team_growth(manager: Person) -> list[TeamLadder]:
         table.rows.append(
             TeamRow(
                 person=person,
-                cells=[(name, rated.get(key)) for key, name in table.competencies],
+                cells=[(name, *rated.get(key, ("", ""))) for key, name in table.competencies],
                 agreed_on=check_in.ended_at if check_in else None,
                 open_one=open_ones.get(person.pk),
                 ready=bool(rated)
