@@ -218,6 +218,24 @@ def test_parity_for_an_unknown_ladder_shows_the_first_published_one(client_for, 
     assert "Tracks by" not in html
 
 
+def test_parity_shows_the_ladder_chosen_and_by_default_the_first_by_name(client_for, cycle, hr):
+    publish(ladder_data(slug="zeta", name="Zeta platform"))
+    publish(ladder_data(slug="design", name="Design"))
+    client = client_for(hr)
+    chosen = body(client.get(url("parity"), {"ladder": "zeta"}))
+    assert '<option value="zeta" selected>Zeta platform</option>' in chosen
+    # Zeta's people: nobody holds one of its levels, so its headcount is empty.
+    assert '<th scope="row">Grade 2</th>' not in chosen
+    default = body(client.get(url("parity")))
+    select = default.split('id="f-ladder"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="([a-z]+)"', select) == ["design", "engineering", "zeta"]
+    assert " selected>" not in select
+    # Design is first by name, and nobody holds one of its levels either.
+    assert '<th scope="row">Grade 2</th>' not in default
+    engineering = body(client.get(url("parity"), {"ladder": "engineering"}))
+    assert '<th scope="row">Grade 2</th>' in engineering
+
+
 def test_parity_without_a_published_ladder_says_so(client_for, hr):
     response = client_for(hr).get(url("parity"))
     assert response.status_code == 200
@@ -537,13 +555,13 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
     assert '<th scope="row">Manager 4</th>' in body(response)
 
 
-# The ladder asked for, or else the first published one (1); the last cycles and the
-# headcount (2); the last cycles' proposals and the approved lateral moves counted, for
-# the time to promotion, the trend and the moves (1: the closed cycles' tallies and the
-# others' proposals counted, in one UNION); who looks ready by their last check-in, counted
-# with those of them proposed (1); the attribute names for the select (1); then the
-# page's ladder select counts and lists the published ladders (2).
-PARITY = 1 + 2 + 1 + 1 + 1 + 2
+# The published ladders, for the select, the one asked for and the default (1); the last
+# cycles and the headcount (2); the last cycles' proposals and the approved lateral
+# moves counted, for the time to promotion, the trend and the moves (1: the closed
+# cycles' tallies and the others' proposals counted, in one UNION); who looks ready by
+# their last check-in, counted with those of them proposed (1); the attribute names for
+# the select (1).
+PARITY = 1 + 2 + 1 + 1 + 1
 
 
 @pytest.mark.parametrize(
@@ -551,7 +569,7 @@ PARITY = 1 + 2 + 1 + 1 + 1 + 2
     [
         ({}, False, PARITY),
         ({"attribute": "location"}, False, PARITY + 1),  # + the breakdown
-        ({"attribute": "location"}, True, PARITY + 1 - 2),  # the fragment lists no ladders
+        ({"attribute": "location"}, True, PARITY + 1),
     ],
     ids=["page", "attribute", "htmx"],
 )
@@ -565,8 +583,8 @@ def test_the_parity_page_runs_a_fixed_number_of_queries(
         response = client.get(url("parity"), query, **(HTMX if htmx else {}))
     assert response.status_code == 200
     assert '<th scope="row">Grade 2</th>' in body(response)
-    # The ladder choices are read in one round trip: a server-side cursor counts as one
-    # query here but costs three (DECLARE, FETCH, CLOSE).
+    # No page query is a server-side cursor: it counts as one query here but costs three
+    # round trips (DECLARE, FETCH, CLOSE).
     assert not [q["sql"] for q in captured.captured_queries if q["sql"].startswith("DECLARE")]
 
 
