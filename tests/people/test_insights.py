@@ -719,6 +719,23 @@ def test_an_empty_ladder_gives_empty_tables_everywhere(db, hr):
 # Parity: the approval-rate trend -------------------------------------------------
 
 
+def in_cycle(cycle, subject, current, target, state, *, kind="promotion"):
+    """An unsaved proposal of ``subject``'s, in ``cycle`` and in ``state`` (decided on its
+    effective date, unless withdrawn)."""
+    return Proposal(
+        person=subject,
+        author=subject,
+        kind=kind,
+        ladder=cycle.ladder,
+        track_key=target.track.key,
+        current_level=current,
+        target_level=target,
+        state=state,
+        decided_at=moment(cycle.effective_on) if state != "withdrawn" else None,
+        cycle=cycle,
+    )
+
+
 @pytest.mark.parametrize("tallied", [False, True], ids=["from-proposals", "from-tallies"])
 def test_the_trend_shows_the_last_six_cycles_oldest_first(engineering, hr, tallied):
     ic1, ic2, m1, m2 = (level(engineering, code) for code in ("IC1", "IC2", "M1", "M2"))
@@ -744,18 +761,7 @@ def test_the_trend_shows_the_last_six_cycles_oldest_first(engineering, hr, talli
             status="closed",
         )
         Proposal.objects.bulk_create(
-            Proposal(
-                person=tia,
-                author=tia,
-                kind="promotion",
-                ladder=engineering.ladder,
-                track_key=target.track.key,
-                current_level=current,
-                target_level=target,
-                state=state_of[outcome],
-                decided_at=moment(effective_on) if outcome != "w" else None,
-                cycle=cycle,
-            )
+            in_cycle(cycle, tia, current, target, state_of[outcome])
             for outcomes, current, target in ((ic, ic1, ic2), (mgmt, m1, m2))
             for outcome in outcomes
         )
@@ -794,18 +800,7 @@ def test_lateral_moves_count_from_every_cycle_the_trend_from_the_last_six(engine
     tia = person("Tia", None, engineering, "IC1")
 
     def lateral(cycle, current, target, state):
-        Proposal.objects.create(
-            person=tia,
-            author=tia,
-            kind="lateral",
-            ladder=engineering.ladder,
-            track_key=target.track.key,
-            current_level=current,
-            target_level=target,
-            state=state,
-            decided_at=moment(cycle.effective_on),
-            cycle=cycle,
-        )
+        in_cycle(cycle, tia, current, target, state, kind="lateral").save()
 
     # Seven closed cycles, 2020 to 2026: the oldest is beyond the trend's last six.
     cycles = [
