@@ -60,10 +60,11 @@ _KEEP_ENDED = """
     RETURN NEW;
 """
 
-# Person.last_agreed_beyond_all, for the people ``{where}`` picks: whether their latest
-# agreed check-in rated competencies and agreed every one "beyond" (parity's "looks
-# ready"). Written when a check-in is agreed (its ratings are agreed just before), and
-# by ``check_ins_rate_people`` for check-ins written with their ratings after them.
+# Person.last_agreed_beyond_all and last_agreed_level, for the people ``{where}``
+# picks: whether their latest agreed check-in rated competencies and agreed every one
+# "beyond", and at which level (parity's "looks ready"). Written when a check-in is
+# agreed (its ratings are agreed just before), and by ``check_ins_rate_people`` for
+# check-ins written with their ratings after them.
 RATE_LATEST_AGREED = """
     UPDATE people_person p SET last_agreed_beyond_all = EXISTS (
         SELECT 1 FROM people_checkin c
@@ -73,6 +74,10 @@ RATE_LATEST_AGREED = """
                 SELECT 1 FROM people_checkinrating r
                 WHERE r.check_in_id = c.id AND r.agreed_rating <> 'beyond'
             )
+    ), last_agreed_level_id = (
+        SELECT c.level_id FROM people_checkin c
+        WHERE c.person_id = p.id AND c.state = 'closed' AND c.ended_at = p.last_agreed_at
+        ORDER BY c.id DESC LIMIT 1
     )
     WHERE {where};
 """

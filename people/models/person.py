@@ -141,6 +141,17 @@ class Person(models.Model):
     # Whether that check-in agreed every competency "beyond" their level, kept by the
     # database likewise: who looks ready, for the whole company at once.
     last_agreed_beyond_all = models.BooleanField(default=False, editable=False)
+    # The level that check-in was held at, kept likewise: it counts toward "ready" only
+    # at the level they hold now, compared without reading each person's check-in.
+    last_agreed_level = models.ForeignKey(
+        "ladders.Level",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,  # never looked up by: only read beside the person
+    )
     # Their managers' ids, from the top of the organisation down to their own manager,
     # kept by the database as people arrive and reporting lines change (the triggers
     # ``person_starts_its_line``, ``person_keeps_its_line``, ``person_line_moves_its_tree``):
@@ -193,6 +204,7 @@ class Person(models.Model):
                     NEW.last_agreed_at := GREATEST(OLD.last_agreed_at, NEW.last_agreed_at);
                     IF pg_trigger_depth() = 1 THEN
                         NEW.last_agreed_beyond_all := OLD.last_agreed_beyond_all;
+                        NEW.last_agreed_level_id := OLD.last_agreed_level_id;
                     END IF;
                     RETURN NEW;
                 """,

@@ -17,7 +17,6 @@ from django.utils import timezone
 from ladders.models import Level, Track
 from people.models import (
     CalibrationCycle,
-    CheckIn,
     LevelChange,
     Person,
     PersonAttribute,
@@ -836,26 +835,20 @@ def _ready_not_proposed(ladder) -> Table:
     track kind, and how many of them have a proposal open: are ICs who look ready put
     forward as often as managers who do? Groups of fewer people than the threshold are
     not shown, so no row points at a person."""
-    # What each person's latest agreed check-in said is kept on the person by the
-    # database (``last_agreed_beyond_all``); that check-in must be at the level they
-    # hold now (the same code on the same track: a newer version of the rubric may have
-    # been published since).
-    at_their_level = CheckIn.objects.filter(
-        person=OuterRef("pk"),
-        state=CheckIn.State.CLOSED,
-        ended_at=OuterRef("last_agreed_at"),
-        level__code=OuterRef("level__code"),
-        level__track__key=OuterRef("level__track__key"),
-    )
     higher = Level.objects.filter(
         track_id=OuterRef("level__track_id"), grade__gt=OuterRef("level__grade")
     )
     proposal_open = Proposal.objects.filter(person=OuterRef("pk"), state__in=Proposal.OPEN_STATES)
+    # What each person's latest agreed check-in said, and at which level, is kept on the
+    # person by the database (``last_agreed_beyond_all``, ``last_agreed_level``): that
+    # level must be the one they hold now (the same code on the same track: a newer
+    # version of the rubric may have been published since).
     ready = Person.objects.still_here().filter(
-        Exists(at_their_level),
         Exists(higher),
         last_agreed_beyond_all=True,
         level__version__ladder=ladder,
+        last_agreed_level__code=F("level__code"),
+        last_agreed_level__track__key=F("level__track__key"),
     )
     groups = {
         (row["grade"], row["kind"]): (row["n"], row["put_forward"])

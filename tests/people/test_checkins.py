@@ -433,12 +433,17 @@ def test_parity_says_who_looks_ready_and_whether_they_were_proposed(
         ("Almost", "IC1", ["beyond", "meets", "beyond"]),
         ("Top Of Track", "IC3", ["beyond"] * 3),
         ("Lone Manager", "M1", ["beyond"] * 3),
+        ("Promoted Since", "IC1", ["beyond"] * 3),
     ]:
         person = PersonFactory(name=name, manager=manager)
         person_set_level(person=person, level=level(engineering, code), by=None, source="hr")
         person.refresh_from_db()
         agreed_check_in(person, manager, agreed)
         people[name] = person
+    # "Beyond" IC1, then promoted: not ready at IC2 by a check-in held at IC1.
+    person_set_level(
+        person=people["Promoted Since"], level=level(engineering, "IC2"), by=None, source="hr"
+    )
     proposal_create(
         person=people["Ready Proposed"],
         author=manager,
@@ -706,18 +711,25 @@ def beyond_all(person) -> bool:
     return Person.objects.values_list("last_agreed_beyond_all", flat=True).get(pk=person.pk)
 
 
+def agreed_at_level(person):
+    return Person.objects.values_list("last_agreed_level", flat=True).get(pk=person.pk)
+
+
 def test_the_person_keeps_whether_their_latest_agreed_check_in_was_beyond_throughout(riya, manager):
     """Person.last_agreed_beyond_all, which the database keeps: parity's "looks ready"
     reads it for the whole company at once."""
     stale = Person.objects.get(pk=riya.pk)
     assert not beyond_all(riya)
+    assert agreed_at_level(riya) is None
     with time_machine.travel(datetime(2026, 3, 2, 10, tzinfo=UTC), tick=False):
         agreed_check_in(riya, manager, ["beyond"] * 3)
     assert beyond_all(riya)
-    # A save of the person as read before (an admin form left open) keeps it.
+    assert agreed_at_level(riya) == riya.level_id  # and at which level
+    # A save of the person as read before (an admin form left open) keeps both.
     stale.name = "Riya R."
     stale.save()
     assert beyond_all(riya)
+    assert agreed_at_level(riya) == riya.level_id
     # A cancelled check-in says nothing; the next agreed one, short on one, clears it.
     with time_machine.travel(datetime(2026, 6, 1, 10, tzinfo=UTC), tick=False):
         cancelled = check_in_start(person=riya, by=riya)
@@ -726,9 +738,10 @@ def test_the_person_keeps_whether_their_latest_agreed_check_in_was_beyond_throug
     with time_machine.travel(datetime(2026, 9, 1, 10, tzinfo=UTC), tick=False):
         agreed_check_in(riya, manager, ["beyond", "meets", "beyond"])
     assert not beyond_all(riya)
-    # Nor can a save set it: only the database, from the check-ins, writes it.
-    Person.objects.filter(pk=riya.pk).update(last_agreed_beyond_all=True)
+    # Nor can a save set either: only the database, from the check-ins, writes them.
+    Person.objects.filter(pk=riya.pk).update(last_agreed_beyond_all=True, last_agreed_level=None)
     assert not beyond_all(riya)
+    assert agreed_at_level(riya) == riya.level_id
 
 
 def test_check_ins_written_before_their_ratings_are_rated_by_a_recount(riya, manager, hr):
@@ -755,4 +768,5 @@ def test_check_ins_written_before_their_ratings_are_rated_by_a_recount(riya, man
     assert not beyond_all(riya)
     check_ins_rate_people()
     assert beyond_all(riya)
+    assert agreed_at_level(riya) == check_in.level_id
     assert not beyond_all(manager)
