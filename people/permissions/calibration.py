@@ -2,7 +2,7 @@
 the cycles they calibrate and decides in them; anyone else sees none (404)."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef
+from django.db.models import OuterRef, Value
 from django.shortcuts import get_object_or_404
 
 from ladders.models import newest_name
@@ -10,11 +10,14 @@ from people.models import CalibrationCycle, Person
 
 
 def cycles_visible_to(person: Person):
-    """The cycles ``person`` may open: all for HR, those they calibrate otherwise."""
+    """The cycles ``person`` may open: all for HR, those they calibrate otherwise (each
+    then marked ``viewer_calibrates``: no query to ask again)."""
     cycles = CalibrationCycle.objects.select_related("ladder").annotate(
         ladder_name=newest_name(OuterRef("ladder"))
     )
-    return cycles if person.is_hr else cycles.filter(calibrators=person)
+    if person.is_hr:
+        return cycles
+    return cycles.filter(calibrators=person).annotate(viewer_calibrates=Value(True))
 
 
 def get_cycle_for(person: Person, uid) -> CalibrationCycle:

@@ -158,12 +158,16 @@ def available_actions(proposal: Proposal, roles: Roles) -> dict[str, bool]:
 
 
 def decidable_in_queue(viewer: Person, cycle, proposals) -> set[int]:
-    """Runs one query (none for HR): the proposals of one cycle's queue that the
-    viewer may decide now, by the rule of a proposal's own page. In a queue the
-    viewer is a calibrator or HR; the rule still keeps their own proposal from them."""
+    """Runs one query (none for HR, nor for a cycle ``get_cycle_for`` gave ``viewer``):
+    the proposals of one cycle's queue that the viewer may decide now, by the rule of a
+    proposal's own page. In a queue the viewer is a calibrator or HR; the rule still
+    keeps their own proposal from them."""
     if not cycle.is_open:
         return set()
-    calibrator = not viewer.is_hr and cycle.calibrators.filter(pk=viewer.pk).exists()
+    calibrator = not viewer.is_hr and (
+        getattr(cycle, "viewer_calibrates", False)
+        or cycle.calibrators.filter(pk=viewer.pk).exists()
+    )
     decidable = set()
     for proposal in proposals:
         roles = Roles(
