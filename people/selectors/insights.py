@@ -342,11 +342,11 @@ def _managers(cycle, proposals, *, only="") -> Table:
             ORDER BY manager.name, manager.uid""",
         )
     ]
-    totals = proposals.aggregate(
-        decided=Count("pk", filter=DECIDED),
-        approved=Count("pk", filter=APPROVED),
-        total=Count("pk"),
-    )
+    # The cycle's totals are its teams' (people without a manager grouped under None).
+    totals = {
+        column: sum(group[column] for group in grouped.values())
+        for column in ("decided", "approved", "total")
+    }
     cycle_rate = rate(totals["approved"], totals["decided"])
     cycle_nomination = totals["total"] / (sum(t["size"] for t in teams) or 1)
     empty = {"total": 0, "decided": 0, "approved": 0}

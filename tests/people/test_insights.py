@@ -177,6 +177,23 @@ def test_managers_far_from_the_cycles_approval_rate_are_flagged_with_the_numbers
     )
 
 
+def test_the_cycles_rate_counts_the_proposals_of_people_without_a_manager(
+    engineering, director, hr
+):
+    cycle = open_cycle(engineering, hr)
+    kept = person("Kept Report", director, engineering, "IC1")
+    alone = person("Alone Now", director, engineering, "IC1")
+    propose(kept, engineering, "IC2", "no", by=hr)
+    propose(alone, engineering, "IC2", "yes", by=hr)
+    propose(person("Other", director, engineering, "IC1"), engineering, "IC2", "yes", by=hr)
+    Person.objects.filter(pk=alone.pk).update(manager=None)  # their manager's row is gone
+    managers = tables(cycle)["by-manager"]
+    # The director's team: 2 decided, 1 approved (50%); the cycle: 3 decided, 2 approved.
+    director_row = next(row for row in managers.rows if row[0] == director.name)
+    assert director_row[2:7] == [2, "100%", 2, 1, "50%"]
+    assert managers.note.startswith("Cycle: approval rate 67%, ")
+
+
 def test_a_manager_filter_keeps_the_cycle_as_the_yardstick(fairness):
     mia = Person.objects.get(name="Mia Alpha")
     managers = tables(fairness, manager=str(mia.uid))["by-manager"]
