@@ -151,17 +151,21 @@ ACTION_STATES = {
 def available_actions(proposal: Proposal, roles: Roles) -> dict[str, bool]:
     """What this viewer may do to the proposal now: their role allows it and its
     state admits it. Pages offer exactly these."""
-    return {
-        action: may(roles, action) and proposal.state in states
-        for action, states in ACTION_STATES.items()
-    } | {"comment": may(roles, "comment")}
+    return {action: allowed(action, roles, proposal.state) for action in ACTION_STATES} | {
+        "comment": may(roles, "comment")
+    }
 
 
-def decidable_in_queue(viewer: Person, cycle, proposals) -> set[int]:
+def allowed(action: str, roles: Roles, state: str) -> bool:
+    """Whether a viewer of ``roles`` may take ``action`` on a proposal in ``state``."""
+    return may(roles, action) and state in ACTION_STATES[action]
+
+
+def decidable_in_queue(viewer: Person, cycle, rows) -> set[int]:
     """Runs one query (none for HR, nor for a cycle ``get_cycle_for`` gave ``viewer``):
-    the proposals of one cycle's queue that the viewer may decide now, by the rule of a
-    proposal's own page. In a queue the viewer is a calibrator or HR; the rule still
-    keeps their own proposal from them."""
+    the proposals among one cycle's queue ``rows`` (``queue_rows``) that the viewer may
+    decide now, by the rule of a proposal's own page. In a queue the viewer is a
+    calibrator or HR; the rule still keeps their own proposal from them."""
     if not cycle.is_open:
         return set()
     calibrator = not viewer.is_hr and (
@@ -169,16 +173,16 @@ def decidable_in_queue(viewer: Person, cycle, proposals) -> set[int]:
         or cycle.calibrators.filter(pk=viewer.pk).exists()
     )
     decidable = set()
-    for proposal in proposals:
+    for row in rows:
         roles = Roles(
-            subject=proposal.person_id == viewer.pk,
-            author=proposal.author_id == viewer.pk,
+            subject=row["person_id"] == viewer.pk,
+            author=row["author_id"] == viewer.pk,
             direct_manager=False,
             hr_reviews=False,
             manager=False,
             calibrator=calibrator,
             hr=viewer.is_hr,
         )
-        if available_actions(proposal, roles)["decide"]:
-            decidable.add(proposal.pk)
+        if allowed("decide", roles, row["state"]):
+            decidable.add(row["pk"])
     return decidable

@@ -30,6 +30,7 @@ from people.forms.proposals import (
 from people.models import Comment, Proposal, ProposalEvent
 from people.permissions.people import PersonRequest, get_person_for, may_propose_for
 from people.permissions.proposals import (
+    allowed,
     available_actions,
     get_proposal_for,
     require,
@@ -44,7 +45,7 @@ from people.selectors.proposals import (
     to_revise,
     written_keys,
 )
-from people.selectors.queue import queue_counters
+from people.selectors.queue import queue_counters, queue_rows
 from people.selectors.targets import (
     targets_for,
 )
@@ -521,16 +522,15 @@ def _queue_row(request, proposal, roles, *, step=None, form=None, error=None, st
     """The queue's row for ``proposal``, swapped in place, with the counters refreshed.
     ``step``: which decision controls it shows (none: a Decide button; "choose";
     "confirm" an approval, with the ``form`` sent; "reasons" of the ``form``)."""
-    proposal = proposal.cycle.proposals.select_related(
-        "person__manager", "current_level", "target_level__track"
-    ).get(pk=proposal.pk)
+    (row,) = queue_rows([proposal.pk])
     context = {
         "cycle": proposal.cycle,
-        "p": proposal,
+        "p": row,
         "form": form,
         "step": step,
         "error": error,
-        "decidable": {proposal.pk} if available_actions(proposal, roles)["decide"] else set(),
+        # Read afresh with the row: another calibrator may have decided it meanwhile.
+        "decidable": {row["pk"]} if allowed("decide", roles, row["state"]) else set(),
         "counters": queue_counters(proposal.cycle),
         "oob": True,
     }

@@ -860,6 +860,39 @@ def test_a_filtered_htmx_request_returns_only_the_queue(client_for, calibrator, 
     assert "<h1>Engineering H1</h1>" in body(plain)
 
 
+def test_each_queue_row_shows_its_person_levels_track_manager_time_and_state(
+    client_for, calibrator, queue
+):
+    dev = Proposal.objects.get(person__name="Dev Dutta")
+    Proposal.objects.filter(pk=dev.pk).update(is_big_jump=True)
+    Person.objects.filter(name="Carol Chen").update(manager=None)
+    with time_machine.travel(datetime(2026, 6, 15, 12, tzinfo=UTC), tick=False):
+        html = body(client_for(calibrator).get(url("cycle", queue["cycle"].uid)))
+
+    def cells(name):
+        row = html.split(f">{name}</a></th>")[1].split("</tr>")[0]
+        found = dict(re.findall(r'<td data-label="([^"]+)"[^>]*>(.*?)</td>', row, re.S))
+        text = {k: re.sub(r"<svg.*?</svg>|<[^>]+>", " ", v) for k, v in found.items()}
+        return {k: " ".join(v.split()) for k, v in text.items()}
+
+    alice = cells("Alice Ames")
+    assert alice == {
+        "Level": "IC1",
+        "Target": "IC2",
+        "Track": "Individual contributor",
+        "Manager": "Max Manager",
+        "In level": "6 years, 5 months",  # since 1 January 2020
+        "State": "In calibration",
+        "Decision": "Decide Alice Ames",
+    }
+    assert 'class="chip chip-ic"' in html.split(">Alice Ames</a></th>")[1].split("</tr>")[0]
+    carol = cells("Carol Chen")
+    assert (carol["Level"], carol["Target"], carol["Manager"]) == ("IC2", "M1 Lateral", "—")
+    assert cells("Dev Dutta")["Target"] == "M2 Jump"
+    bruno = cells("Bruno Brandt")
+    assert (bruno["State"], bruno["Decision"]) == ("Approved", "by Cara Calibrator")
+
+
 def test_queue_rows_offer_a_decide_button_that_loads_the_controls(client_for, calibrator, queue):
     alice = Proposal.objects.get(person__name="Alice Ames")
     page = body(client_for(calibrator).get(url("cycle", queue["cycle"].uid)))
