@@ -12,6 +12,8 @@ import time_machine
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from people.models import CheckIn, CheckInEvent, CheckInRating, Evidence, Person
 from people.services.cadence import check_in_cadence_set
@@ -302,6 +304,10 @@ def test_where_i_stand_shows_each_competency_moving_and_what_is_left(client_for,
     assert "1 of 3 not yet “beyond” IC1 (working as IC2 asks): Competency 1." in section
     first = section.split("Competency 1</th>")[1].split("</tr>")[0]
     assert re.findall(r">(IC1: [^<]+)</span>", first) == ["IC1: Not yet", "IC1: Meets"]
+    # Each move says when: on hover, and to a screen reader.
+    today = date_format(timezone.localdate(), "j M Y")
+    assert re.findall(r'title="([^"]+)">IC1: ', first) == [today, today]
+    assert first.count(f'<span class="visually-hidden"> on {today}</span>') == 2
     home = body(client_for(riya).get("/"))
     assert "3 competencies rated, 1 not yet “beyond” IC1." in home
     agreed_check_in(riya, manager, ["beyond", "beyond", "beyond"])
