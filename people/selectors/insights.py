@@ -646,12 +646,12 @@ def parity_tables(ladder, *, attribute="") -> list[Table]:
     the last cycles, and lateral moves each way."""
     recent = _recent_cycles(ladder)
     in_recent = {cycle["pk"] for cycle in recent}
-    lateral = (Proposal.Kind.LATERAL, Proposal.State.APPROVED)
+    lateral = {"kind": Proposal.Kind.LATERAL, "state": Proposal.State.APPROVED}
     # The recent cycles' groups and every approved lateral move's, in one pass (each
     # pass counts the open cycle's proposals anew), then told apart.
-    groups = tallies(ladder, Q(cycle_id__in=in_recent) | Q(kind=lateral[0], state=lateral[1]))
+    groups = tallies(ladder, Q(cycle_id__in=in_recent) | Q(**lateral))
     counted = [group for group in groups if group["cycle_id"] in in_recent]
-    laterals = [group for group in groups if (group["kind"], group["state"]) == lateral]
+    laterals = [group for group in groups if all(group[k] == v for k, v in lateral.items())]
     tables = [
         _headcount(ladder),
         _time_to_promotion(counted, _last_cycles(recent)),

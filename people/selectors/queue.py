@@ -69,10 +69,13 @@ def queue_rows(pks) -> list[dict]:
     return [_row(found[pk]) for pk in pks if pk in found]
 
 
+# Read as they are: whose row it is, its state and revision, and its time in level.
+AS_READ = ("pk", "uid", "person_id", "author_id", "state", "revision", "level_since", "decided_at")
+
+
 def _row(values: dict) -> dict:
     return {
-        **{key: values[key] for key in ("pk", "uid", "person_id", "author_id", "state")},
-        **{key: values[key] for key in ("revision", "level_since", "decided_at")},
+        **{key: values[key] for key in AS_READ},
         "state_label": Proposal.State(values["state"]).label,
         "kind_label": Proposal.Kind(values["kind"]).label,
         "lateral": values["kind"] == Proposal.Kind.LATERAL,
