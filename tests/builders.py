@@ -54,6 +54,9 @@ SUBMITTED_ON = date(2025, 11, 3)  # when the insight scenarios submit
 # Any signed-in request: the session, and the user with their person (one query,
 # people/auth.py). The session is saved once a minute at most (config/sessions.py).
 SIGNED_IN = 2
+# Published levels a page shows beside many rows are read by the first page that shows
+# them, in one query, then kept by the process (ladders/published.py).
+LEVELS_READ = 1
 
 
 # Ladders ------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from ladders.published import with_levels
 from people.models import Person, Proposal
 
 
@@ -107,23 +108,17 @@ def roles_for(viewer: Person, proposal: Proposal) -> Roles:
 def get_proposal_for(viewer: Person, uid) -> tuple[Proposal, Roles]:
     """The proposal and the viewer's roles; 404 if they may not see it."""
     # The uid is unique, so the query asks for no order and no limit: with either,
-    # PostgreSQL weighs plans for this 11-table join that stop early (7 ms of
-    # planning at 10,000 people, 2.7 ms without).
+    # PostgreSQL weighs plans that stop early. Each table joined costs more planning
+    # than the last: the levels (published ones, kept by the process) and whoever
+    # decided (only a decided proposal has one) are read apart, and the query's
+    # planning fell from 6 ms to 2.6 ms at 10,000 people (it runs in 0.3 ms).
     found = Proposal.objects.select_related(
-        "person__manager",
-        "person__level",
-        "author",
-        "ladder",
-        "cycle",
-        "current_level__track",
-        "target_level__track",
-        "target_level__version",
-        "pinned_version",
-        "decided_by",
+        "person__manager", "author", "ladder", "cycle", "pinned_version"
     ).filter(uid=uid)
     proposal = next(iter(found), None)
     if proposal is None:
         raise Http404("No such proposal.")
+    with_levels([proposal], "current_level", "target_level", also=[(proposal.person, "level")])
     roles = roles_for(viewer, proposal)
     if not roles.can_view:
         raise Http404("No such proposal.")

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Value, prefetch_related_objects
 from django.utils.formats import date_format
 
 from ladders.models import Expectation
+from ladders.published import with_levels
 from people.models import Evidence, Person, Proposal, ProposalEvent
 
 Action, State = ProposalEvent.Action, Proposal.State
@@ -181,8 +182,9 @@ def calibrator_names(cycle) -> str:
 # What Home's lists show: the compact table of people and their move, or for one's own
 # proposals, who holds each (``who_holds``; their cycles and deciders are fetched
 # apart, as few have them). Read together: a few joins more for the tables' rows cost
-# less than a query of their own.
-RELATED = ("person__manager", "author", "current_level__track", "target_level__track")
+# less than a query of their own. Their levels are published ones, which the process
+# keeps (``with_levels``): joined in as well, they tripled the query's planning.
+RELATED = ("person__manager", "author")
 
 
 def waiting_for(person):
@@ -236,6 +238,7 @@ def _firsts(lists: dict) -> dict[str, list[Proposal]]:
     if not picked:
         return {}
     found = Proposal.objects.select_related(*RELATED).in_bulk({pk for _, pk in picked})
+    with_levels(found.values(), "current_level", "target_level")
     firsts: dict[str, list[Proposal]] = {}
     for name, pk in picked:
         firsts.setdefault(name, []).append(found[pk])

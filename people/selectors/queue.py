@@ -1,24 +1,22 @@
 """A calibration cycle's queue: its filters, sorts, pages and counters."""
 
-from types import SimpleNamespace
+from operator import itemgetter
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
 
+from ladders.published import levels_by_pk
 from people.models import Proposal
 
 PAGE_SIZE = 50
-# What a row shows of a level: its code in its track kind's chip.
-LEVEL = ("code", "track__kind")
 # What a row of the queue shows and decides by, read as values: fifty rows of eight
 # model objects cost more to build, and to look into from the template (each lookup on
 # a model fails as a dictionary's first), than the query that reads them.
 ROW_VALUES = (
     *("pk", "uid", "person_id", "author_id", "kind", "state", "revision", "is_big_jump"),
     *("level_since", "decided_at", "person__name", "person__manager__name", "decided_by__name"),
-    *("cycle__uid", "target_level__track__name"),
-    *(f"{level}__{field}" for level in ("current_level", "target_level") for field in LEVEL),
+    *("cycle__uid", "current_level_id", "target_level_id"),
 )
 
 SORTS = {
@@ -62,18 +60,25 @@ def queue_page(cycle, number, *, total=None, **filters) -> Page:
 
 
 def queue_rows(pks) -> list[dict]:
-    """Runs one query. The queue's rows of the proposals ``pks``, in that order: what
+    """Runs one query, and one more for levels this process has not read yet
+    (``levels_by_pk``). The queue's rows of the proposals ``pks``, in that order: what
     each shows (its person, manager, levels, time in level, state, decider) and what
     deciding it reads (whose it is, its state, its revision)."""
     found = {row["pk"]: row for row in Proposal.objects.filter(pk__in=pks).values(*ROW_VALUES)}
-    return [_row(found[pk]) for pk in pks if pk in found]
+    held = (level for row in found.values() for level in _LEVELS(row))
+    levels = levels_by_pk(held)
+    return [_row(found[pk], levels) for pk in pks if pk in found]
+
+
+_LEVELS = itemgetter("current_level_id", "target_level_id")
 
 
 # Read as they are: whose row it is, its state and revision, and its time in level.
 AS_READ = ("pk", "uid", "person_id", "author_id", "state", "revision", "level_since", "decided_at")
 
 
-def _row(values: dict) -> dict:
+def _row(values: dict, levels: dict) -> dict:
+    target = levels[values["target_level_id"]]
     return {
         **{key: values[key] for key in AS_READ},
         "state_label": Proposal.State(values["state"]).label,
@@ -84,17 +89,11 @@ def _row(values: dict) -> dict:
         "manager": values["person__manager__name"] or "",
         "decided_by": values["decided_by__name"] or "",
         "cycle_uid": values["cycle__uid"],
-        "current": _chip_level(values, "current_level"),
-        "target": _chip_level(values, "target_level"),
-        "target_code": values["target_level__code"],
-        "track": values["target_level__track__name"],
+        "current": levels[values["current_level_id"]],
+        "target": target,
+        "target_code": target.code,
+        "track": target.track.name,
     }
-
-
-def _chip_level(values: dict, level: str) -> SimpleNamespace:
-    """What ``level_chip`` reads of a level: its code and its track's kind."""
-    track = SimpleNamespace(kind=values[f"{level}__track__kind"])
-    return SimpleNamespace(code=values[f"{level}__code"], track=track)
 
 
 def queue_counters(cycle):

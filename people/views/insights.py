@@ -10,6 +10,7 @@ from django.views.decorators.vary import vary_on_headers
 from config.access import hr_required, person_required
 from config.htmx import wants_fragment
 from config.spreadsheets import csv_download
+from ladders.published import with_levels
 from people.forms.calibration import CycleFilterForm
 from people.forms.insights import ParityFilterForm
 from people.models import PersonAttribute
@@ -87,11 +88,7 @@ def growth(request, uid):
     """A person's growth: their levels over time, their proposals, and what the next
     level (and the equivalent on the other track) asks. Theirs, their managers', HR's."""
     person = get_growth_person_for(request.person, uid)
-    history = list(
-        person.level_changes.select_related("level__track", "previous_level").order_by(
-            "changed_at", "pk"
-        )
-    )
+    history = list(person.level_changes.order_by("changed_at", "pk"))
     level = current_level_of(person)
     promotions, laterals = moves_from(level) if level else ([], [])
     nexts = [target for target, _ in promotions[:1]]
@@ -100,11 +97,13 @@ def growth(request, uid):
         # need no two queries per target.
         target.version = level.version
     standing = standing_by_competency(person)
-    proposals = (
+    proposals = list(
         person.proposals.hiding_preparations_from(request.person)
-        .select_related("target_level__track", "current_level__track", "cycle")
+        .select_related("cycle")
         .order_by("-created_at")
     )
+    moves = [(p, level) for p in proposals for level in ("current_level", "target_level")]
+    with_levels(history, "level", also=moves)
     chart = {
         "type": "line",
         "labels": [change.changed_at.strftime("%Y-%m-%d") for change in history],

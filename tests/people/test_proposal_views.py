@@ -35,7 +35,7 @@ from people.services.workflow import (
     proposal_submit,
     proposal_withdraw,
 )
-from tests.builders import SIGNED_IN, agreed_check_in, ladder_data, level, publish
+from tests.builders import LEVELS_READ, SIGNED_IN, agreed_check_in, ladder_data, level, publish
 from tests.factories import PersonFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -1111,10 +1111,11 @@ def test_the_queue_shows_50_proposals_a_page(client_for, calibrator, big_queue):
 
 # The cycle (whose query finds the viewer among its calibrators: "may decide" asks no
 # more); the counters (whose total is the unfiltered page's count); which 50 proposals
-# it shows, and those 50 (with person, manager, levels, track and decider joined in)
-# (4). A filtered queue counts what its filters keep (5). The whole page also names the
-# calibrators and fills the track, target grade and manager filters (4 more); the htmx
-# swap of the results renders neither and reads none of their choices.
+# it shows, and those 50 (with person, manager and decider joined in) (4). A filtered
+# queue counts what its filters keep (5). The whole page also names the calibrators and
+# fills the track, target grade and manager filters (4 more); the htmx swap of the
+# results renders neither and reads none of their choices. The rows' levels are read
+# by the first page that shows them, and kept: the same page again reads one fewer.
 @pytest.mark.parametrize(
     ("htmx", "filters", "queries"),
     [(False, {}, 8), (True, {}, 4), (False, {"state": "in_calibration"}, 9)],
@@ -1126,10 +1127,16 @@ def test_the_queue_runs_a_fixed_number_of_queries(
 ):
     cycle = big_queue(size)
     client = client_for(calibrator)
-    with django_assert_num_queries(SIGNED_IN + queries):
-        response = client.get(
+
+    def the_queue():
+        return client.get(
             url("cycle", cycle.uid), {"sort": "time", **filters}, **(HTMX if htmx else {})
         )
+
+    with django_assert_num_queries(SIGNED_IN + LEVELS_READ + queries):
+        the_queue()
+    with django_assert_num_queries(SIGNED_IN + queries):
+        response = the_queue()
     # A third of the queue (every third proposal built) is approved already.
     shown = {60: 40, 2000: 1333}[size] if filters else size
     html = body(response)
@@ -1200,11 +1207,12 @@ def test_closing_before_the_effective_date_applies_it_on_the_day(
 
 # Query counts of the proposal page and the home page --------------------------------
 
-# The proposal (everything it shows joined in); the subject's management chain; the
-# events with their actors; a newer published version; the target level's
-# expectations with their competencies; the evidence; the comments with their
-# authors; for a reviewer, the subject's agreed check-ins. (A proposal in a cycle adds
-# one: is the viewer a calibrator.)
+# The proposal (everything it shows joined in but its levels, read once and kept, and
+# its decider, for a decided one); the subject's management chain; the events with
+# their actors; a newer published version; the target level's expectations with
+# their competencies; the evidence; the comments with their authors; for a reviewer,
+# the subject's agreed check-ins. (A proposal in a cycle adds one: is the viewer a
+# calibrator.)
 PROPOSAL_PAGE = 8
 
 
@@ -1216,7 +1224,7 @@ def test_the_proposal_page_queries_do_not_grow_with_competencies(
     give_level(report, version, "IC1")
     proposal = promotion(report, version, state="submitted")
     client = client_for(manager)
-    with django_assert_num_queries(SIGNED_IN + PROPOSAL_PAGE):
+    with django_assert_num_queries(SIGNED_IN + LEVELS_READ + PROPOSAL_PAGE):
         response = client.get(proposal.get_absolute_url())
     assert body(response).count('<th scope="row">Competency ') == competencies
 
@@ -1258,7 +1266,7 @@ def test_the_proposal_page_queries_do_not_grow_with_events_and_comments(
         comment_add(proposal=proposal, author=on_ic1, text=f"Done {n}.", visibility="shared")
         comment_add(proposal=proposal, author=director, text=f"Hm {n}.", visibility="reviewers")
     client = client_for(manager)
-    with django_assert_num_queries(SIGNED_IN + PROPOSAL_PAGE):
+    with django_assert_num_queries(SIGNED_IN + LEVELS_READ + PROPOSAL_PAGE):
         response = client.get(proposal.get_absolute_url())
     html = body(response)
     assert html.count("Max Manager returned it with comments on ") == rounds
@@ -1279,7 +1287,7 @@ def test_the_home_page_queries_do_not_grow_with_reports_proposals(
     # calibrate nothing): which ones, in one query, then them; the check-ins waiting (5;
     # their own manager comes with them). With no level, "where you stand" reads nothing
     # (tests/people/test_home.py counts it).
-    with django_assert_num_queries(SIGNED_IN + 5):
+    with django_assert_num_queries(SIGNED_IN + LEVELS_READ + 5):
         response = client.get(url("home"))
     review = section(body(response), "To review")
     # The first ten, and a link to the rest when there are more.
