@@ -88,7 +88,11 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             # {% partialdef %} everywhere without {% load %}, as in Django 6.
-            "builtins": ["template_partials.templatetags.partials", "config.links"],
+            "builtins": [
+                "template_partials.templatetags.partials",
+                "config.links",
+                "config.durations",
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
