@@ -9,6 +9,8 @@ years, two adjacent units, no wrapping) is Django's own, given them through the
 ``time_strings`` argument it has for this.
 """
 
+from typing import Any
+
 from django import template
 from django.utils.timesince import timesince
 
@@ -26,7 +28,10 @@ class _Unit:
         return f"{count} {self.name}" if count == 1 else f"{count} {self.name}s"
 
 
-ENGLISH = {name: _Unit(name) for name in ("year", "month", "week", "day", "hour", "minute")}
+# Typed loosely: django-stubs say these are strings, but timesince only applies "%".
+ENGLISH: dict[str, Any] = {
+    name: _Unit(name) for name in ("year", "month", "week", "day", "hour", "minute")
+}
 
 
 @register.filter(is_safe=False)

@@ -45,6 +45,21 @@ class QuickSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308 (every value escaped by _escape)
 
 
+class QuickTextarea(forms.Textarea):
+    """A <textarea> whose markup is Django's own, written in Python: a proposal's page
+    shows one per competency for each form that asks per competency (a calibrator's
+    reasons, a reviewer's comments), twenty on a large ladder, and each went through
+    two templates (the widget's and its attributes')."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        attrs = self.build_attrs(self.attrs, attrs)
+        value = self.format_value(value)
+        # As django/forms/widgets/textarea.html: a newline first (a browser drops it).
+        text = _escape(value) if value else ""
+        html = f'<textarea name="{_escape(name)}"{_attributes(attrs)}>\n{text}</textarea>'
+        return mark_safe(html)  # noqa: S308 (every value escaped by _escape)
+
+
 def _escape(value) -> str:
     """As conditional_escape: what is already safe HTML stays as it is."""
     return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))

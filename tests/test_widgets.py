@@ -1,12 +1,15 @@
-"""QuickSelect writes what Django's Select writes, without a template per option."""
+"""QuickSelect and QuickTextarea write what Django's Select and Textarea write, without
+a template per option or per field."""
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from django import forms
 
-from config.widgets import QuickSelect
+from config.widgets import QuickSelect, QuickTextarea
 from people.forms.checkins import CheckInInsightsForm
+from people.forms.proposals import DecisionForm
 
 CHOICES = [
     ("", "Any manager"),
@@ -44,3 +47,22 @@ def test_a_filter_forms_selects_are_quick_and_keep_their_choices():
     widget = form.fields["within"].widget
     assert type(widget) is QuickSelect
     assert '<option value="6" selected>6 months</option>' in str(form["within"])
+
+
+@pytest.mark.parametrize(
+    "value", ["", None, "Plain", 'Say "no" <script>alert(1)</script> & go', "\nTwo\nlines", 0]
+)
+@pytest.mark.parametrize("attrs", ATTRS)
+def test_quicktextarea_renders_as_djangos_textarea(value, attrs):
+    expected = str(forms.Textarea(attrs={"rows": 2, **attrs}).render("reason-x", value))
+    assert str(QuickTextarea(attrs={"rows": 2, **attrs}).render("reason-x", value)) == expected
+    assert "<script>" not in expected
+
+
+def test_the_per_competency_texts_are_quick_and_keep_what_was_typed():
+    competency = SimpleNamespace(key="craft", name="Craft")
+    form = DecisionForm({"reason-craft": "Not <yet>"}, competencies=[competency])
+    field = form["reason-craft"]
+    assert type(field.field.widget) is QuickTextarea
+    assert f'id="{field.id_for_label}"' in str(field)
+    assert ">\nNot &lt;yet&gt;</textarea>" in str(field)

@@ -6,6 +6,7 @@ form re-shows everything the person typed when it is refused."""
 
 from django import forms
 
+from config.widgets import QuickTextarea
 from people.forms.filters import FilterForm
 from people.models import Comment, Proposal
 
@@ -50,7 +51,7 @@ class PerCompetencyForm(forms.Form):
                 required=False,
                 strip=False,  # Markdown, kept as typed: the workflow decides what is blank
                 max_length=self.max_length,
-                widget=forms.Textarea(attrs={"rows": self.rows}),
+                widget=QuickTextarea(attrs={"rows": self.rows}),
             )
 
     def label_for(self, competency) -> str:
