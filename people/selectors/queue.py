@@ -18,6 +18,8 @@ ROW_VALUES = (
     *("level_since", "decided_at", "person__name", "person__manager__name", "decided_by__name"),
     *("cycle__uid", "current_level_id", "target_level_id"),
 )
+# A row's levels, taken from those the process keeps (``levels_by_pk``).
+_LEVELS = itemgetter("current_level_id", "target_level_id")
 
 SORTS = {
     "name": (Lower("person__name"), "pk"),
@@ -68,9 +70,6 @@ def queue_rows(pks) -> list[dict]:
     held = (level for row in found.values() for level in _LEVELS(row))
     levels = levels_by_pk(held)
     return [_row(found[pk], levels) for pk in pks if pk in found]
-
-
-_LEVELS = itemgetter("current_level_id", "target_level_id")
 
 
 # Read as they are: whose row it is, its state and revision, and its time in level.
