@@ -67,8 +67,7 @@ def queue_rows(pks) -> list[dict]:
     each shows (its person, manager, levels, time in level, state, decider) and what
     deciding it reads (whose it is, its state, its revision)."""
     found = {row["pk"]: row for row in Proposal.objects.filter(pk__in=pks).values(*ROW_VALUES)}
-    held = (level for row in found.values() for level in _LEVELS(row))
-    levels = levels_by_pk(held)
+    levels = levels_by_pk(pk for row in found.values() for pk in _LEVELS(row))
     return [_row(found[pk], levels) for pk in pks if pk in found]
 
 

@@ -163,6 +163,8 @@ def detail_page(request, proposal, roles, *, status=200, forms=None):
     events = list(proposal.events.select_related("actor").order_by("at", "pk"))
     if proposal.state == Proposal.State.IN_CALIBRATION:
         prefetch_related_objects([proposal], CALIBRATORS)  # the tracker names them
+    elif proposal.decided_by_id:
+        prefetch_related_objects([proposal], "decided_by")  # the tracker names them too
     notes = notes_by_competency(events)
     comments = proposal.comments.select_related("author").order_by("created_at", "pk")
     if not roles.reviewer:

@@ -1247,6 +1247,18 @@ def test_reviewers_see_the_subjects_agreed_check_ins_on_the_proposal(
     assert "agreed check-ins</h2>" not in body(client_for(report).get(proposal.get_absolute_url()))
 
 
+def test_a_decided_proposals_page_reads_its_decider_once(
+    client_for, on_ic1, manager, calibrator, hr, engineering, django_assert_num_queries
+):
+    approved_in_cycle(on_ic1, engineering, calibrator, hr, effective_on=date(2030, 1, 1))
+    proposal = Proposal.objects.get(person=on_ic1)
+    client = client_for(manager)
+    # Beside the page's own: is the viewer a calibrator of its cycle, and who decided.
+    with django_assert_num_queries(SIGNED_IN + LEVELS_READ + PROPOSAL_PAGE + 2):
+        response = client.get(proposal.get_absolute_url())
+    assert f"Approved by {calibrator.name}" in body(response)
+
+
 @pytest.mark.parametrize("rounds", [1, 7])
 def test_the_proposal_page_queries_do_not_grow_with_events_and_comments(
     client_for, on_ic1, manager, director, engineering, django_assert_num_queries, rounds
