@@ -27,7 +27,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-BENCH_DB = "career_ladders_bench"
+# A database per size can be kept side by side (BENCH_DB=bench_30k ... --people 30000),
+# so that a later --reuse measures each with the same code.
+BENCH_DB = os.environ.get("BENCH_DB", "career_ladders_bench")
 BENCH_URL = f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}"
 os.environ.update(
     DATABASE_URL=BENCH_URL,
