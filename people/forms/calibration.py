@@ -11,9 +11,10 @@ from django.db.models.functions import Lower
 from django.urls import reverse_lazy
 
 from config.text import has_control_characters
-from ladders.models import Ladder, LadderVersion, Track
+from ladders.models import Ladder, LadderVersion
 from people.forms.filters import FilterForm
 from people.models import Person, Proposal
+from people.selectors.cycle_choices import cycle_choices
 
 # Cycles' dates feed date arithmetic (time in level, the distribution after the
 # effective date): keep them within a range where that arithmetic holds.
@@ -213,8 +214,8 @@ class CycleFilterForm(FilterForm):
 
     def __init__(self, data, *, cycle, fields, attributes=(), **kwargs):
         """``fields`` names the filters the page offers, in order. The tracks, target
-        grades and managers of ``cycle`` are read (a query each) only when a value is
-        checked or the filters are rendered: an htmx swap of the results reads none."""
+        grades and managers of ``cycle`` are asked for (``cycle_choices``: kept while
+        they hold) only when a value is checked or the filters are rendered."""
         super().__init__(data, label_suffix="", **kwargs)
         self.fields = {name: self.fields[name] for name in fields}
         self.cycle = cycle
@@ -231,28 +232,11 @@ class CycleFilterForm(FilterForm):
         return self._read[name]
 
     def _read_choices(self, name: str) -> list[tuple]:
-        cycle = self.cycle
-        if name == "track":
-            current = LadderVersion.objects.current().filter(ladder=cycle.ladder).values("pk")
-            tracks = Track.objects.filter(version__in=current).order_by("position")
-            choices = [(track.key, track.name) for track in tracks]
-        elif name == "grade":
-            grades = cycle.proposals.values_list("target_level__grade", flat=True)
-            choices = [
-                (grade, grade) for grade in grades.order_by("target_level__grade").distinct()
-            ]
-        elif name == "manager":
-            # Who manages someone proposed: a semi-join, not every proposal's row joined.
-            managers = Person.objects.filter(pk__in=cycle.proposals.values("person__manager_id"))
-            choices = [
-                (str(uid), name)
-                for uid, name in managers.order_by(Lower("name")).values_list("uid", "name")
-            ]
-        elif name == "state":
-            choices = list(Proposal.State.choices)
-        else:
-            choices = [(attribute, attribute) for attribute in self.attributes]
-        return choices
+        if name in ("track", "grade", "manager"):
+            return cycle_choices(self.cycle, name)
+        if name == "state":
+            return list(Proposal.State.choices)
+        return [(attribute, attribute) for attribute in self.attributes]
 
     def values(self) -> dict:
         """Each filter's value, "" where it is empty or not a valid choice."""

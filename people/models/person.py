@@ -11,6 +11,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower, Upper
 from django.utils import timezone
 
+from people.models.cycle_filters import PEOPLE_CHANGE_FILTERS
+
 # A management chain is walked upwards with a recursive CTE (as deep as the
 # organisation, never as wide). UNION ALL with the depth guard keeps a corrupt,
 # cyclic line from looping forever.
@@ -269,6 +271,7 @@ class Person(models.Model):
                     RETURN NULL;
                 """,
             ),
+            *PEOPLE_CHANGE_FILTERS,
         ]
 
     def __str__(self):

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from people.models.cycle_filters import PROPOSALS_CHANGE_FILTERS
 from people.models.person import Person
 
 
@@ -39,6 +40,12 @@ class CalibrationCycle(models.Model):
     # When its proposals were counted into ``CycleTally`` rows (never while open): until
     # then, insights count them from the proposals themselves.
     tallied_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Counts up, written by the database, whenever what the cycle's filters offer may
+    # have changed: a proposal joins or leaves it or changes its target or person, or
+    # a person changes manager or name (``FILTERS_CHANGE``). Every worker reads it with
+    # the cycle, so the choices it keeps (``selectors/cycle_choices.py``) are the
+    # cycle's as of this number, whichever worker wrote what.
+    filters_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         constraints = [
@@ -50,6 +57,20 @@ class CalibrationCycle(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")), name="cycle_ends_after_start"
             ),
+        ]
+        triggers = [
+            # A cycle saved from an object read before its filters last changed (the
+            # admin, a stale object) never takes the count back to a version whose
+            # choices no longer hold: it only grows.
+            pgtrigger.Trigger(
+                name="cycle_keeps_its_filters_version",
+                operation=pgtrigger.Update,
+                when=pgtrigger.Before,
+                func="""
+                    NEW.filters_version := GREATEST(OLD.filters_version, NEW.filters_version);
+                    RETURN NEW;
+                """,
+            )
         ]
 
     def __str__(self):
@@ -199,6 +220,7 @@ class Proposal(models.Model):
             models.Index(fields=["cycle", "state"], name="proposal_cycle_state_idx"),
             models.Index(fields=["person", "-created_at"], name="proposal_person_idx"),
         ]
+        triggers = PROPOSALS_CHANGE_FILTERS
 
     def __str__(self):
         return f"{self.get_kind_display()} of {self.person} to {self.target_level.code}"
