@@ -10,6 +10,10 @@ run (a minimal signed-in page, and Django admin's change list of proposals at th
 same page size), and throughput under gunicorn with wrk on loopback. The table,
 with the machine it ran on, is written to docs/performance.md.
 
+After a code change, `--reuse` measures the database the last run built. Each size can
+keep a database of its own (`BENCH_DB=bench_30k ... --people 30000`), to be measured
+again with the same code as the others.
+
 Not part of the test suite: numbers are measured, never asserted.
 """
 
@@ -30,6 +34,8 @@ sys.path.insert(0, str(ROOT))
 # A database per size can be kept side by side (BENCH_DB=bench_30k ... --people 30000),
 # so that a later --reuse measures each with the same code.
 BENCH_DB = os.environ.get("BENCH_DB", "career_ladders_bench")
+if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", BENCH_DB):
+    sys.exit(f"BENCH_DB={BENCH_DB!r}: name the database in lowercase letters, digits and _.")
 BENCH_URL = f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}"
 os.environ.update(
     DATABASE_URL=BENCH_URL,
