@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from people.models import CalibrationCycle, Person, Proposal
+from people.services.people_import import people_import
 from people.services.reporting_lines import person_set_manager
 from tests.builders import ladder_data, open_cycle, person, propose, publish
 from tests.factories import PersonFactory
@@ -91,3 +92,19 @@ def test_a_stale_cycle_saved_keeps_the_count(cycle, manager):
     stale.name = "Engineering H1, renamed"
     stale.save()
     assert version(cycle) == stale.filters_version + 1
+
+
+def test_an_import_that_moves_and_renames_people_is_offered_at_once(
+    client_for, cycle, calibrator, hr
+):
+    client = client_for(calibrator)
+    assert offered(client, cycle, "manager") == ["Any manager", "Max Manager"]
+    # One statement writes both lines (bulk_update): counted once, seen at once.
+    people_import(
+        data=b"email,name,manager_email\n"
+        b"riya.report@example.com,Riya Report,dana@example.com\n"
+        b"dana@example.com,Dana Lead,\n",
+        by=hr.user,
+        confirmed=True,
+    )
+    assert offered(client, cycle, "manager") == ["Any manager", "Dana Lead"]
