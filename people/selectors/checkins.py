@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.forms import BoundField
 
@@ -137,10 +138,41 @@ class Standing:
 
 
 def standing_by_competency(person) -> Standing:
-    """Runs three queries (none but the first when nothing was agreed yet). The
-    competencies of the person's latest agreed check-in, each with its agreed ratings
-    over the last ``STANDING_CHECK_INS`` agreed check-ins (a competency is followed by
-    its key across versions and levels), and the level after the latest one's."""
+    """Runs ``_read_standing``'s three queries the first time the process asks about
+    ``person`` as their row now stands, none after (none either when they never agreed
+    a check-in). Where they stand per competency (``_read_standing``).
+
+    What it is read from never changes once written: agreed check-ins and their
+    ratings are kept as they were (``models/checkins.py``), and their levels are
+    published ones. What changes it is a newly agreed check-in, which moves the
+    person's ``last_agreed_at`` (a trigger writes it as each is agreed), and a new
+    level of their own, which may leave the latest check-in behind: both are in the
+    person's row, which every page reads, and so in the key it is kept under."""
+    if person.last_agreed_at is None:
+        return Standing(latest=None, competencies=[])
+    key = ":".join(
+        str(part)
+        for part in (
+            "standing",
+            person.pk,
+            person.last_agreed_at.timestamp(),
+            person.last_agreed_level_id,
+            person.level_id,
+        )
+    )
+    standing = cache.get(key)
+    if standing is None:
+        standing = _read_standing(person)
+        # Kept for as long as there is room: a later state of the person has another key.
+        cache.set(key, standing, timeout=None)
+    return standing
+
+
+def _read_standing(person) -> Standing:
+    """Runs three queries (one when nothing was agreed yet). The competencies of the
+    person's latest agreed check-in, each with its agreed ratings over the last
+    ``STANDING_CHECK_INS`` agreed check-ins (a competency is followed by its key across
+    versions and levels), and the level after the latest one's."""
     agreed = list(
         person.check_ins.filter(state=CheckIn.State.CLOSED)
         .select_related("level__track")

@@ -343,12 +343,17 @@ def test_where_i_stand_reads_a_fixed_number_of_queries(client_for, riya, manager
     agreed_check_in(riya, manager, ["meets", "meets", "beyond"])
     one, html = queries()
     assert html.count("IC1: Meets</span>") == 2
+    again, _ = queries()
     for _ in range(3):
         agreed_check_in(riya, manager, ["meets", "meets", "beyond"])
     four, html = queries()
+    # Each check-in agreed is shown at once, by any worker: it moves the person's row.
     assert html.count("IC1: Meets</span>") == 8
-    # With agreed check-ins: their ratings, and the next level (2).
-    assert one == four == nothing_agreed + 2
+    # Nothing agreed: no check-in is read (the person's row says so). Once some are:
+    # the latest, their ratings and the next level (3), read the first time the page
+    # is asked after an agreement, then kept while the person's row stays as it is.
+    assert one == four == nothing_agreed + 3
+    assert again == nothing_agreed
 
 
 def test_a_promotion_request_starts_from_the_log_and_the_last_agreed_check_in(
@@ -637,13 +642,16 @@ def test_after_a_promotion_the_last_check_in_says_nothing_of_readiness(
     client_for, riya, manager, engineering
 ):
     agreed_check_in(riya, manager, ["beyond", "beyond", "beyond"])
+    client = client_for(riya)
+    growth = reverse("people:growth", args=[riya.uid])
+    # Seen before the promotion (and kept), then after it: the move is seen at once.
+    assert "ready for IC2" in standing_section(body(client.get(growth)))
+    assert "you look ready for IC2" in body(client.get("/"))
     person_set_level(person=riya, level=level(engineering, "IC2"), by=None, source="hr")
-    section = standing_section(
-        body(client_for(riya).get(reverse("people:growth", args=[riya.uid])))
-    )
+    section = standing_section(body(client.get(growth)))
     assert "That was at IC1, before the move to IC2" in section
     assert "ready for" not in section
-    assert "at IC1, before your move" in body(client_for(riya).get("/"))
+    assert "at IC1, before your move" in body(client.get("/"))
 
 
 def test_sending_ones_own_step_again_says_where_the_check_in_went(client_for, riya, manager):

@@ -161,9 +161,9 @@ def test_the_home_page_queries_do_not_grow_with_the_team(
     # version, the levels above and beside theirs: 2; since when is kept on the
     # person); nominations in preparation; the team with levels and time in level; the
     # tree's size; the first of waiting_for's three lists, in one query (none to
-    # decide: they calibrate nothing), all empty; the check-ins waiting; their agreed
-    # check-ins (none here); when their next is due: 9.
-    with django_assert_num_queries(SIGNED_IN + 9):
+    # decide: they calibrate nothing), all empty; the check-ins waiting; when their
+    # next check-in is due: 8. (Their row says they never agreed one: none is read.)
+    with django_assert_num_queries(SIGNED_IN + 8):
         html = body(client.get("/"))
     assert html.count("Nominate<span") == reports
 
