@@ -31,8 +31,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-# A database per size can be kept side by side (BENCH_DB=bench_30k ... --people 30000),
-# so that a later --reuse measures each with the same code.
 BENCH_DB = os.environ.get("BENCH_DB", "career_ladders_bench")
 if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", BENCH_DB):
     sys.exit(f"BENCH_DB={BENCH_DB!r}: name the database in lowercase letters, digits and _.")

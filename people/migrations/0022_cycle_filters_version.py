@@ -35,8 +35,9 @@ class Migration(migrations.Migration):
             trigger=pgtrigger.compiler.Trigger(
                 name="people_change_cycle_filters",
                 sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="\n            IF EXISTS (\n                SELECT 1 FROM was JOIN now USING (id)\n                WHERE was.manager_id IS DISTINCT FROM now.manager_id OR was.name <> now.name\n            ) THEN\n                WITH changed AS (\n                    SELECT id FROM was JOIN now USING (id)\n                    WHERE was.manager_id IS DISTINCT FROM now.manager_id\n                        OR was.name <> now.name\n                )\n                UPDATE people_calibrationcycle SET filters_version = filters_version + 1\n                WHERE id IN (\n                    SELECT proposal.cycle_id FROM people_proposal AS proposal\n                    JOIN people_person AS person ON person.id = proposal.person_id\n                    WHERE proposal.person_id IN (SELECT id FROM changed)\n                        OR person.manager_id IN (SELECT id FROM changed)\n                );\n            END IF;\n            RETURN NULL;\n        ",
-                    hash="3fc138f25439afe99c41e6200dc2855ce3e38289",
+                    declare="DECLARE changed bigint[];",
+                    func="\n            SELECT array_agg(id) INTO changed FROM was JOIN now USING (id)\n            WHERE was.manager_id IS DISTINCT FROM now.manager_id OR was.name <> now.name;\n            IF changed IS NOT NULL THEN\n                UPDATE people_calibrationcycle SET filters_version = filters_version + 1\n                WHERE id IN (\n                    SELECT proposal.cycle_id FROM people_proposal AS proposal\n                    JOIN people_person AS person ON person.id = proposal.person_id\n                    WHERE proposal.person_id = ANY(changed) OR person.manager_id = ANY(changed)\n                );\n            END IF;\n            RETURN NULL;\n        ",
+                    hash="60903584ae88c232c867bca9772b2a86b695166d",
                     level="STATEMENT",
                     operation="UPDATE",
                     pgid="pgtrigger_people_change_cycle_filters_d992c",

@@ -1,8 +1,8 @@
 """The triggers that count up ``CalibrationCycle.filters_version``.
 
-A cycle's filters offer the tracks and grades its proposals target and the managers
-of the people proposed (``selectors/cycle_choices.py``); the version names what they
-offered when they were read. Statement-level triggers, so that a bulk write (an
+A cycle's filters offer the grades its proposals target and the managers of the
+people proposed (``selectors/cycle_choices.py``); the version names what they offered
+when they were read. Statement-level triggers, so that a bulk write (an
 import, the demo) counts once per statement, not once per row, and a write that
 changes none of it (a decision, a check-in dating its person) counts nothing: its
 cycles' rows are not even locked.
@@ -58,22 +58,16 @@ PEOPLE_CHANGE_FILTERS = [
         when=pgtrigger.After,
         level=pgtrigger.Statement,
         referencing=pgtrigger.Referencing(old="was", new="now"),
+        declare=[("changed", "bigint[]")],
         func="""
-            IF EXISTS (
-                SELECT 1 FROM was JOIN now USING (id)
-                WHERE was.manager_id IS DISTINCT FROM now.manager_id OR was.name <> now.name
-            ) THEN
-                WITH changed AS (
-                    SELECT id FROM was JOIN now USING (id)
-                    WHERE was.manager_id IS DISTINCT FROM now.manager_id
-                        OR was.name <> now.name
-                )
+            SELECT array_agg(id) INTO changed FROM was JOIN now USING (id)
+            WHERE was.manager_id IS DISTINCT FROM now.manager_id OR was.name <> now.name;
+            IF changed IS NOT NULL THEN
                 UPDATE people_calibrationcycle SET filters_version = filters_version + 1
                 WHERE id IN (
                     SELECT proposal.cycle_id FROM people_proposal AS proposal
                     JOIN people_person AS person ON person.id = proposal.person_id
-                    WHERE proposal.person_id IN (SELECT id FROM changed)
-                        OR person.manager_id IN (SELECT id FROM changed)
+                    WHERE proposal.person_id = ANY(changed) OR person.manager_id = ANY(changed)
                 );
             END IF;
             RETURN NULL;

@@ -42,9 +42,9 @@ class CalibrationCycle(models.Model):
     tallied_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Counts up, written by the database, whenever what the cycle's filters offer may
     # have changed: a proposal joins or leaves it or changes its target or person, or
-    # a person changes manager or name (``FILTERS_CHANGE``). Every worker reads it with
-    # the cycle, so the choices it keeps (``selectors/cycle_choices.py``) are the
-    # cycle's as of this number, whichever worker wrote what.
+    # a person changes manager or name (``models/cycle_filters.py``). Every worker
+    # reads it with the cycle, so the choices it keeps (``selectors/cycle_choices.py``)
+    # are the cycle's as of this number, whichever worker wrote what.
     filters_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:

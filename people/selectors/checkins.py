@@ -156,7 +156,6 @@ def standing_by_competency(person) -> Standing:
             "standing",
             person.pk,
             person.last_agreed_at.timestamp(),
-            person.last_agreed_level_id,
             person.level_id,
         )
     )

@@ -107,8 +107,9 @@ REACHED_BY = (
 def journey(proposal, events) -> list[Step]:
     """Runs no query (``events`` in order, with their actors; the proposal with its
     person's manager and cycle, whose calibrators ``CALIBRATORS`` prefetched when it is
-    in calibration, and its decider once decided): the status tracker, draft -> manager review ->
-    calibration -> decision, with when each step was reached and who holds it now."""
+    in calibration, and its decider once decided): the status tracker, draft -> manager
+    review -> calibration -> decision, with when each step was reached and who holds it
+    now."""
     latest = {}
     for event in events:
         latest[event.action] = event
